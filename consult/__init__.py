@@ -1,0 +1,9 @@
+"""Consult: consultation assistant for micro-needling clinics.
+
+This package is the domain core. It holds plain dataclasses and pure functions and
+never imports Qt (tests/consult/test_no_qt.py enforces that), so the command line,
+the tests and the desktop app all share one implementation of every clinical and
+money rule.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""One module per `consult` subcommand, each with `run(args) -> int`."""

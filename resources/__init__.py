@@ -1,0 +1,1 @@
+"""Data files of Consult: read them through `consult.data`, never by path."""

@@ -1,0 +1,41 @@
+"""Test configuration shared by every test.
+
+The test run itself sets the offscreen Qt platform and a private data folder, so a
+user never has to, and no test can touch a real clinic's database or certificate.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["CONSULT_DATA_DIR"] = tempfile.mkdtemp(prefix="consult-test-data-")
+os.environ.pop("CONSULT_DATABASE_URL", None)
+
+from reportlab import rl_config  # noqa: E402  (after the environment is fixed)
+
+# Reproducible PDF bytes: no timestamps or random ids in what reportlab writes.
+rl_config.invariant = 1
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+EXAMPLES = SHARED / "spec" / "examples"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty data folder for one test."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.setenv("CONSULT_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def examples() -> Path:
+    if not EXAMPLES.is_dir():
+        pytest.fail(f"the shared spec examples are missing at {EXAMPLES}")
+    return EXAMPLES
