@@ -121,7 +121,20 @@ def loads(text: str, source: str = "input") -> Consultation:
         raise ConsultError(
             f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except RecursionError:
+        raise ConsultError(f"{source}: nested too deeply to be a consultation file") from None
+    _require_valid_unicode(document, source)
     return from_dict(document)
+
+
+def _require_valid_unicode(document: Any, source: str) -> None:
+    """JSON's \\ud800-style escapes can smuggle in text no file or PDF can hold; refuse it."""
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConsultError(
+            f"{source}: contains an unpaired surrogate escape (such as \\ud800), not valid text"
+        ) from None
 
 
 def from_dict(document: Any) -> Consultation:
@@ -205,7 +218,7 @@ def _treatment(value: Any) -> str:
     if value is None:
         raise InvalidField("treatment", "is required")
     known = catalogue().treatments
-    if value not in known:
+    if not isinstance(value, str) or value not in known:
         raise InvalidField("treatment", f"{_show(value)} is not one of {', '.join(known)}")
     return value
 
