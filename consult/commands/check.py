@@ -1,0 +1,51 @@
+"""`consult check FILE [--json]`: screen a consultation file for contraindications.
+
+Exit 0 whatever the verdict (the verdict is the answer, not a failure); a bad file is a
+`ConsultError`, which the command line turns into one `error: …` line and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from consult import fileformat
+from consult.catalogue import catalogue
+from consult.clinical.screening import SEVERITY_WORDS, ScreeningResult, screen
+from consult.fileformat import Consultation
+
+
+def run(args: argparse.Namespace) -> int:
+    consultation = fileformat.load(args.file)
+    result = screen(consultation)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(consultation, result))
+    return 0
+
+
+def render_text(consultation: Consultation, result: ScreeningResult) -> str:
+    """The screening for a person to read."""
+    known = catalogue()
+    lines = [
+        f"{consultation.patient.name}: {known.treatments[consultation.treatment]},"
+        f" {consultation.consultation_date.isoformat()}",
+        f"Verdict: {SEVERITY_WORDS[result.verdict]}",
+        "",
+    ]
+    if not result.findings:
+        lines.append("No findings.")
+    for number, finding in enumerate(result.findings, start=1):
+        where = ", ".join(_area_label(area) for area in finding.areas) or "whole treatment"
+        lines.append(f"{number}. {finding.severity.upper()}: {finding.rule} ({where})")
+        lines.append(f"   {finding.message}")
+        lines.append(f"   Action: {finding.action}")
+        lines.append(f"   Source: {finding.source}")
+    blocked = ", ".join(_area_label(area) for area in result.blocked_areas) or "none"
+    lines.extend(["", f"Blocked areas: {blocked}"])
+    return "\n".join(lines)
+
+
+def _area_label(area: str) -> str:
+    return catalogue().area(area).label
