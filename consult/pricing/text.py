@@ -1,0 +1,73 @@
+"""A quote as plain text for a person: the table `consult quote` prints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from consult.pricing.format import format_money, format_percent
+from consult.pricing.quote import Quote
+from consult.pricing.settings import ClinicSettings
+
+_HEADINGS = ("Item", "Sessions", "Per session", "Amount")
+
+
+def quote_text(quote: Quote, settings: ClinicSettings, title: str) -> str:
+    """`title`, the course, one row per line, the totals, validity and approval."""
+
+    def money(amount: Decimal) -> str:
+        return format_money(amount, quote.currency, settings.locale)
+
+    out = [title]
+    if not quote.lines:
+        out.append("Nothing to price: every requested area is blocked by the screening.")
+    else:
+        out.append(f"Course: {quote.sessions} sessions, {quote.interval_weeks} weeks apart")
+        out.append("")
+        out.extend(_table(quote, money))
+    out.append("")
+    out.append(f"Valid until {quote.valid_until.isoformat()}.")
+    if quote.needs_approval:
+        out.append(
+            f"Needs manager approval: the manual discount of "
+            f"{format_percent(quote.manual_discount_percent)} is over the clinic's "
+            f"{format_percent(settings.manual_discount_limit_percent)} limit."
+        )
+    return "\n".join(out) + "\n"
+
+
+def _table(quote: Quote, money: Callable[[Decimal], str]) -> list[str]:
+    rows = [_HEADINGS] + [
+        (line.description, str(line.quantity), money(line.unit_price), money(line.amount))
+        for line in quote.lines
+    ]
+    totals = _totals(quote, money)
+    width = [max(len(row[i]) for row in rows) for i in range(4)]
+    total_label = max(len(label) for label, _ in totals)
+    width[3] = max(width[3], *(len(amount) for _, amount in totals))
+    lines = [
+        f"{row[0]:<{width[0]}}  {row[1]:>{width[1]}}  {row[2]:>{width[2]}}  {row[3]:>{width[3]}}"
+        for row in rows
+    ]
+    lines.insert(1, "-" * len(lines[0]))
+    lines.append("-" * len(lines[0]))
+    label_width = len(lines[0]) - width[3] - 2
+    lines.extend(
+        f"{label:>{max(label_width, total_label)}}  {amount:>{width[3]}}"
+        for label, amount in totals
+    )
+    return lines
+
+
+def _totals(quote: Quote, money: Callable[[Decimal], str]) -> list[tuple[str, str]]:
+    totals = [("Subtotal", money(quote.subtotal))]
+    if quote.course_discount:
+        percent = format_percent(quote.course_discount_percent)
+        totals.append((f"Course paid up front ({percent} off)", money(-quote.course_discount)))
+    if quote.manual_discount:
+        percent = format_percent(quote.manual_discount_percent)
+        totals.append((f"Discount ({percent})", money(-quote.manual_discount)))
+    if quote.tax_rate:
+        totals.append((f"Tax ({format_percent(quote.tax_rate * 100)})", money(quote.tax)))
+    totals.append(("Total", money(quote.total)))
+    return totals
