@@ -1,0 +1,237 @@
+"""The consent form: one PDF a patient reads, ticks and signs (or a blank paper form).
+
+The wording comes from resources/consent/consent.toml; this module decides what is
+printed for this patient: RF risks only for radio-frequency treatment, the screening
+findings with the action agreed, the two separate photography choices, signatures.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from consult.catalogue import catalogue
+from consult.documents import wording
+from consult.documents.layout import (
+    FRAME_WIDTH,
+    bullets,
+    fields,
+    grid,
+    header,
+    para,
+    render,
+    styles,
+    subheading,
+)
+from consult.documents.layout import heading as section_heading
+from consult.documents.model import DocumentInput
+from consult.documents.sections import (
+    areas_table,
+    care_blocks,
+    course_summary,
+    excluded_note,
+    signature_cell,
+    signatures_row,
+)
+from consult.documents.text import BLANK_LINE, bold, checkbox, choice, day, esc
+
+BLANK_AREA_ROWS = 4
+
+
+def build_consent(doc: DocumentInput) -> bytes:
+    """The consent form as PDF bytes (unsealed)."""
+    title = wording.consent_text("title")
+    story: list[Flowable] = header(doc.clinic, title, doc.document_id)
+    for section in (
+        _patient,
+        _treatment,
+        _procedure,
+        _course,
+        _benefits,
+        _alternatives,
+        _risks,
+        _history,
+        _care,
+        _photography,
+        _rights,
+        _signatures,
+    ):
+        story.extend(section(doc))
+    return render(story, title=title, document_id=doc.document_id, clinic_name=doc.clinic.name)
+
+
+def _heading(key: str) -> Flowable:
+    return section_heading(wording.heading(key))
+
+
+def _paragraphs(path: str) -> list[Flowable]:
+    return [para(esc(text)) for text in wording.consent_list(path)]
+
+
+def _patient(doc: DocumentInput) -> list[Flowable]:
+    patient = doc.patient
+    name = esc(patient.name) if patient else BLANK_LINE
+    born = esc(day(patient.date_of_birth)) if patient else BLANK_LINE
+    practitioner = esc(doc.practitioner) if doc.practitioner else BLANK_LINE
+    return [
+        _heading("patient"),
+        fields([("Name", name), ("Date of birth", born), ("Practitioner", practitioner)]),
+    ]
+
+
+def _treatment(doc: DocumentInput) -> list[Flowable]:
+    if doc.is_blank:
+        kinds = "&nbsp;&nbsp;&nbsp;&nbsp;".join(
+            checkbox(None, label) for label in catalogue().treatments.values()
+        )
+        lead = para(f"Treatment: {kinds}")
+    else:
+        lead = para(f"Treatment: {bold(doc.treatment_label)}")
+    blank_rows = BLANK_AREA_ROWS if doc.is_blank else 0
+    table = areas_table(doc.areas, blank_rows)
+    return [_heading("treatment"), lead, table, *excluded_note(doc.excluded_areas)]
+
+
+def _procedure(doc: DocumentInput) -> list[Flowable]:
+    story = [_heading("procedure"), *_paragraphs("procedure.paragraphs")]
+    if doc.is_rf or doc.is_blank:
+        story.append(para(esc(wording.consent_text("procedure.rf"))))
+    return story
+
+
+def _course(doc: DocumentInput) -> list[Flowable]:
+    story: list[Flowable] = [_heading("course")]
+    if doc.course is None:
+        story.append(
+            fields(
+                [
+                    ("Number of sessions", BLANK_LINE),
+                    ("Interval", BLANK_LINE),
+                    ("Cost of the course", BLANK_LINE),
+                ]
+            )
+        )
+        return story
+    story.append(para(f"{course_summary(doc.course)}."))
+    if doc.course.dates:
+        first, last = doc.course.dates[0], doc.course.dates[-1]
+        story.append(para(f"Planned from {esc(day(first))} to {esc(day(last))}."))
+    if doc.quote is not None:
+        story.append(
+            para(f"Cost of the course: {bold(doc.quote.total)} (itemised in the treatment plan).")
+        )
+    return story
+
+
+def _benefits(doc: DocumentInput) -> list[Flowable]:
+    return [_heading("benefits"), *_paragraphs("benefits.paragraphs")]
+
+
+def _alternatives(doc: DocumentInput) -> list[Flowable]:
+    return [
+        _heading("alternatives"),
+        para(esc(wording.consent_text("alternatives.intro"))),
+        bullets(wording.consent_list("alternatives.items")),
+    ]
+
+
+def _risks(doc: DocumentInput) -> list[Flowable]:
+    story: list[Flowable] = [
+        _heading("risks"),
+        para(esc(wording.consent_text("risks.intro"))),
+        subheading(wording.consent_text("risks.common_title")),
+        bullets(wording.consent_list("risks.common")),
+        subheading(wording.consent_text("risks.less_common_title")),
+        bullets(wording.consent_list("risks.less_common")),
+    ]
+    if doc.is_rf or doc.is_blank:
+        title_key = "risks.rf_blank_title" if doc.is_blank else "risks.rf_title"
+        story += [
+            subheading(wording.consent_text(title_key)),
+            bullets(wording.consent_list("risks.rf")),
+        ]
+    return story
+
+
+def _history(doc: DocumentInput) -> list[Flowable]:
+    story: list[Flowable] = [_heading("history")]
+    if doc.is_blank:
+        story.append(para(esc(wording.consent_text("history.blank_notes"))))
+        for _ in range(3):  # room to write by hand
+            story += [Spacer(0, 3 * mm), para(BLANK_LINE * 3)]
+    elif doc.findings:
+        story.append(para(esc(wording.consent_text("history.findings_intro"))))
+        rows = [
+            [
+                finding.severity.capitalize(),
+                _finding_text(finding.message, finding.areas),
+                finding.action or "—",
+            ]
+            for finding in doc.findings
+        ]
+        widths = [0.16 * FRAME_WIDTH, 0.46 * FRAME_WIDTH, 0.38 * FRAME_WIDTH]
+        story.append(grid(("Severity", "Finding", "Action agreed"), rows, widths))
+        if doc.verdict:
+            story.append(para(f"Overall screening result: {bold(doc.verdict.capitalize())}."))
+    else:
+        story.append(para(esc(wording.consent_text("history.no_findings"))))
+    story += [Spacer(0, 2 * mm), para(bold(wording.consent_text("history.statement")))]
+    return story
+
+
+def _finding_text(message: str, areas: tuple[str, ...]) -> str:
+    return f"{message} (areas: {', '.join(areas)})" if areas else message
+
+
+def _care(doc: DocumentInput) -> list[Flowable]:
+    return [_heading("care"), *care_blocks()]
+
+
+def _photography(doc: DocumentInput) -> list[Flowable]:
+    s = styles()
+    rows = [
+        (wording.consent_text("photography.clinical"), doc.choices.photography),
+        (wording.consent_text("photography.marketing"), doc.choices.marketing),
+    ]
+    story: list[Flowable] = [
+        _heading("photography"),
+        para(esc(wording.consent_text("photography.intro"))),
+    ]
+    for text, answer in rows:
+        story.append(KeepTogether([para(esc(text), s.cell), para(choice(answer), s.body)]))
+    return story
+
+
+def _rights(doc: DocumentInput) -> list[Flowable]:
+    return [_heading("rights"), *_paragraphs("rights.paragraphs")]
+
+
+def _signatures(doc: DocumentInput) -> list[Flowable]:
+    patient_name = doc.patient.name if doc.patient else None
+    cells = [
+        signature_cell(
+            wording.consent_text("signatures.patient"),
+            doc.signatures.patient_png,
+            patient_name,
+            doc.signed_at,
+        ),
+        signature_cell(
+            wording.consent_text("signatures.practitioner"),
+            doc.signatures.practitioner_png,
+            doc.practitioner or None,
+            doc.signed_at,
+        ),
+    ]
+    story: list[Flowable] = [
+        KeepTogether(
+            [
+                _heading("signatures"),
+                para(esc(wording.consent_text("signatures.intro"))),
+                Spacer(0, 2 * mm),
+                signatures_row(cells),
+            ]
+        )
+    ]
+    if doc.signatures.complete:
+        story.append(para(esc(wording.consent_text("signatures.sealed")), styles().small))
+    return story

@@ -1,0 +1,159 @@
+"""The plain input of the consent and plan PDFs.
+
+Both builders take one frozen `DocumentInput`, so they never reach into the database,
+the screening rules or the price list: whoever calls them (the command line through
+`consult.documents.build`, or the app) gathers and formats the facts first. Money is
+already formatted text here; the builders only lay it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from consult.errors import InvalidField
+
+RF_TREATMENT = "rf_microneedling"
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    logo: bytes | None = None  # PNG or JPEG bytes, printed in the header when given
+
+
+@dataclass(frozen=True)
+class PatientIdentity:
+    name: str
+    date_of_birth: date
+
+
+@dataclass(frozen=True)
+class DepthRange:
+    """The suggested needle depth for one area, in millimetres."""
+
+    min_mm: Decimal
+    max_mm: Decimal
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.min_mm > self.max_mm:
+            raise InvalidField("depth", f"{self.min_mm} mm is deeper than {self.max_mm} mm")
+
+    @property
+    def text(self) -> str:
+        if self.min_mm == self.max_mm:
+            return f"{self.min_mm} mm"
+        return f"{self.min_mm}–{self.max_mm} mm"
+
+
+@dataclass(frozen=True)
+class AreaPlan:
+    area: str  # catalogue id; also the `data-area` of the map shapes
+    label: str
+    view: str  # face / body_front / body_back: the map it is drawn on
+    concerns: tuple[str, ...]  # concern labels, as printed
+    depth: DepthRange | None = None
+
+
+@dataclass(frozen=True)
+class CourseOfSessions:
+    sessions: int
+    interval_weeks: int
+    dates: tuple[date, ...] = ()  # the planned session dates, first session first
+    maintenance: tuple[str, ...] = ()  # upkeep advice after the course
+
+    def __post_init__(self) -> None:
+        if self.sessions < 1:
+            raise InvalidField("course.sessions", f"{self.sessions} must be at least 1")
+        if self.interval_weeks < 1:
+            raise InvalidField("course.interval_weeks", f"{self.interval_weeks} must be at least 1")
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    description: str
+    quantity: str
+    unit_price: str
+    amount: str
+
+
+@dataclass(frozen=True)
+class QuoteSummary:
+    """The priced course, every amount already formatted in the clinic's currency."""
+
+    rows: tuple[QuoteRow, ...]
+    totals: tuple[tuple[str, str], ...]  # (label, amount): subtotal, discount, tax, total
+    total: str
+    valid_until: date | None = None
+
+
+@dataclass(frozen=True)
+class FindingNote:
+    """One screening finding and what was agreed about it."""
+
+    severity: str
+    message: str
+    action: str
+    areas: tuple[str, ...] = ()  # area labels
+
+
+@dataclass(frozen=True)
+class ConsentChoices:
+    """Two separate choices; None means not yet asked (the box prints empty)."""
+
+    photography: bool | None = None
+    marketing: bool | None = None
+
+
+@dataclass(frozen=True)
+class Signatures:
+    patient_png: bytes | None = None
+    practitioner_png: bytes | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.patient_png is not None and self.practitioner_png is not None
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """Everything the consent form and the treatment plan print.
+
+    `patient` is None for a blank paper form: the builders then print empty lines
+    where the patient's details, areas and course would be.
+    """
+
+    document_id: str
+    clinic: Clinic
+    practitioner: str
+    treatment: str  # catalogue id: microneedling or rf_microneedling ("" on a blank form)
+    treatment_label: str
+    patient: PatientIdentity | None = None
+    areas: tuple[AreaPlan, ...] = ()
+    excluded_areas: tuple[str, ...] = ()  # labels of requested areas the screening blocks
+    course: CourseOfSessions | None = None
+    quote: QuoteSummary | None = None
+    findings: tuple[FindingNote, ...] = ()
+    verdict: str = ""
+    choices: ConsentChoices = field(default_factory=ConsentChoices)
+    signatures: Signatures = field(default_factory=Signatures)
+    signed_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not self.document_id.strip():
+            raise InvalidField("document_id", "must not be empty")
+        if self.signed_at is not None and self.signed_at.utcoffset() is None:
+            raise InvalidField("signed_at", "must carry a time zone")
+
+    @property
+    def is_blank(self) -> bool:
+        return self.patient is None
+
+    @property
+    def is_rf(self) -> bool:
+        return self.treatment == RF_TREATMENT

@@ -1,0 +1,168 @@
+"""The treatment plan: the area map(s), per-area depth, the session dates, care, the quote.
+
+It is given to the patient to take home; it is sealed so a printed or e-mailed copy can
+be checked against what the clinic issued.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+
+from consult import maps
+from consult.documents import svgmap, wording
+from consult.documents.layout import (
+    FRAME_WIDTH,
+    RULE,
+    bullets,
+    fields,
+    grid,
+    header,
+    heading,
+    para,
+    render,
+    styles,
+)
+from consult.documents.model import AreaPlan, DocumentInput, QuoteSummary
+from consult.documents.sections import (
+    care_blocks,
+    course_summary,
+    excluded_note,
+    schedule_table,
+    signature_cell,
+    signatures_row,
+)
+from consult.documents.text import bold, day, esc
+from consult.errors import InvalidField
+
+TITLE = "Treatment plan"
+VIEW_ORDER = ("face", "body_front", "body_back")
+VIEW_CAPTIONS = {"face": "Face", "body_front": "Body, front", "body_back": "Body, back"}
+MAP_HEIGHT = 95 * mm
+MAP_GAP = 6 * mm
+
+
+def build_plan(doc: DocumentInput) -> bytes:
+    """The treatment plan as PDF bytes (unsealed); needs a patient and their areas."""
+    if doc.patient is None:
+        raise InvalidField("patient", "a treatment plan needs a patient (a blank form has none)")
+    if not doc.areas:
+        raise InvalidField("areas", "a treatment plan needs at least one area")
+    story: list[Flowable] = header(doc.clinic, TITLE, doc.document_id)
+    identity = [
+        ("Patient", esc(doc.patient.name)),
+        ("Date of birth", esc(day(doc.patient.date_of_birth))),
+        ("Treatment", esc(doc.treatment_label)),
+    ]
+    if doc.practitioner:
+        identity.append(("Practitioner", esc(doc.practitioner)))
+    story.append(fields(identity))
+    story += _areas(doc.areas, doc.excluded_areas)
+    story += _course(doc)
+    story += [heading(wording.heading("care")), *care_blocks()]
+    if doc.quote is not None:
+        story += _quote(doc.quote)
+    story += _signature(doc)
+    return render(story, title=TITLE, document_id=doc.document_id, clinic_name=doc.clinic.name)
+
+
+def area_numbers(areas: tuple[AreaPlan, ...]) -> dict[str, int]:
+    """The number each chosen area carries on the map and in the table."""
+    return {area.area: number for number, area in enumerate(areas, start=1)}
+
+
+def _areas(areas: tuple[AreaPlan, ...], excluded: tuple[str, ...]) -> list[Flowable]:
+    numbers = area_numbers(areas)
+    rows = [
+        [
+            str(numbers[area.area]),
+            area.label,
+            ", ".join(area.concerns) or "General rejuvenation",
+            _depth_text(area),
+        ]
+        for area in areas
+    ]
+    widths = [10 * mm, 0.28 * FRAME_WIDTH, 0.30 * FRAME_WIDTH]
+    widths.append(FRAME_WIDTH - sum(widths))
+    return [
+        heading("Treatment areas"),
+        _maps(areas, numbers),
+        Spacer(0, 3 * mm),
+        grid(("#", "Area", "Concerns", "Needle depth"), rows, widths),
+        *excluded_note(excluded),
+    ]
+
+
+def _depth_text(area: AreaPlan) -> str:
+    if area.depth is None:
+        return "set by the practitioner"
+    return f"{area.depth.text}\n{area.depth.note}" if area.depth.note else area.depth.text
+
+
+def _maps(areas: tuple[AreaPlan, ...], numbers: dict[str, int]) -> Flowable:
+    """The maps the chosen areas are on, side by side, each with its caption."""
+    views = [view for view in VIEW_ORDER if any(area.view == view for area in areas)]
+    width = (FRAME_WIDTH - MAP_GAP * (len(views) - 1)) / len(views)
+    width = min(width, 80 * mm)
+    s = styles()
+    cells = []
+    for view in views:
+        drawing = svgmap.draw_map(maps.load(view), numbers, width, MAP_HEIGHT)
+        cells.append([drawing, para(esc(VIEW_CAPTIONS.get(view, view)), s.small)])
+    table = Table([cells], colWidths=[width + MAP_GAP] * len(views), hAlign="CENTER")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("BOX", (0, 0), (-1, -1), 0.4, RULE),
+            ]
+        )
+    )
+    return table
+
+
+def _course(doc: DocumentInput) -> list[Flowable]:
+    if doc.course is None:
+        return []
+    sessions: list[Flowable] = [heading("Sessions"), para(f"{course_summary(doc.course)}.")]
+    if doc.course.dates:
+        sessions.append(schedule_table(doc.course))
+    # A course has a handful of sessions: keep the schedule on one page.
+    story: list[Flowable] = [KeepTogether(sessions)]
+    if doc.course.maintenance:
+        after = [para(bold("After the course")), bullets(doc.course.maintenance)]
+        story += [Spacer(0, 2 * mm), KeepTogether(after)]
+    return story
+
+
+def _quote(quote: QuoteSummary) -> list[Flowable]:
+    s = styles()
+    rows: list[list[Flowable | str]] = [
+        [row.description, row.quantity, row.unit_price, row.amount] for row in quote.rows
+    ]
+    body_rows = len(rows)
+    rows += [["", "", label, amount] for label, amount in quote.totals[:-1]]
+    # The last total (what the patient pays) in bold.
+    label, amount = quote.totals[-1] if quote.totals else ("Total", quote.total)
+    rows.append(["", "", para(bold(label), s.cell_right), para(bold(amount), s.cell_right)])
+    widths = [FRAME_WIDTH - 80 * mm, 16 * mm, 32 * mm, 32 * mm]
+    table = grid(
+        ("Item", "Qty", "Unit price", "Amount"),
+        rows,
+        widths,
+        right_columns=(1, 2, 3),
+        totals=len(rows) - body_rows,
+    )
+    story: list[Flowable] = [heading("Cost of the course"), table]
+    if quote.valid_until is not None:
+        valid = f"This quote is valid until {esc(day(quote.valid_until))}."
+        story.append(para(valid, s.small))
+    return [KeepTogether(story)]
+
+
+def _signature(doc: DocumentInput) -> list[Flowable]:
+    cell = signature_cell(
+        "Practitioner", doc.signatures.practitioner_png, doc.practitioner or None, doc.signed_at
+    )
+    return [Spacer(0, 6 * mm), KeepTogether([signatures_row([cell, [Spacer(0, 0)]])])]

@@ -1,0 +1,112 @@
+"""Blocks printed on both documents: areas, course dates, care advice, signatures."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Image, Spacer, Table, TableStyle
+
+from consult.documents import wording
+from consult.documents.images import check_png
+from consult.documents.layout import FRAME_WIDTH, RULE, bullets, grid, para, styles, subheading
+from consult.documents.model import AreaPlan, CourseOfSessions
+from consult.documents.text import SHORT_BLANK_LINE, bold, day, esc, moment
+
+SIGNATURE_HEIGHT = 20 * mm
+SIGNATURE_WIDTH = 60 * mm
+
+
+def areas_table(areas: Sequence[AreaPlan], blank_rows: int = 0) -> Table:
+    """Area | concerns | needle depth; `blank_rows` empty rows to fill in by hand."""
+    rows: list[list[Flowable | str]] = [
+        [area.label, ", ".join(area.concerns) or "General rejuvenation", _depth(area)]
+        for area in areas
+    ]
+    # An empty row tall enough to write in by hand.
+    rows.extend([Spacer(0, 6 * mm), "", ""] for _ in range(blank_rows))
+    widths = [0.34 * FRAME_WIDTH, 0.36 * FRAME_WIDTH, 0.30 * FRAME_WIDTH]
+    return grid(("Area", "Concerns", "Needle depth"), rows, widths)
+
+
+def excluded_note(labels: Sequence[str]) -> list[Flowable]:
+    """Requested areas the screening keeps out of treatment, if any."""
+    if not labels:
+        return []
+    listed = ", ".join(labels)
+    note = para(f"{bold('Not treated because of the screening:')} {esc(listed)}.")
+    return [Spacer(0, 2 * mm), note]
+
+
+def _depth(area: AreaPlan) -> str:
+    # The consent states the range; the practitioner's notes on it are in the plan.
+    return area.depth.text if area.depth is not None else "set by the practitioner"
+
+
+def schedule_table(course: CourseOfSessions) -> Table:
+    rows = [[f"Session {number}", day(when)] for number, when in enumerate(course.dates, start=1)]
+    return grid(("Session", "Planned date"), rows, [40 * mm, 60 * mm])
+
+
+def course_summary(course: CourseOfSessions) -> str:
+    """`4 sessions, about 4 weeks apart` as markup."""
+    sessions = "session" if course.sessions == 1 else "sessions"
+    weeks = "week" if course.interval_weeks == 1 else "weeks"
+    return f"{bold(course.sessions)} {sessions}, about {bold(course.interval_weeks)} {weeks} apart"
+
+
+def care_blocks() -> list[Flowable]:
+    return [
+        subheading(wording.care_text("before_title")),
+        bullets(wording.care_list("before")),
+        subheading(wording.care_text("after_title")),
+        bullets(wording.care_list("after")),
+    ]
+
+
+def signature_cell(
+    role: str, png: bytes | None, name: str | None, signed_at: datetime | None
+) -> list[Flowable]:
+    """One signature: the image (or an empty line to sign on), printed name, date and time."""
+    s = styles()
+    mark: Flowable = Spacer(0, SIGNATURE_HEIGHT)
+    if png is not None:
+        mark = _signature_image(check_png(png, f"{role.lower()} signature"))
+    line = Table([[mark]], colWidths=[SIGNATURE_WIDTH], rowHeights=[SIGNATURE_HEIGHT + 2 * mm])
+    line.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.6, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    when = moment(signed_at) if (png is not None and signed_at is not None) else SHORT_BLANK_LINE
+    printed = esc(name) if name else SHORT_BLANK_LINE
+    return [
+        para(bold(role), s.cell),
+        line,
+        para(f"{esc(wording.consent_text('signatures.name'))}: {printed}", s.cell),
+        para(f"{esc(wording.consent_text('signatures.when'))}: {esc(when)}", s.cell),
+    ]
+
+
+def _signature_image(png: bytes) -> Image:
+    image = Image(io.BytesIO(png))
+    scale = min(SIGNATURE_HEIGHT / image.imageHeight, SIGNATURE_WIDTH / image.imageWidth)
+    image.drawHeight = image.imageHeight * scale
+    image.drawWidth = image.imageWidth * scale
+    image.hAlign = "LEFT"
+    return image
+
+
+def signatures_row(cells: Sequence[list[Flowable]]) -> Table:
+    width = FRAME_WIDTH / len(cells)
+    table = Table([list(cells)], colWidths=[width] * len(cells))
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+    )
+    return table
