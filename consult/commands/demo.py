@@ -1,0 +1,43 @@
+"""`consult demo [--patients N] [--database URL]`: fill a new database with a demo clinic.
+
+Creates the accounts (one manager, four practitioners, one reception), N patients with
+consultations and quotes in every state, then prints the accounts' passwords once.
+Refuses a database that already has patients or accounts.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from consult.cli import EXIT_OK, database_url
+from consult.storage.db import where
+
+
+def run(args: argparse.Namespace) -> int:
+    from consult.demo import build_demo
+    from consult.storage import Database
+
+    with Database.open(database_url(args)) as db:
+        summary = build_demo(db, patients=args.patients, seed=args.seed)
+        location = where(db.url)
+    print(f"Demo clinic written to {location}:")
+    print(
+        f"  {summary.patients:,} patients, {summary.consultations:,} consultations, "
+        f"{summary.quotes:,} quotes"
+    )
+    print(f"  quotes by status:   {_counts(summary.quote_statuses)}")
+    print(f"  quotes by approval: {_counts(summary.approvals)}")
+    print()
+    print("Demo accounts (for trying the app only; the passwords are shown this once")
+    print("and stored only as hashes; do not use these accounts for real patients):")
+    width = max(len(account.username) for account in summary.accounts)
+    for account in summary.accounts:
+        print(
+            f"  {account.username:<{width}}  {account.password}  "
+            f"{account.role:<12}  {account.full_name}"
+        )
+    return EXIT_OK
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{key} {value:,}" for key, value in sorted(counts.items()))

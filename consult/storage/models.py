@@ -1,0 +1,286 @@
+"""The clinic database's tables, as SQLAlchemy 2 typed ORM classes.
+
+Only the storage package uses these classes; everything outside it receives frozen
+dataclasses from the repositories. The schema itself is created and changed by the
+Alembic migrations in consult/storage/migrations, which must agree with this file
+(a test compares them).
+
+Rows a user edits carry `version`, SQLAlchemy's optimistic lock: an UPDATE names the
+version it read, so a save over someone else's newer save fails instead of silently
+overwriting it. Consent records and audit events have no version: they are never
+updated (database triggers refuse it).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from consult.storage.types import UTCDateTime, money, percent, rate
+
+# Stable constraint names: Alembic's batch mode on SQLite needs them to alter tables.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("practitioner", "manager", "reception")
+CONSULTATION_STATUSES = ("draft", "completed")
+QUOTE_STATUSES = ("draft", "presented", "accepted", "declined", "expired")
+APPROVALS = ("not_needed", "pending", "approved", "rejected")
+PRICE_KINDS = ("region", "addon")
+CONSENT_KINDS = ("consent", "plan")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class ClinicSettings(Base):
+    """The one row of clinic-wide settings (id is always 1)."""
+
+    __tablename__ = "clinic_settings"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("tax_rate >= 0", name="tax_rate_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    locale: Mapped[str] = mapped_column(String(20), default="en_US")
+    tax_rate: Mapped[Decimal] = mapped_column(rate(), default=Decimal("0"))
+    course_discount_percent: Mapped[Decimal] = mapped_column(percent(), default=Decimal("0"))
+    manual_discount_limit_percent: Mapped[Decimal] = mapped_column(percent(), default=Decimal("10"))
+    quote_validity_days: Mapped[int] = mapped_column(Integer, default=30)
+    idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=5)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+    __table_args__ = (
+        CheckConstraint("fitzpatrick BETWEEN 1 AND 6", name="fitzpatrick"),
+        Index("ix_patients_name_dob", "search_key", "date_of_birth"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    date_of_birth: Mapped[date] = mapped_column(Date, index=True)
+    fitzpatrick: Mapped[int | None] = mapped_column(Integer)
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    # The name casefolded with accents stripped, padded with a leading space so a
+    # word-prefix search is `LIKE '% souz%'`; phone_digits is the phone without spaces.
+    search_key: Mapped[str] = mapped_column(String(210))
+    phone_digits: Mapped[str | None] = mapped_column(String(50), index=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class Consultation(Base):
+    __tablename__ = "consultations"
+    __table_args__ = (CheckConstraint(_one_of("status", CONSULTATION_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    consultation_date: Mapped[date] = mapped_column(Date, index=True)
+    treatment: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    areas: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The medical history exactly as consult/1 writes it.
+    history: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Keys of an imported file this app does not use, kept so an export gives them back:
+    # {"document": top-level keys, "patient": keys of the patient object}.
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    screening_verdict: Mapped[str | None] = mapped_column(String(20))
+    screening: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    draft_step: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class AuditEvent(Base):
+    """One entry of the append-only, hash-chained audit trail (see consult.storage.audit).
+
+    `id` is the position in the chain, assigned by the writer (no sequence), so a
+    deleted row leaves a visible gap.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    username: Mapped[str] = mapped_column(String(80))
+    workstation: Mapped[str] = mapped_column(String(200))
+    patient_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    outcome: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class PriceListVersion(Base):
+    """One edition of the price list; the newest is current, old ones stay for old quotes."""
+
+    __tablename__ = "price_list_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str] = mapped_column(Text, default="")
+    items: Mapped[list[PriceItem]] = relationship(
+        back_populates="price_list", order_by="PriceItem.id"
+    )
+
+
+class PriceItem(Base):
+    __tablename__ = "price_items"
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", PRICE_KINDS), name="kind"),
+        CheckConstraint("unit_price >= 0", name="unit_price"),
+        UniqueConstraint("version_id", "treatment", "kind", "item"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("price_list_versions.id"), index=True)
+    treatment: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))
+    item: Mapped[str] = mapped_column(String(80))
+    label: Mapped[str] = mapped_column(String(200))
+    unit_price: Mapped[Decimal] = mapped_column(money())
+    price_list: Mapped[PriceListVersion] = relationship(back_populates="items")
+
+
+class Quote(Base):
+    __tablename__ = "quotes"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", QUOTE_STATUSES), name="status"),
+        CheckConstraint(_one_of("approval", APPROVALS), name="approval"),
+        Index("ix_quotes_status_created", "status", "created_at"),
+        Index("ix_quotes_approval_created", "approval", "created_at"),
+        Index("ix_quotes_practitioner_created", "practitioner_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    price_list_version_id: Mapped[int] = mapped_column(ForeignKey("price_list_versions.id"))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    approval: Mapped[str] = mapped_column(String(20), default="not_needed")
+    approval_comment: Mapped[str | None] = mapped_column(Text)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    sessions: Mapped[int] = mapped_column(Integer)
+    interval_weeks: Mapped[int] = mapped_column(Integer)
+    tax_rate: Mapped[Decimal] = mapped_column(rate())
+    course_discount_percent: Mapped[Decimal] = mapped_column(percent())
+    manual_discount_percent: Mapped[Decimal] = mapped_column(percent())
+    subtotal: Mapped[Decimal] = mapped_column(money())
+    discount: Mapped[Decimal] = mapped_column(money())
+    tax: Mapped[Decimal] = mapped_column(money())
+    total: Mapped[Decimal] = mapped_column(money())
+    valid_until: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    lines: Mapped[list[QuoteLine]] = relationship(
+        back_populates="quote", order_by="QuoteLine.position", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class QuoteLine(Base):
+    __tablename__ = "quote_lines"
+    __table_args__ = (UniqueConstraint("quote_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    item: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text)
+    unit_price: Mapped[Decimal] = mapped_column(money())
+    quantity: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(money())
+    quote: Mapped[Quote] = relationship(back_populates="lines")
+
+
+class ConsentRecord(Base):
+    """A finished consent or plan PDF. Never changed: an amendment is a new linked row."""
+
+    __tablename__ = "consent_records"
+    __table_args__ = (CheckConstraint(_one_of("kind", CONSENT_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime | None]
+    patient_signed_name: Mapped[str | None] = mapped_column(String(200))
+    practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("consent_records.id"))
+    created_at: Mapped[datetime]

@@ -1,0 +1,110 @@
+"""The clinic's settings row: name, contact, currency, tax, discounts, idle lock.
+
+The values are validated by consult.pricing.ClinicSettings, the same class the quote
+engine prices with. The row is written on first open from resources/clinic.toml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from consult.access import Actor, require
+from consult.errors import InvalidField
+from consult.pricing.settings import ClinicSettings, default_settings
+from consult.storage import audit
+from consult.storage.db import Database
+from consult.storage.models import ClinicSettings as SettingsRow
+from consult.storage.patients import check_version, flush_or_stale
+
+ROW_ID = 1
+# A logo is printed on documents; keep it to the size of a reasonable image file.
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+_KEYS = tuple(f.name for f in fields(ClinicSettings))
+
+
+@dataclass(frozen=True)
+class StoredSettings:
+    """The settings as stored: every ClinicSettings field, the logo and the row version."""
+
+    name: str
+    address: str
+    phone: str
+    email: str
+    currency: str
+    locale: str
+    tax_rate: Decimal
+    course_discount_percent: Decimal
+    manual_discount_limit_percent: Decimal
+    quote_validity_days: int
+    idle_lock_minutes: int
+    logo: bytes | None
+    version: int
+
+    @property
+    def pricing(self) -> ClinicSettings:
+        """The validated settings the quote engine prices with."""
+        return ClinicSettings(**{key: getattr(self, key) for key in _KEYS})
+
+
+def get_settings(db: Database) -> StoredSettings:
+    """The clinic's settings (no permission needed: every screen shows the currency)."""
+    with db.Session() as session:
+        return _to_stored(_row(session))
+
+
+def update_settings(
+    db: Database,
+    actor: Actor,
+    settings: ClinicSettings,
+    expected_version: int,
+    *,
+    logo: bytes | None = None,
+    keep_logo: bool = True,
+) -> StoredSettings:
+    """Save new settings; `keep_logo=False` with `logo=None` removes the logo."""
+    require(actor, "settings.edit")
+    if logo is not None and len(logo) > MAX_LOGO_BYTES:
+        raise InvalidField("logo", f"is larger than {MAX_LOGO_BYTES // 1024 // 1024} MB")
+    with db.Session.begin() as session:
+        row = _row(session)
+        check_version(row.version, expected_version, "the clinic settings")
+        before = {key: getattr(row, key) for key in _KEYS}
+        for key in _KEYS:
+            setattr(row, key, getattr(settings, key))
+        if logo is not None or not keep_logo:
+            row.logo = logo
+        flush_or_stale(session, "the clinic settings")
+        changed = sorted(key for key in _KEYS if before[key] != getattr(settings, key))
+        if logo is not None or not keep_logo:
+            changed.append("logo")
+        audit.record(session, actor, "settings.update", detail={"fields": changed})
+        return _to_stored(row)
+
+
+def validated_name(name: str) -> str:
+    """A clinic name held to the same rules as the settings dialog."""
+    return replace(default_settings(), name=" ".join(name.split())).name
+
+
+def seed_if_missing(session: Session) -> None:
+    """Write the settings row from resources/clinic.toml if this database has none."""
+    if session.get(SettingsRow, ROW_ID) is not None:
+        return
+    defaults = default_settings()
+    session.add(SettingsRow(id=ROW_ID, **{key: getattr(defaults, key) for key in _KEYS}))
+
+
+def _row(session: Session) -> SettingsRow:
+    row = session.get(SettingsRow, ROW_ID)
+    if row is None:
+        raise InvalidField("clinic_settings", "the settings row is missing from the database")
+    return row
+
+
+def _to_stored(row: SettingsRow) -> StoredSettings:
+    return StoredSettings(
+        **{key: getattr(row, key) for key in _KEYS}, logo=row.logo, version=row.version
+    )

@@ -1,0 +1,102 @@
+"""Column types that keep money exact and time unambiguous on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Dialect, Numeric
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime, stored in UTC, returned aware on every engine.
+
+    SQLite has no time zone type: the value is stored as naive UTC text and given its
+    zone back on the way out. A naive datetime is refused rather than guessed at.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: store timezone-aware datetimes only")
+        in_utc = value.astimezone(UTC)
+        return in_utc.replace(tzinfo=None) if dialect.name == "sqlite" else in_utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """A Decimal with a fixed number of places that round-trips exactly.
+
+    PostgreSQL stores NUMERIC(precision, places). SQLite has no exact decimal type (its
+    NUMERIC is a float underneath), so there the value is stored as a whole number of
+    the smallest unit (cents for money): exact, sortable and summable in SQL.
+    A value with more places than the column holds is refused, never rounded away.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, places: int) -> None:
+        super().__init__()
+        self.precision = precision
+        self.places = places
+        self._quantum = Decimal(1).scaleb(-places)
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(self.precision, self.places, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        exact = self._exact(value)
+        if dialect.name == "sqlite":
+            return int(exact.scaleb(self.places))
+        return exact
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-self.places).quantize(self._quantum)
+        return Decimal(value).quantize(self._quantum)
+
+    def _exact(self, value: Any) -> Decimal:
+        if isinstance(value, float | bool) or not isinstance(value, Decimal | int | str):
+            raise TypeError(f"{value!r}: amounts must be Decimal, not {type(value).__name__}")
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not a number") from None
+        exact = number.quantize(self._quantum)
+        if exact != number:
+            raise ValueError(f"{value} has more than {self.places} decimal places")
+        return exact
+
+
+def money() -> ExactDecimal:
+    """Currency amounts: two places, up to 9,999,999,999.99."""
+    return ExactDecimal(12, 2)
+
+
+def rate() -> ExactDecimal:
+    """A fraction such as a tax rate of 0.0825."""
+    return ExactDecimal(6, 4)
+
+
+def percent() -> ExactDecimal:
+    """A percentage such as a 12.5 % discount."""
+    return ExactDecimal(5, 2)

@@ -1,0 +1,175 @@
+"""Opening the database: migrations, backups before a migration, refusals with reasons."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, func, select, text
+
+from consult.errors import ConsultError
+from consult.storage import Database
+from consult.storage import db as dbmod
+from consult.storage.models import Base, Patient, User
+
+
+def test_a_new_database_is_migrated_to_the_newest_revision(db: Database):
+    assert dbmod.current_revision(db.engine) == dbmod.head_revision()
+
+
+def test_the_migrations_build_exactly_the_schema_of_the_models(db: Database):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_opening_creates_no_user_accounts(db: Database):
+    with db.Session() as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_full_sync(tmp_path: Path):
+    database = Database.open(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == dbmod.BUSY_TIMEOUT_MS
+    database.close()
+
+
+def test_reopening_a_current_database_makes_no_backup(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    Database.open(url).close()
+    Database.open(url).close()
+    assert list(tmp_path.glob("*.bak")) == []
+
+
+def _database_at_first_revision_with_a_patient(path: Path) -> None:
+    engine = dbmod._engine(dbmod.parse_url(f"sqlite:///{path}"))
+    dbmod.upgrade(engine, path, target="0001")
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            Patient.__table__.insert(),
+            {
+                "name": "Ana Souza",
+                "date_of_birth": date(1989, 4, 2),
+                "search_key": " ana souza",
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            },
+        )
+    engine.dispose()
+
+
+def test_migrating_a_file_with_data_backs_it_up_first(tmp_path: Path):
+    path = tmp_path / "clinic.sqlite3"
+    _database_at_first_revision_with_a_patient(path)
+
+    database = Database.open(f"sqlite:///{path}")
+
+    assert dbmod.current_revision(database.engine) == dbmod.head_revision()
+    with database.Session() as session:
+        assert session.scalar(select(Patient.name)) == "Ana Souza"
+    database.close()
+    (backup,) = tmp_path.glob(f"clinic.sqlite3.before-{dbmod.head_revision()}-*Z.bak")
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert copy.execute("SELECT name FROM patients").fetchall() == [("Ana Souza",)]
+
+
+def test_a_database_from_a_newer_consult_is_refused(database_url: str):
+    Database.open(database_url).close()
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+    engine.dispose()
+
+    with pytest.raises(ConsultError) as refused:
+        Database.open(database_url)
+    assert str(refused.value) == (
+        "database was created by a newer Consult (revision 0099_future); upgrade the app"
+    )
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path: Path):
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("shopping list: needles, serum\n")
+
+    with pytest.raises(ConsultError, match=r"is not a Consult database"):
+        Database.open(f"sqlite:///{path}")
+    assert path.read_text() == "shopping list: needles, serum\n"
+
+
+def test_another_applications_sqlite_file_is_refused(tmp_path: Path):
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE recipes (name TEXT)")
+
+    with pytest.raises(ConsultError, match=r"not a Consult database .it holds other tables"):
+        Database.open(f"sqlite:///{path}")
+
+
+def test_a_missing_folder_is_named(tmp_path: Path):
+    with pytest.raises(ConsultError, match=r"database folder .*nowhere does not exist"):
+        Database.open(f"sqlite:///{tmp_path / 'nowhere' / 'c.sqlite3'}")
+
+
+def test_a_read_only_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # Tests may run as root, who can write anywhere; the check asks os.access.
+    monkeypatch.setattr(dbmod.os, "access", lambda path, mode: Path(path) != tmp_path)
+    with pytest.raises(ConsultError, match=r"is read-only"):
+        Database.open(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+
+
+def test_an_unreachable_server_is_named_without_the_password():
+    url = "postgresql://clinic:s3cret-pw@127.0.0.1:1/clinic"
+    with pytest.raises(ConsultError) as refused:
+        Database.open(url)
+    message = str(refused.value)
+    assert message.startswith("cannot connect to the database server 127.0.0.1:1/clinic")
+    assert "s3cret" not in message
+    assert "\n" not in message
+
+
+def test_postgres_urls_get_the_psycopg_driver():
+    assert dbmod.parse_url("postgresql://u@h/d").drivername == "postgresql+psycopg"
+    assert dbmod.parse_url("postgres://u@h/d").drivername == "postgresql+psycopg"
+
+
+def test_an_unsupported_scheme_is_refused():
+    with pytest.raises(ConsultError, match=r"'mysql' is not supported"):
+        Database.open("mysql://u@h/d")
+
+
+def test_the_default_database_lives_in_the_data_folder(data_dir: Path):
+    database = Database.open(None)
+    assert Path(str(database.url.database)) == data_dir / "clinic.sqlite3"
+    database.close()
+
+
+def test_the_head_revision_constant_matches_the_migration_scripts():
+    assert dbmod.HEAD_REVISION == dbmod.head_revision()
+
+
+def test_opening_an_up_to_date_database_does_not_need_alembic(tmp_path: Path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    Database.open(url).close()
+    probe = (
+        "import sys; from consult.storage import Database; "
+        f"Database.open({url!r}).close(); print('alembic' in sys.modules)"
+    )
+    project = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=project
+    )
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,36 @@
+"""The demo generator on every engine: states covered, ids continue after it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from consult.access import Actor
+from consult.demo import SHOWCASE, build_demo
+from consult.fileformat import Patient as FilePatient
+from consult.storage import Database, audit, patients, users
+from consult.storage.models import Patient, Quote
+
+
+def test_the_demo_covers_every_quote_state_on_this_engine(db: Database):
+    summary = build_demo(db, patients=20, seed=3, today=date(2026, 11, 20))
+
+    with db.Session() as session:
+        pairs = set(session.execute(select(Quote.status, Quote.approval).distinct()).all())
+        stored = session.scalar(select(func.count()).select_from(Patient))
+    assert set(SHOWCASE) <= pairs
+    assert stored == summary.patients == 20
+    assert audit.verify_chain(db) == []
+
+
+def test_new_rows_after_the_demo_get_fresh_ids(db: Database):
+    summary = build_demo(db, patients=5, seed=3)
+    manager = next(a for a in summary.accounts if a.role == "manager")
+    signed_in = users.authenticate(db, manager.username, manager.password, workstation="t")
+    assert signed_in is not None
+    actor: Actor = signed_in.actor("t")
+
+    added = patients.create_patient(db, actor, FilePatient("New Patient", date(1990, 1, 1)))
+
+    assert added.id == 6

@@ -1,0 +1,107 @@
+"""Accounts (argon2, no defaults, first manager) and the clinic settings row."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from consult.access import Actor
+from consult.errors import ConsultError, InvalidField, PermissionDenied, StaleRecord
+from consult.storage import Database, prices, settings, users
+from consult.storage.models import AuditEvent, User
+
+PASSWORD = "correct horse battery"
+
+
+def test_a_new_database_has_no_accounts_until_the_first_manager(db: Database):
+    assert users.count_users(db) == 0
+    first = users.create_first_manager(
+        db, clinic_name="Willow Lane", username="Mara", full_name="Mara M", password=PASSWORD
+    )
+    assert (first.username, first.role) == ("mara", "manager")
+    assert users.count_users(db) == 1
+    assert settings.get_settings(db).name == "Willow Lane"
+    with pytest.raises(ConsultError, match=r"already has accounts"):
+        users.create_first_manager(
+            db, clinic_name="X", username="eve", full_name="Eve", password=PASSWORD
+        )
+
+
+def test_passwords_are_stored_only_as_argon2_hashes(db: Database, manager: Actor):
+    with db.Session() as session:
+        stored = session.scalar(select(User.password_hash).where(User.username == "mara"))
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+
+
+def test_signing_in(db: Database, manager: Actor):
+    assert users.authenticate(db, " MARA ", PASSWORD, workstation="desk-1").id == manager.user_id
+    assert users.authenticate(db, "mara", "wrong password!", workstation="desk-1") is None
+    assert users.authenticate(db, "nobody", PASSWORD, workstation="desk-1") is None
+    with db.Session() as session:
+        outcomes = session.scalars(
+            select(AuditEvent.outcome)
+            .where(AuditEvent.action == "user.sign_in")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert outcomes == ["ok", "refused", "refused"]
+
+
+def test_only_a_manager_creates_accounts(db: Database, practitioner: Actor):
+    with pytest.raises(PermissionDenied):
+        users.create_user(
+            db, practitioner, username="x1", full_name="X", role="manager", password=PASSWORD
+        )
+
+
+def test_account_details_are_checked(db: Database, manager: Actor):
+    with pytest.raises(InvalidField, match=r"^password: must be at least"):
+        users.create_user(
+            db, manager, username="pat", full_name="P", role="reception", password="short"
+        )
+    with pytest.raises(InvalidField, match=r'^username: "mara" is already taken'):
+        users.create_user(
+            db, manager, username="Mara", full_name="M", role="reception", password=PASSWORD
+        )
+    with pytest.raises(InvalidField, match=r"^role: "):
+        users.create_user(
+            db, manager, username="pat", full_name="P", role="owner", password=PASSWORD
+        )
+
+
+def test_settings_are_seeded_from_the_clinic_file_and_updated_with_a_version(
+    db: Database, manager: Actor
+):
+    stored = settings.get_settings(db)
+    assert (stored.name, stored.currency) == ("Test Clinic", "USD")
+    changed = replace(stored.pricing, tax_rate=Decimal("0.0825"), currency="EUR")
+
+    saved = settings.update_settings(db, manager, changed, stored.version, logo=b"\x89PNG logo")
+
+    assert (saved.tax_rate, saved.currency, saved.logo) == (
+        Decimal("0.0825"),
+        "EUR",
+        b"\x89PNG logo",
+    )
+    assert saved.version == stored.version + 1
+    with pytest.raises(StaleRecord):
+        settings.update_settings(db, manager, changed, stored.version)
+
+
+def test_settings_need_the_settings_permission(db: Database, practitioner: Actor):
+    stored = settings.get_settings(db)
+    with pytest.raises(PermissionDenied):
+        settings.update_settings(db, practitioner, stored.pricing, stored.version)
+
+
+def test_prices_are_seeded_once_and_versions_listed(db: Database, manager: Actor):
+    (first,) = prices.list_versions(db)
+    assert first.created_by == "resources/prices.toml"
+    current = prices.current_price_list(db)
+    prices.new_version(db, manager, current, note="same prices, new year", based_on=first.id)
+    with pytest.raises(ConsultError, match=r"changed by someone else"):
+        prices.new_version(db, manager, current, based_on=first.id)
+    assert [v.note for v in prices.list_versions(db)] == ["same prices, new year", "initial prices"]
