@@ -1,0 +1,125 @@
+"""`consult audit verify` through the command line, against tampering done with plain SQL.
+
+The tamperer here is someone with the database file and the sqlite3 shell: they drop
+the append-only triggers first, then edit the trail.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from consult.cli import main
+from tests.consult.safety.clinic import new_clinic, register, sqlite_url
+
+
+@pytest.fixture
+def clinic(tmp_path: Path, data_dir: Path) -> Path:
+    path = tmp_path / "clinic.sqlite3"
+    url = new_clinic(path)
+    for name in ("Ana Souza", "Bruno Lima", "Chloé Martin", "Dev Patel"):
+        register(url, name)
+    return path
+
+
+def verify(clinic: Path) -> int:
+    return main(["audit", "verify", "--database", sqlite_url(clinic)])
+
+
+def tamper(clinic: Path, *statements: str) -> None:
+    with closing(sqlite3.connect(clinic)) as connection:
+        connection.execute("DROP TRIGGER IF EXISTS audit_events_no_update")
+        connection.execute("DROP TRIGGER IF EXISTS audit_events_no_delete")
+        for statement in statements:
+            connection.execute(statement)
+        connection.commit()
+
+
+def event_count(clinic: Path) -> int:
+    with closing(sqlite3.connect(clinic)) as connection:
+        return connection.execute("SELECT count(*) FROM audit_events").fetchone()[0]
+
+
+def test_an_untouched_trail_is_intact(clinic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert verify(clinic) == 0
+    assert capsys.readouterr().out == f"audit trail intact: {event_count(clinic)} events\n"
+
+
+def test_the_triggers_refuse_tampering_before_anyone_drops_them(clinic: Path) -> None:
+    with closing(sqlite3.connect(clinic)) as connection, pytest.raises(
+        sqlite3.IntegrityError, match="append-only"
+    ):
+        connection.execute("UPDATE audit_events SET username = 'nobody' WHERE id = 2")
+
+
+def test_a_rewritten_event_is_reported(clinic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tamper(clinic, "UPDATE audit_events SET username = 'someone-else' WHERE id = 2")
+
+    assert verify(clinic) == 1
+
+    out = capsys.readouterr().out
+    assert out.startswith("audit trail BROKEN: 1 problem(s)")
+    assert "event 2 (patient.create by someone-else) was altered" in out
+
+
+def test_a_deleted_event_is_reported(clinic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tamper(clinic, "DELETE FROM audit_events WHERE id = 2")
+
+    assert verify(clinic) == 1
+
+    out = capsys.readouterr().out
+    assert "event 2 missing (deleted from the trail)" in out
+    assert "event 3 does not link to the event before it" in out
+
+
+def test_a_deleted_event_with_renumbered_successors_is_still_reported(
+    clinic: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Hiding the gap by moving every later event down one place breaks the links.
+    last = event_count(clinic)
+    tamper(
+        clinic,
+        "DELETE FROM audit_events WHERE id = 2",
+        *(f"UPDATE audit_events SET id = {n - 1} WHERE id = {n}" for n in range(3, last + 1)),
+    )
+
+    assert verify(clinic) == 1
+
+    out = capsys.readouterr().out
+    assert "missing" not in out
+    assert "does not link to the event before it" in out
+    assert "was altered" in out
+
+
+def test_reordered_events_are_reported(clinic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tamper(
+        clinic,
+        "UPDATE audit_events SET id = -1 WHERE id = 2",
+        "UPDATE audit_events SET id = 2 WHERE id = 3",
+        "UPDATE audit_events SET id = 3 WHERE id = -1",
+    )
+
+    assert verify(clinic) == 1
+
+    assert "does not link to the event before it" in capsys.readouterr().out
+
+
+def test_an_empty_trail_is_intact(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "new.sqlite3"
+    new_clinic(path)
+    assert verify(path) == 0
+    assert capsys.readouterr().out == f"audit trail intact: {event_count(path)} events\n"
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    impostor = tmp_path / "notes.txt"
+    impostor.write_text("not a database\n", encoding="utf-8")
+    assert verify(impostor) == 2
+    assert capsys.readouterr().err.startswith("error: ")

@@ -1,0 +1,109 @@
+"""A small real clinic database for the data-safety tests (no mocks: the real storage)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from consult import fileformat
+from consult.access import Actor, command_line_actor
+from consult.storage import Database, patients
+from consult.storage.models import AuditEvent
+from consult.storage.models import Patient as PatientRow
+
+MANAGER = command_line_actor()
+
+# As in the storage tests: SQLite always, PostgreSQL too when CI provides a server.
+POSTGRES_ENV = "CONSULT_TEST_POSTGRES_URL"
+ENGINES = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_ENV) else [])
+
+
+@contextmanager
+def empty_database(engine: str, folder: Path) -> Iterator[str]:
+    """The URL of a new, empty database on `engine` (a private schema on PostgreSQL)."""
+    if engine == "sqlite":
+        yield sqlite_url(folder / "clinic.sqlite3")
+        return
+    admin_url = os.environ[POSTGRES_ENV]
+    schema = f"safety_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def new_clinic(path: Path) -> str:
+    """Create an up-to-date Consult database at `path`; returns its URL."""
+    url = sqlite_url(path)
+    Database.open(url).close()
+    return url
+
+
+def register(url: str, name: str, born: date = date(1989, 4, 2), actor: Actor = MANAGER) -> int:
+    with Database.open(url) as database:
+        return patients.create_patient(database, actor, fileformat.Patient(name, born)).id
+
+
+def wipe(url: str) -> None:
+    """Lose the whole database: the SQLite file, or every table of the PostgreSQL schema."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
+        return
+    schema = postgres_schema(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+
+
+def postgres_schema(url: str) -> str:
+    return str(make_url(url).query["options"]).removeprefix("-csearch_path=")
+
+
+def names_in(url: str) -> set[str]:
+    """Every patient's name, read through the storage layer (works on both engines)."""
+    with Database.open(url) as database, database.Session() as session:
+        return set(session.scalars(select(PatientRow.name)))
+
+
+def last_audit_action(url: str) -> tuple[str, str]:
+    with Database.open(url) as database, database.Session() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
+        return event.action, event.username
+
+
+def patient_names(path: Path) -> set[str]:
+    """Read straight from the file with sqlite3, not through the code under test."""
+    with closing(sqlite3.connect(path)) as connection:
+        return {row[0] for row in connection.execute("SELECT name FROM patients")}
+
+
+def audit_actions(path: Path) -> list[tuple[str, str]]:
+    with closing(sqlite3.connect(path)) as connection:
+        return list(connection.execute("SELECT action, username FROM audit_events ORDER BY id"))
+
+
+def integrity(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as connection:
+        return [row[0] for row in connection.execute("PRAGMA integrity_check")]
