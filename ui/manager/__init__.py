@@ -1,0 +1,1 @@
+"""The manager's workspace: every quote, approvals, reports and the price list."""

@@ -1,0 +1,272 @@
+"""One quote in full: lines, discounts, the consultation, its history; decide or reopen.
+
+The manager approves or rejects a discount above the clinic's limit with a comment
+(a rejection must say why), through consult.storage.quotes, which checks the rules
+and writes the audit event. An expired quote can be reopened as a new draft priced
+with today's price list. Loading and saving run off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from consult.access import Actor
+from consult.errors import ConsultError
+from consult.pricing.format import format_money
+from consult.storage import quotes
+from consult.storage.db import Database
+from consult.storage.manager_queries import ChangeEvent, ManagerQueries, QuoteDetail
+from ui.errors import show_problem
+from ui.forms import ErrorLabel
+from ui.manager.quotes_model import APPROVAL_LABELS, STATUS_LABELS
+from ui.workers import Worker
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+LINE_HEADERS = ("Item", "Price per session", "Sessions", "Amount")
+ACTION_WORDS = {
+    "quote.create": "created", "quote.present": "presented to the patient",
+    "quote.accept": "accepted", "quote.decline": "declined", "quote.expire": "expired",
+    "quote.approve": "discount approved", "quote.reject": "discount rejected",
+    "quote.reopen": "reopened as a new draft",
+}
+# The verdict in words with a symbol, so it never depends on colour alone.
+VERDICT_WORDS = {
+    "proceed": "✔ Proceed", "precautions": "⚠ Proceed with precautions",
+    "clearance": "⚠ Clearance needed", "defer": "✖ Defer", "decline": "✖ Decline",
+}
+
+
+class QuoteDetailDialog(QDialog):
+    changed = Signal(int)  # the quote's id, after an approval decision
+    reopened = Signal(int)  # the new draft's id
+
+    def __init__(self, db: Database, actor: Actor, queries: ManagerQueries, quote_id: int, *,
+                 locale: str = "en_US", parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Quote {quote_id}")
+        self.resize(780, 860)
+        self._db = db
+        self._actor = actor
+        self._queries = queries
+        self._quote_id = quote_id
+        self._locale = locale
+        self._worker = Worker(self)
+        self.detail: QuoteDetail | None = None
+
+        self.heading = QLabel(objectName="title")
+        self.facts = QFormLayout()
+        self.lines_table = QTableWidget(0, len(LINE_HEADERS))
+        self.lines_table.setHorizontalHeaderLabels(LINE_HEADERS)
+        header = self.lines_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # a few lines only
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.lines_table.setMinimumHeight(150)
+        self.lines_table.verticalHeader().setVisible(False)
+        self.lines_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.money_labels = {key: QLabel() for key in ("subtotal", "discount", "tax", "total")}
+        self.history_list = QListWidget()
+        self.comment_edit = QPlainTextEdit(placeholderText="Comment (required to reject)")
+        self.comment_edit.setMaximumHeight(70)
+        self.approve_button = QPushButton("Approve discount")
+        self.reject_button = QPushButton("Reject discount")
+        self.reopen_button = QPushButton("Reopen as new draft")
+        self.error_label = ErrorLabel(self)
+        self._lay_out()
+        self._set_actions_enabled(False)
+        self.approve_button.clicked.connect(lambda: self.decide(approve=True))
+        self.reject_button.clicked.connect(lambda: self.decide(approve=False))
+        self.reopen_button.clicked.connect(self.reopen)
+        self.load()
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def _lay_out(self) -> None:
+        summary = QWidget()
+        summary.setLayout(self.facts)
+        money = QFormLayout()
+        for key, label in self.money_labels.items():
+            label.setAlignment(RIGHT)
+            money.addRow(key.capitalize(), label)
+        lines_box = QGroupBox("Lines")
+        lines_layout = QVBoxLayout(lines_box)
+        lines_layout.addWidget(self.lines_table)
+        lines_layout.addLayout(money)
+        decision = QGroupBox("Decision")
+        decision_layout = QVBoxLayout(decision)
+        decision_layout.addWidget(self.comment_edit)
+        buttons = QHBoxLayout()
+        for button in (self.approve_button, self.reject_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.reopen_button)
+        decision_layout.addLayout(buttons)
+        decision_layout.addWidget(self.error_label)
+        history = QGroupBox("History")
+        QVBoxLayout(history).addWidget(self.history_list)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(summary)
+        layout.addWidget(lines_box, 2)
+        layout.addWidget(history, 1)
+        layout.addWidget(decision)
+        layout.addWidget(close)
+
+    def is_busy(self) -> bool:
+        return self._worker.busy()
+
+    # --- loading ------------------------------------------------------------------------
+
+    def load(self) -> None:
+        quote_id = self._quote_id
+        self._worker.start(partial(self._queries.detail, quote_id), self._show,
+                           lambda error: show_problem(self, error))
+
+    def _show(self, detail: QuoteDetail) -> None:
+        self.detail = detail
+        quote = detail.quote
+        self.heading.setText(f"Quote {quote.id} · {detail.patient_name}")
+        while self.facts.rowCount():
+            self.facts.removeRow(0)
+        for label, value in self._facts(detail):
+            text = QLabel(value)
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.facts.addRow(label, text)
+        self._fill_lines(detail)
+        self._fill_money(detail)
+        self.history_list.clear()
+        for event in detail.history:
+            self.history_list.addItem(history_text(event))
+        self._set_actions_enabled(True)
+
+    def _facts(self, detail: QuoteDetail) -> list[tuple[str, str]]:
+        quote = detail.quote
+        areas = "; ".join(
+            f"{area.area} ({', '.join(area.concerns)})" if area.concerns else area.area
+            for area in detail.areas
+        )
+        verdict = VERDICT_WORDS.get(detail.screening_verdict or "", "Not screened")
+        approval = APPROVAL_LABELS.get(quote.approval, quote.approval)
+        if quote.approval_comment:
+            approval += f": “{quote.approval_comment}”"
+        return [
+            ("Practitioner", detail.practitioner_name or "—"),
+            ("Status", STATUS_LABELS.get(quote.status, quote.status)),
+            ("Approval", approval),
+            ("Created", quote.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+            ("Valid until", quote.valid_until.isoformat()),
+            ("Treatment", detail.treatment),
+            ("Areas", areas or "—"),
+            ("Screening", verdict),
+            ("Course", f"{quote.sessions} sessions, every {quote.interval_weeks} weeks"),
+        ]
+
+    def _fill_lines(self, detail: QuoteDetail) -> None:
+        lines = detail.quote.lines
+        self.lines_table.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            cells = (line.description, self._money(line.unit_price), str(line.quantity),
+                     self._money(line.amount))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(RIGHT)
+                self.lines_table.setItem(row, column, item)
+
+    def _fill_money(self, detail: QuoteDetail) -> None:
+        quote = detail.quote
+        parts = []
+        if quote.course_discount_percent:
+            parts.append(f"course paid up front {quote.course_discount_percent}%")
+        if quote.manual_discount_percent:
+            parts.append(f"manual {quote.manual_discount_percent}%")
+        why = f" ({', '.join(parts)})" if parts else ""
+        tax_percent = (quote.tax_rate * 100).normalize()
+        self.money_labels["subtotal"].setText(self._money(quote.subtotal))
+        self.money_labels["discount"].setText(f"− {self._money(quote.discount)}{why}")
+        self.money_labels["tax"].setText(f"{self._money(quote.tax)} ({tax_percent:f}%)")
+        self.money_labels["total"].setText(f"<b>{self._money(quote.total)}</b>")
+
+    def _money(self, amount: Decimal) -> str:
+        currency = self.detail.quote.currency if self.detail else "USD"
+        return format_money(amount, currency, self._locale)
+
+    def _set_actions_enabled(self, loaded: bool) -> None:
+        quote = self.detail.quote if (loaded and self.detail) else None
+        may_decide = self._actor.may("quote.approve")
+        pending = quote is not None and quote.approval == "pending" and may_decide
+        self.approve_button.setEnabled(pending)
+        self.reject_button.setEnabled(pending)
+        self.comment_edit.setEnabled(pending)
+        self.reopen_button.setEnabled(quote is not None and quote.status == "expired")
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def decide(self, *, approve: bool) -> None:
+        if self.detail is None:
+            return
+        comment = self.comment_edit.toPlainText()
+        version, quote_id = self.detail.quote.version, self.detail.quote.id
+        self.error_label.clear_error()
+        self._set_actions_enabled(False)
+        self._worker.start(
+            partial(quotes.decide_approval, self._db, self._actor, quote_id, approve=approve,
+                    comment=comment, expected_version=version),
+            self._decided,
+            self._action_failed,
+        )
+
+    def _decided(self, _record) -> None:
+        self.comment_edit.clear()
+        self.changed.emit(self._quote_id)
+        self.load()
+
+    def reopen(self) -> None:
+        if self.detail is None:
+            return
+        quote_id = self.detail.quote.id
+        self._set_actions_enabled(False)
+        self._worker.start(partial(self._queries.reopen_expired, quote_id), self._reopened,
+                           self._action_failed)
+
+    def _reopened(self, new_id: int) -> None:
+        self.reopened.emit(new_id)
+        self.load()
+
+    def _action_failed(self, error: BaseException) -> None:
+        self._set_actions_enabled(True)
+        if isinstance(error, ConsultError):
+            self.error_label.show_error(error, {"comment": "Comment"})
+        else:
+            show_problem(self, error)
+
+
+def history_text(event: ChangeEvent) -> str:
+    when = event.at.astimezone().strftime("%Y-%m-%d %H:%M")
+    words = ACTION_WORDS.get(event.action, event.action)
+    comment = event.detail.get("comment")
+    if event.action == "quote.reopen" and "reopened_from" in event.detail:
+        words += f" (quote {event.detail['quote']} from quote {event.detail['reopened_from']})"
+    note = f": “{comment}”" if comment else ""
+    return f"{when} · {event.username} · {words}{note}"
