@@ -1,0 +1,233 @@
+"""The manager's window on the audit trail: filtered pages, newest first, and the check.
+
+Every answer is computed by the database (WHERE, ORDER BY, LIMIT, COUNT) and handed
+back as frozen dataclasses. Pages are keyset-paged on the event's position (`id`):
+the next page is "older than the last row shown", not "skip N rows", so events
+written while the manager reads (reading the trail is itself audited) never shift a
+page and show a row twice.
+
+Reading needs `audit.read`. Each new listing (the first page of a filter, with its
+total) and each verification is written to the trail, naming the filter or the outcome;
+scrolling to older pages is not (a manager scrolling would write an event per page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from consult.access import Actor, require
+from consult.errors import InvalidField
+from consult.storage import audit
+from consult.storage.db import Database
+from consult.storage.manager_queries import local_day_start
+from consult.storage.models import AuditEvent, Patient
+from consult.storage.patients import search_key
+
+PAGE_SIZE = 200
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which events to list; empty text or None means "any"."""
+
+    username: str | None = None  # exactly as recorded (sign-in attempts name who tried)
+    patient: str = ""  # a patient id (digits) or words starting the patient's name
+    action: str | None = None
+    outcome: str | None = None
+    date_from: date | None = None  # inclusive, this computer's local day
+    date_to: date | None = None  # inclusive
+
+    def __post_init__(self) -> None:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise InvalidField("date_to", "the end of the date range is before its start")
+
+    def described(self) -> dict[str, str]:
+        """The filter as recorded in the audit event of a listing (only what is set)."""
+        fields = {
+            "username": self.username,
+            "patient": self.patient.strip(),
+            "action": self.action,
+            "outcome": self.outcome,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+        }
+        return {key: value for key, value in fields.items() if value}
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    username: str
+    workstation: str
+    patient_id: int | None
+    patient_name: str | None  # None when the event names no patient or an unknown id
+    action: str
+    outcome: str
+    detail: str  # canonical JSON, as recorded
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The first page of a listing and the number of events it covers in all."""
+
+    rows: tuple[AuditRow, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """The values that occur in the trail, for the filters' drop-down lists."""
+
+    usernames: tuple[str, ...]
+    actions: tuple[str, ...]
+    outcomes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The outcome of checking the hash chain: intact when `problems` is empty."""
+
+    events: int  # how many events the trail held when the check began
+    problems: tuple[str, ...]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+class AuditQueries:
+    """The audit trail, read by one signed-in manager."""
+
+    def __init__(self, db: Database, actor: Actor) -> None:
+        require(actor, "audit.read")
+        self.db = db
+        self.actor = actor
+
+    def listing(self, flt: AuditFilter, *, limit: int = PAGE_SIZE) -> Listing:
+        """The newest `limit` events matching `flt` and how many match in all; audited.
+
+        The total counts only events up to the newest one listed, so it agrees with the
+        rows even while other seats write (and the `audit.view` event recorded here,
+        after the rows are read, is in neither).
+        """
+        require(self.actor, "audit.read")
+        statement = _listing(flt).order_by(AuditEvent.id.desc()).limit(_bounded(limit))
+        with self.db.Session.begin() as session:
+            rows = [AuditRow(*row) for row in session.execute(statement)]
+            total = session.scalar(_counted(flt, rows[0].id)) if rows else 0
+            audit.record(session, self.actor, "audit.view", detail={"filter": flt.described()})
+        return Listing(tuple(rows), total or 0)
+
+    def page(self, flt: AuditFilter, *, before_id: int, limit: int = PAGE_SIZE) -> list[AuditRow]:
+        """The next `limit` matching events older than `before_id` (scrolling: not audited)."""
+        require(self.actor, "audit.read")
+        statement = (
+            _listing(flt)
+            .where(AuditEvent.id < before_id)
+            .order_by(AuditEvent.id.desc())
+            .limit(_bounded(limit))
+        )
+        with self.db.Session() as session:
+            return [AuditRow(*row) for row in session.execute(statement)]
+
+    def choices(self) -> FilterChoices:
+        require(self.actor, "audit.read")
+        with self.db.Session() as session:
+            return FilterChoices(
+                usernames=_distinct(session, AuditEvent.username),
+                actions=_distinct(session, AuditEvent.action),
+                outcomes=_distinct(session, AuditEvent.outcome),
+            )
+
+    def verify(self) -> ChainCheck:
+        """Check the whole hash chain, and record that it was checked and what was found."""
+        require(self.actor, "audit.read")
+        with self.db.Session() as session:
+            events = session.scalar(_counted(AuditFilter())) or 0
+        problems = tuple(audit.verify_chain(self.db))
+        with self.db.Session.begin() as session:
+            audit.record(
+                session,
+                self.actor,
+                "audit.verify",
+                outcome="intact" if not problems else "broken",
+                detail={"events": events, "problems": len(problems)},
+            )
+        return ChainCheck(events, problems)
+
+
+def _bounded(limit: int) -> int:
+    return max(1, min(limit, MAX_PAGE))
+
+
+def _counted(flt: AuditFilter, up_to_id: int | None = None) -> Select:
+    statement = _filtered(select(func.count(AuditEvent.id)).select_from(AuditEvent), flt)
+    if up_to_id is not None:
+        statement = statement.where(AuditEvent.id <= up_to_id)
+    return statement
+
+
+def _distinct(session: Session, column: InstrumentedAttribute[str]) -> tuple[str, ...]:
+    return tuple(session.scalars(select(column).distinct().order_by(column)))
+
+
+def _listing(flt: AuditFilter) -> Select:
+    statement = (
+        select(
+            AuditEvent.id,
+            AuditEvent.at,
+            AuditEvent.username,
+            AuditEvent.workstation,
+            AuditEvent.patient_id,
+            Patient.name,
+            AuditEvent.action,
+            AuditEvent.outcome,
+            AuditEvent.detail,
+        )
+        .select_from(AuditEvent)
+        # audit_events.patient_id has no foreign key (the trail must keep an event even
+        # if its patient's row is gone), hence an outer join.
+        .outerjoin(Patient, Patient.id == AuditEvent.patient_id)
+    )
+    return _filtered(statement, flt)
+
+
+def _filtered(statement: Select, flt: AuditFilter) -> Select:
+    if flt.username:
+        statement = statement.where(AuditEvent.username == flt.username)
+    if flt.action:
+        statement = statement.where(AuditEvent.action == flt.action)
+    if flt.outcome:
+        statement = statement.where(AuditEvent.outcome == flt.outcome)
+    if flt.date_from is not None:
+        statement = statement.where(AuditEvent.at >= local_day_start(flt.date_from))
+    if flt.date_to is not None:
+        next_day = flt.date_to + timedelta(days=1)
+        statement = statement.where(AuditEvent.at < local_day_start(next_day))
+    return _patient_filtered(statement, flt.patient.strip())
+
+
+def _patient_filtered(statement: Select, typed: str) -> Select:
+    """A patient id typed as digits (or "#12"), otherwise words starting the name."""
+    if not typed:
+        return statement
+    as_id = typed.removeprefix("#")
+    if as_id.isdigit():
+        return statement.where(AuditEvent.patient_id == int(as_id))
+    words = search_key(typed).split()
+    # Every typed word must start a word of the name, in any order, ignoring case and
+    # accents (the patients' search key), as the patient search does.
+    matching = select(Patient.id).where(
+        *(Patient.search_key.like("% " + _escape_like(word) + "%", escape="\\") for word in words)
+    )
+    return statement.where(AuditEvent.patient_id.in_(matching))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,94 @@
+"""A real clinic database for the administration widgets' tests.
+
+Runs on SQLite, and on PostgreSQL too when CONSULT_TEST_POSTGRES_URL is set
+(`eval "$(.ci/postgres.sh)"`); each PostgreSQL test gets its own schema, dropped after.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QWidget
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from consult.access import Actor
+from consult.storage import Database, users
+
+POSTGRES_ENV = "CONSULT_TEST_POSTGRES_URL"
+ENGINES = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_ENV) else [])
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+        return
+    admin_url = os.environ[POSTGRES_ENV]
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def db(database_url: str, qapp) -> Iterator[Database]:
+    database = Database.open(database_url)
+    yield database
+    # No query may still be running on the pool when the database closes.
+    QThreadPool.globalInstance().waitForDone()
+    database.close()
+
+
+@pytest.fixture
+def manager(db: Database) -> Actor:
+    record = users.create_first_manager(
+        db, clinic_name="Test Clinic", username="mara", full_name="Mara Manager",
+        password=PASSWORD,
+    )
+    return record.actor("seat 1")
+
+
+@pytest.fixture
+def practitioner(db: Database, manager: Actor) -> Actor:
+    record = users.create_user(
+        db, manager, username="pia", full_name="Pia Practitioner", role="practitioner",
+        password=PASSWORD,
+    )
+    return record.actor("seat 2")
+
+
+@pytest.fixture
+def holder(qtbot) -> Iterator[QWidget]:
+    """The parent of a test's widgets, deleted on the GUI thread after the pool is idle.
+
+    Without an owner, a model caught in a reference cycle could be collected by
+    Python's garbage collector on whichever thread runs next: a query thread.
+    """
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    yield widget
+    QThreadPool.globalInstance().waitForDone()
+    widget.deleteLater()
+    qtbot.wait(0)
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with the smallest cost: the hashes are real, the tests stay quick."""
+    from argon2 import PasswordHasher
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    monkeypatch.setattr(users, "_hasher", lambda: cheap)

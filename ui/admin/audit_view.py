@@ -1,0 +1,446 @@
+"""The audit trail for a manager: who did what to which record, newest first, and its check.
+
+The table's model holds only the pages fetched so far, as precomputed text, and asks
+for the next (older) page as the view scrolls; every query runs on the thread pool
+(consult.storage.audit_queries does the filtering in the database). "Verify chain"
+recomputes every event's hash, also off the GUI thread, and says "intact" with the
+number of events, or lists each problem found. Opening a listing and verifying are
+themselves written to the trail by the core.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Protocol
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from consult.access import Actor
+from consult.errors import ConsultError
+from consult.storage.audit_queries import (
+    PAGE_SIZE,
+    AuditFilter,
+    AuditQueries,
+    AuditRow,
+    ChainCheck,
+    FilterChoices,
+    Listing,
+)
+from consult.storage.db import Database
+from ui.errors import show_problem
+from ui.forms import ErrorLabel
+from ui.workers import Worker
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("#", "When", "User", "Workstation", "Patient", "Action", "Outcome", "Detail")
+PATIENT_DEBOUNCE_MS = 250
+ANY = None  # the drop-downs' "any" entry carries no data
+
+
+class AuditSource(Protocol):
+    """What the model queries: consult.storage.audit_queries.AuditQueries."""
+
+    def listing(self, flt: AuditFilter, *, limit: int = PAGE_SIZE) -> Listing: ...
+
+    def page(self, flt: AuditFilter, *, before_id: int,
+             limit: int = PAGE_SIZE) -> list[AuditRow]: ...
+
+
+@dataclass(frozen=True)
+class _Page:
+    generation: int
+    before_id: int | None  # None: the first page, which comes with the total
+    rows: tuple[AuditRow, ...]
+    total: int | None = None
+
+
+# Work run on the pool gets plain values only, never the model (a job holding the last
+# reference to a QObject would destroy it on the pool's thread).
+
+
+def _page(source: AuditSource, generation: int, flt: AuditFilter, before_id: int | None,
+          limit: int) -> _Page:
+    if before_id is None:
+        listing = source.listing(flt, limit=limit)
+        return _Page(generation, None, listing.rows, listing.total)
+    return _Page(generation, before_id, tuple(source.page(flt, before_id=before_id, limit=limit)))
+
+
+def patient_text(row: AuditRow) -> str:
+    if row.patient_id is None:
+        return ""
+    if row.patient_name is None:
+        return f"#{row.patient_id}"
+    return f"{row.patient_name} (#{row.patient_id})"
+
+
+def detail_text(detail: str) -> str:
+    """The event's JSON detail as "key: value" pairs a manager can read."""
+    try:
+        value = json.loads(detail)
+    except json.JSONDecodeError:
+        return detail  # an event stored before details were JSON, or a rewritten one
+    if not isinstance(value, dict):
+        return str(value)
+    return "; ".join(f"{key}: {_plain(item)}" for key, item in value.items())
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{key}={_plain(item)}" for key, item in value.items()) or "(none)"
+    if isinstance(value, list):
+        return ", ".join(_plain(item) for item in value)
+    return str(value)
+
+
+def display_cells(row: AuditRow) -> tuple[str, ...]:
+    return (
+        str(row.id),
+        row.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+        row.username,
+        row.workstation,
+        patient_text(row),
+        row.action,
+        row.outcome,
+        detail_text(row.detail),
+    )
+
+
+class AuditModel(QAbstractTableModel):
+    """Audit events, newest first, fetched a page at a time as the view scrolls."""
+
+    loading_changed = Signal(bool)
+    page_loaded = Signal(int)  # rows held after a page arrived
+    count_changed = Signal(int)  # events the current listing covers in all
+    failed = Signal(object)
+
+    def __init__(self, source: AuditSource, *, page_size: int = PAGE_SIZE, parent=None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._page_size = page_size
+        self._worker = Worker(self)
+        self._rows: list[AuditRow] = []
+        self._cells: list[tuple[str, ...]] = []
+        self._filter = AuditFilter()
+        # Each refresh starts a generation; answers to an older one are dropped.
+        self._generation = 0
+        self._loading = False
+        self._exhausted = True
+        self._count: int | None = None
+
+    @property
+    def current_filter(self) -> AuditFilter:
+        return self._filter
+
+    @property
+    def count(self) -> int | None:
+        return self._count
+
+    def is_loading(self) -> bool:
+        return self._loading
+
+    def row_at(self, row: int) -> AuditRow:
+        return self._rows[row]
+
+    def set_filter(self, flt: AuditFilter) -> None:
+        self._filter = flt
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Forget the rows held; query the newest page and the total again."""
+        self._generation += 1
+        self.beginResetModel()
+        self._rows, self._cells = [], []
+        self._exhausted = False
+        self.endResetModel()
+        self._count = None
+        self._request_page()
+
+    # --- QAbstractTableModel ---------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._cells):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._cells[index.row()][index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return self._rows[index.row()].id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted and not self._loading
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._request_page()
+
+    # --- background queries -------------------------------------------------------------
+
+    def _request_page(self) -> None:
+        self._set_loading(True)
+        generation = self._generation
+        before_id = self._rows[-1].id if self._rows else None
+        self._worker.start(
+            partial(_page, self._source, generation, self._filter, before_id, self._page_size),
+            self._page_arrived,
+            lambda error: self._query_failed(generation, error),
+        )
+
+    def _page_arrived(self, page: _Page) -> None:
+        expected_before = self._rows[-1].id if self._rows else None
+        if page.generation != self._generation or page.before_id != expected_before:
+            return  # the answer to a query the user has since replaced
+        self._exhausted = len(page.rows) < self._page_size
+        if page.rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self._cells.extend(display_cells(row) for row in page.rows)
+            self.endInsertRows()
+        self._set_loading(False)
+        if page.total is not None:
+            self._count = page.total
+            self.count_changed.emit(page.total)
+        self.page_loaded.emit(len(self._rows))
+
+    def _query_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._exhausted = True
+        self._set_loading(False)
+        self.failed.emit(error)
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            self.loading_changed.emit(loading)
+
+
+def chain_text(check: ChainCheck) -> str:
+    if check.intact:
+        return f"Audit trail intact: {check.events} events checked."
+    problems = "1 problem" if len(check.problems) == 1 else f"{len(check.problems)} problems"
+    return f"Audit trail BROKEN: {problems} in {check.events} events (listed below)."
+
+
+class AuditView(QWidget):
+    """The audit trail with its filters and the chain check (needs audit.read)."""
+
+    verified = Signal(object)  # the ChainCheck
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        # Raises PermissionDenied before any widget exists for a role without audit.read.
+        queries = AuditQueries(db, actor)
+        super().__init__(parent)
+        self.queries = queries
+        self._worker = Worker(self)
+        self.model = AuditModel(self.queries, parent=self)
+        self.user_box = _any_box("Any user")
+        self.action_box = _any_box("Any action")
+        self.outcome_box = _any_box("Any outcome")
+        self.patient_edit = QLineEdit(self, placeholderText="Patient name or #id")
+        self.patient_edit.setClearButtonEnabled(True)
+        self.dates_check = QCheckBox("From", self)
+        self.date_from = _date_edit(QDate.currentDate().addMonths(-1))
+        self.date_to = _date_edit(QDate.currentDate())
+        self.refresh_button = QPushButton("Refresh", self)
+        self.count_label = QLabel(self, objectName="subtitle")
+        self.error_label = ErrorLabel(self)
+        self.table = _table(self.model)
+        self.verify_button = QPushButton("Verify chain", self)
+        self.verify_label = QLabel(self)
+        self.verify_label.setWordWrap(True)
+        self.problems = QPlainTextEdit(self, readOnly=True)
+        self.problems.setVisible(False)
+        self._patient_timer = QTimer(self, singleShot=True, interval=PATIENT_DEBOUNCE_MS)
+        self._lay_out()
+        self._connect()
+        self.refresh()
+
+    # --- layout and wiring ----------------------------------------------------------------
+
+    def _lay_out(self) -> None:
+        filters = QHBoxLayout()
+        for widget in (self.user_box, self.action_box, self.outcome_box, self.dates_check,
+                       self.date_from, QLabel("to", self), self.date_to):
+            filters.addWidget(widget)
+        filters.addWidget(self.patient_edit, 1)
+        filters.addWidget(self.refresh_button)
+        check = QHBoxLayout()
+        check.addWidget(self.verify_button)
+        check.addWidget(self.verify_label, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+        layout.addLayout(check)
+        layout.addWidget(self.problems)
+
+    def _connect(self) -> None:
+        for box in (self.user_box, self.action_box, self.outcome_box):
+            box.currentIndexChanged.connect(self.apply_filters)
+        self.dates_check.toggled.connect(self._dates_toggled)
+        self.date_from.dateChanged.connect(self.apply_filters)
+        self.date_to.dateChanged.connect(self.apply_filters)
+        self.patient_edit.textChanged.connect(self._patient_timer.start)
+        self._patient_timer.timeout.connect(self.apply_filters)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.verify_button.clicked.connect(self.verify)
+        self.model.count_changed.connect(self._show_count)
+        self.model.failed.connect(lambda error: show_problem(self, error))
+        self.date_from.setEnabled(False)
+        self.date_to.setEnabled(False)
+
+    def refresh(self) -> None:
+        """Re-read the drop-downs' choices and the listing (new events appear)."""
+        self._worker.start(self.queries.choices, self._fill_choices,
+                           lambda error: show_problem(self, error))
+        self.model.refresh()
+
+    def _fill_choices(self, choices: FilterChoices) -> None:
+        for box, values in ((self.user_box, choices.usernames),
+                            (self.action_box, choices.actions),
+                            (self.outcome_box, choices.outcomes)):
+            _refill(box, values)
+
+    # --- filters ---------------------------------------------------------------------------
+
+    def current_filter(self) -> AuditFilter:
+        """The filter the widgets describe; InvalidField if the date range is backwards."""
+        dates_on = self.dates_check.isChecked()
+        return AuditFilter(
+            username=self.user_box.currentData(),
+            patient=self.patient_edit.text(),
+            action=self.action_box.currentData(),
+            outcome=self.outcome_box.currentData(),
+            date_from=_to_date(self.date_from.date()) if dates_on else None,
+            date_to=_to_date(self.date_to.date()) if dates_on else None,
+        )
+
+    def apply_filters(self) -> None:
+        self._patient_timer.stop()
+        try:
+            flt = self.current_filter()
+        except ConsultError as error:
+            self.error_label.show_error(error, {"date_to": "Date range"})
+            return
+        self.error_label.clear_error()
+        if flt != self.model.current_filter:
+            self.model.set_filter(flt)
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self.apply_filters()
+
+    def _show_count(self, count: int) -> None:
+        self.count_label.setText("1 event matches" if count == 1 else f"{count} events match")
+
+    # --- the chain check ------------------------------------------------------------------
+
+    def verify(self) -> None:
+        self.verify_button.setEnabled(False)
+        self.verify_label.setText("Checking every event's hash…")
+        self._worker.start(self.queries.verify, self._verified, self._verify_failed)
+
+    def _verified(self, check: ChainCheck) -> None:
+        self.verify_button.setEnabled(True)
+        self.verify_label.setText(chain_text(check))
+        self.problems.setPlainText("\n".join(check.problems))
+        self.problems.setVisible(not check.intact)
+        self.verified.emit(check)
+
+    def _verify_failed(self, error: BaseException) -> None:
+        self.verify_button.setEnabled(True)
+        self.verify_label.setText("The check could not run.")
+        show_problem(self, error)
+
+
+def _any_box(any_label: str) -> QComboBox:
+    box = QComboBox()
+    box.addItem(any_label, ANY)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return box
+
+
+def _refill(box: QComboBox, values: tuple[str, ...]) -> None:
+    """New choices, keeping the one selected (a refill must not change the filter)."""
+    chosen = box.currentData()
+    box.blockSignals(True)
+    try:
+        while box.count() > 1:
+            box.removeItem(1)
+        for value in values:
+            box.addItem(value, value)
+        if chosen is not None and box.findData(chosen) < 0:
+            box.addItem(chosen, chosen)
+        box.setCurrentIndex(max(0, box.findData(chosen)) if chosen is not None else 0)
+    finally:
+        box.blockSignals(False)
+
+
+def _date_edit(initial: QDate) -> QDateEdit:
+    edit = QDateEdit(initial)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def _to_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _table(model: AuditModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    return table

@@ -1,0 +1,333 @@
+"""The clinic's accounts, for a manager: list, add, deactivate or reactivate, reset a password.
+
+The screen only collects what is typed and shows answers; the rules (who may, the
+password's length, never yourself, never the last manager) and the audit events are
+in consult.storage.user_admin. Every call runs off the GUI thread (argon2 hashing is
+deliberately slow), and a refusal is shown in words under the table or the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from consult.access import ROLES, Actor, require, role_label
+from consult.errors import ConsultError
+from consult.storage import user_admin
+from consult.storage.db import Database
+from consult.storage.users import MIN_PASSWORD, UserRecord
+from ui.errors import show_problem
+from ui.forms import ErrorLabel
+from ui.workers import Worker
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("Username", "Full name", "Role", "Status")
+FIELD_LABELS = {
+    "username": "Username",
+    "full_name": "Full name",
+    "role": "Role",
+    "password": "Password",
+    "password_repeat": "Password again",
+}
+
+
+def display_cells(user: UserRecord) -> tuple[str, str, str, str]:
+    status = "Active" if user.active else "Deactivated"
+    return (user.username, user.full_name, role_label(user.role), status)
+
+
+class UsersModel(QAbstractTableModel):
+    """The accounts as precomputed text; the row's account id under UserRole."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._users: list[UserRecord] = []
+        self._cells: list[tuple[str, ...]] = []
+
+    def set_users(self, users: list[UserRecord]) -> None:
+        self.beginResetModel()
+        self._users = list(users)
+        self._cells = [display_cells(user) for user in users]
+        self.endResetModel()
+
+    def user_at(self, row: int) -> UserRecord:
+        return self._users[row]
+
+    def row_of(self, user_id: int) -> int | None:
+        for row, user in enumerate(self._users):
+            if user.id == user_id:
+                return row
+        return None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._users)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._cells):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._cells[index.row()][index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return self._users[index.row()].id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None
+
+
+class UsersView(QWidget):
+    """Account management for a manager (the core refuses anyone without users.manage)."""
+
+    loaded = Signal(int)  # accounts listed
+    changed = Signal(str)  # what was done, in words
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        require(actor, "users.manage")
+        super().__init__(parent)
+        self._db = db
+        self._actor = actor
+        self._worker = Worker(self)
+        self.model = UsersModel(self)
+        self.table = _table(self.model)
+        self.add_button = QPushButton("Add account…", self)
+        self.toggle_button = QPushButton("Deactivate", self)
+        self.reset_button = QPushButton("Reset password…", self)
+        self.message = QLabel(self, objectName="subtitle")
+        self.error_label = ErrorLabel(self)
+        self.dialog: QDialog | None = None  # the form open on top, if any
+        self._lay_out()
+        self.add_button.clicked.connect(self.open_add_dialog)
+        self.toggle_button.clicked.connect(self.toggle_selected)
+        self.reset_button.clicked.connect(self.open_reset_dialog)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._selection_changed()
+        self.reload()
+
+    def _lay_out(self) -> None:
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.toggle_button, self.reset_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+
+    # --- reading -----------------------------------------------------------------------
+
+    def reload(self, select_id: int | None = None) -> None:
+        self._worker.start(
+            partial(user_admin.list_accounts, self._db, self._actor),
+            lambda users: self._show(users, select_id),
+            self._failed,
+        )
+
+    def _show(self, users: list[UserRecord], select_id: int | None) -> None:
+        self.model.set_users(users)
+        row = self.model.row_of(select_id) if select_id is not None else None
+        if row is not None:
+            self.table.selectRow(row)
+        self._selection_changed()
+        self.loaded.emit(len(users))
+
+    def selected(self) -> UserRecord | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.user_at(rows[0].row()) if rows else None
+
+    def _selection_changed(self, *_args: object) -> None:
+        user = self.selected()
+        self.toggle_button.setEnabled(user is not None)
+        self.reset_button.setEnabled(user is not None)
+        self.toggle_button.setText("Reactivate" if user and not user.active else "Deactivate")
+
+    # --- actions -------------------------------------------------------------------------
+
+    def toggle_selected(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        self.error_label.clear_error()
+        self._worker.start(
+            partial(user_admin.set_active, self._db, self._actor, user.id, not user.active),
+            self._toggled,
+            self._failed,
+        )
+
+    def _toggled(self, user: UserRecord) -> None:
+        verb = "reactivated" if user.active else "deactivated"
+        self._done(f"{user.username} {verb}", user.id)
+
+    def open_add_dialog(self) -> None:
+        self.error_label.clear_error()
+        dialog = AddAccountDialog(partial(user_admin.add_account, self._db, self._actor), self)
+        dialog.saved.connect(lambda user: self._done(f"{user.username} added", user.id))
+        self._open(dialog)
+
+    def open_reset_dialog(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        self.error_label.clear_error()
+        reset = partial(user_admin.reset_password, self._db, self._actor, user.id)
+        dialog = ResetPasswordDialog(user, reset, self)
+        dialog.saved.connect(lambda done: self._done(f"password of {done.username} reset",
+                                                     done.id))
+        self._open(dialog)
+
+    def _open(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _result: self._closed(dialog))
+        dialog.open()
+
+    def _closed(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def _done(self, message: str, user_id: int) -> None:
+        self.message.setText(message[:1].upper() + message[1:] + ".")
+        self.changed.emit(message)
+        self.reload(select_id=user_id)
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, ConsultError):
+            self.error_label.show_error(error, FIELD_LABELS)
+        else:
+            show_problem(self, error)
+
+
+def _table(model: UsersModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+# --------------------------------------------------------------------------- forms
+
+
+class _AccountForm(QDialog):
+    """A form ending in a new password, typed twice; OK runs `call(**values())` off the
+    GUI thread, and a refusal stays in the form, naming the field."""
+
+    saved = Signal(object)  # the UserRecord the core returned
+
+    def __init__(self, title: str, call: Callable[..., UserRecord], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        self._call = call
+        self._worker = Worker(self)
+        self.form = QFormLayout()
+        self.password = self._password_field()
+        self.password_repeat = self._password_field()
+        self.error_label = ErrorLabel(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    def _password_field(self) -> QLineEdit:
+        field = QLineEdit(self)
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+        field.setPlaceholderText(f"at least {MIN_PASSWORD} characters")
+        return field
+
+    def _add_password_rows(self) -> None:
+        self.form.addRow(FIELD_LABELS["password"], self.password)
+        self.form.addRow(FIELD_LABELS["password_repeat"], self.password_repeat)
+
+    def values(self) -> dict[str, Any]:
+        return {"password": self.password.text(), "password_repeat": self.password_repeat.text()}
+
+    def submit(self) -> None:
+        self.error_label.clear_error()
+        self.buttons.setEnabled(False)
+        self._worker.start(partial(self._call, **self.values()), self._succeeded, self._refused)
+
+    def reject(self) -> None:
+        # Closing while the core works would delete the object its answer goes to; the
+        # call is short (one hash, one transaction), so the form waits for it.
+        if not self._worker.busy():
+            super().reject()
+
+    def _succeeded(self, user: UserRecord) -> None:
+        self.saved.emit(user)
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(error, ConsultError):
+            self.error_label.show_error(error, FIELD_LABELS)
+        else:
+            show_problem(self, error)
+
+
+class AddAccountDialog(_AccountForm):
+    def __init__(self, add: Callable[..., UserRecord], parent: QWidget) -> None:
+        super().__init__("Add an account", add, parent)
+        self.username = QLineEdit(self)
+        self.full_name = QLineEdit(self)
+        self.role = QComboBox(self)
+        for role in ROLES:
+            self.role.addItem(role_label(role), role)
+        self.form.addRow(FIELD_LABELS["username"], self.username)
+        self.form.addRow(FIELD_LABELS["full_name"], self.full_name)
+        self.form.addRow(FIELD_LABELS["role"], self.role)
+        self._add_password_rows()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "username": self.username.text(),
+            "full_name": self.full_name.text(),
+            "role": self.role.currentData(),
+            **super().values(),
+        }
+
+
+class ResetPasswordDialog(_AccountForm):
+    def __init__(self, user: UserRecord, reset: Callable[..., UserRecord],
+                 parent: QWidget) -> None:
+        super().__init__(f"New password for {user.username}", reset, parent)
+        self.form.addRow(QLabel(f"{user.full_name} ({user.username})", self))
+        self._add_password_rows()
