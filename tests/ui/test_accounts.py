@@ -1,0 +1,88 @@
+"""First start sets up the clinic and its first manager; signing in checks the password."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import Qt
+
+from consult.storage import settings, users
+from tests.ui.conftest import MANAGER_PASSWORD, OFFSCREEN_SIZE_HINTS
+from ui.account_dialogs import WRONG_LOGIN, LoginDialog, SetupDialog
+from ui.app import authenticate, create_first_manager
+
+pytestmark = OFFSCREEN_SIZE_HINTS
+
+
+def _fill_setup(qtbot, dialog: SetupDialog, password: str, repeat: str) -> None:
+    qtbot.keyClicks(dialog.clinic, "Harbour Skin Clinic")
+    qtbot.keyClicks(dialog.username, "mara")
+    qtbot.keyClicks(dialog.full_name, "Mara Quinn")
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.keyClicks(dialog.repeat, repeat)
+
+
+def test_first_start_creates_one_manager_and_no_other_account(qtbot, db):
+    assert users.count_users(db) == 0
+    dialog = SetupDialog(partial(create_first_manager, db))
+    qtbot.addWidget(dialog)
+    _fill_setup(qtbot, dialog, "twelve chars ok", "twelve chars ok")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert users.count_users(db) == 1
+    manager = dialog.result_user
+    assert (manager.username, manager.full_name, manager.role) == ("mara", "Mara Quinn", "manager")
+    assert settings.get_settings(db).name == "Harbour Skin Clinic"
+    actor = manager.actor("test")
+    assert [user.username for user in users.list_users(db, actor)] == ["mara"]
+
+
+def test_setup_refuses_a_short_or_mistyped_password_naming_the_field(qtbot, db):
+    dialog = SetupDialog(partial(create_first_manager, db))
+    qtbot.addWidget(dialog)
+    _fill_setup(qtbot, dialog, "short", "short")
+    dialog.submit()
+    assert dialog.error.text() == "Password: must have at least 10 characters"
+    dialog.password.setText("twelve chars ok")
+    dialog.repeat.setText("twelve chars no")
+    dialog.submit()
+    assert dialog.error.text() == "Password again: does not match the password"
+    assert users.count_users(db) == 0
+
+
+def test_setup_names_a_bad_username(qtbot, db):
+    dialog = SetupDialog(partial(create_first_manager, db))
+    qtbot.addWidget(dialog)
+    _fill_setup(qtbot, dialog, "twelve chars ok", "twelve chars ok")
+    dialog.username.setText("mara quinn!")
+    dialog.submit()
+    assert dialog.error.text().startswith("Username: ")
+    assert users.count_users(db) == 0
+
+
+def test_login_wrong_password_does_not_say_which_part_was_wrong(qtbot, db, manager):
+    dialog = LoginDialog(partial(authenticate, db), "Harbour Skin Clinic")
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.username, "mara")
+    qtbot.keyClicks(dialog.password, "not the password")
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    assert dialog.result_user is None
+    assert dialog.error.text() == WRONG_LOGIN
+    assert dialog.password.text() == ""
+    dialog.username.setText("nobody")
+    dialog.password.setText(MANAGER_PASSWORD)
+    dialog.submit()
+    assert dialog.error.text() == WRONG_LOGIN
+
+
+def test_login_right_password_signs_in_as_that_user(qtbot, db, manager):
+    dialog = LoginDialog(partial(authenticate, db), "Harbour Skin Clinic")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.username, "Mara")
+    qtbot.keyClicks(dialog.password, MANAGER_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.result_user.id == manager.id
+    assert dialog.result_user.role == "manager"

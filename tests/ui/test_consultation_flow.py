@@ -1,0 +1,180 @@
+"""A whole consultation driven through the app, then the signed PDFs read back."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+
+from consult.storage import consents, consultations, quotes, settings
+from tests.ui.conftest import OFFSCREEN_SIZE_HINTS, stroke
+from ui.app import build_main_window
+from ui.consultation.wizard import CONSENT, DOCUMENTS
+from ui.pdf_dialog import PdfDialog
+
+pytestmark = [OFFSCREEN_SIZE_HINTS, pytest.mark.slow]
+
+
+@pytest.fixture
+def window(qtbot, db, manager, ana):
+    main = build_main_window(db, manager, settings.get_settings(db))
+    main.resize(1280, 860)
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.ready):
+        main.show()
+    qtbot.keyClicks(main.patients.search_box, "souza")
+    qtbot.waitUntil(lambda: main.patients.model.rowCount() == 1)
+    main.patients.table.selectRow(0)
+    return main
+
+
+def _start(qtbot, window):
+    qtbot.mouseClick(window.patients.detail.start_button, Qt.MouseButton.LeftButton)
+    wizard = window.consultation
+    assert wizard is not None and window.pages.currentWidget() is wizard
+    return wizard
+
+
+def _answer_history(qtbot, wizard) -> None:
+    history = wizard.steps[1]
+    cold_sores = history.rows["cold_sores"]
+    qtbot.mouseClick(cold_sores.yes, Qt.MouseButton.LeftButton)
+    status = cold_sores.follow_ups.status
+    status.setCurrentIndex(status.findData("history"))
+    qtbot.mouseClick(history.rows["smoker"].yes, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(history.rows["pregnant"].no, Qt.MouseButton.LeftButton)
+    isotretinoin = history.rows["isotretinoin"]
+    qtbot.mouseClick(isotretinoin.yes, Qt.MouseButton.LeftButton)
+    isotretinoin.follow_ups.status.setCurrentIndex(isotretinoin.follow_ups.status.findData("past"))
+    qtbot.keyClicks(isotretinoin.follow_ups.date, "2019-13-01")
+    assert "date" in history.blocker()
+    isotretinoin.follow_ups.date.clear()
+    qtbot.keyClicks(isotretinoin.follow_ups.date, "01/03/2019")
+    assert history.blocker() is None
+
+
+def _choose_areas(qtbot, wizard) -> None:
+    areas = wizard.steps[2]
+    canvas = areas.map.canvas
+    areas.map.show_view("face")
+    for area in ("cheeks", "forehead"):
+        qtbot.mouseClick(
+            canvas, Qt.MouseButton.LeftButton, pos=canvas.area_position(area).toPoint()
+        )
+    assert set(areas.map.selected()) == {"cheeks", "forehead"}
+    qtbot.mouseClick(areas.cards["cheeks"].concerns["acne_scars"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(areas.cards["forehead"].concerns["fine_lines"], Qt.MouseButton.LeftButton)
+    assert wizard.draft.areas == {"forehead": ("fine_lines",), "cheeks": ("acne_scars",)} or (
+        wizard.draft.areas == {"cheeks": ("acne_scars",), "forehead": ("fine_lines",)}
+    )
+
+
+def _next(qtbot, wizard, expected: int) -> None:
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.current() == expected, wizard.status.text()
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _pdftotext(pdf: bytes) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return result.stdout.decode("utf-8")
+
+
+def test_a_whole_consultation_ends_in_signed_stored_documents(
+    qtbot, window, db, context, ana, monkeypatch
+):
+    wizard = _start(qtbot, window)
+    _next(qtbot, wizard, 1)
+    _answer_history(qtbot, wizard)
+    _next(qtbot, wizard, 2)
+    assert "at least one area" in (wizard.steps[2].blocker() or "")
+    _choose_areas(qtbot, wizard)
+    _next(qtbot, wizard, 3)
+
+    screening = wizard.steps[3]
+    assert screening.result.verdict == "precautions"
+    assert "Proceed with precautions" in screening.banner.text.text()
+    assert not screening.reason.isVisible()
+    _next(qtbot, wizard, 4)
+
+    quote_step = wizard.steps[4]
+    assert [line.item for line in quote_step.quote.lines] == ["face"]
+    full_total = quote_step.quote.total
+    quote_step.discount.clear()
+    qtbot.keyClicks(quote_step.discount, "5")
+    assert quote_step.quote.total < full_total
+    assert not quote_step.quote.needs_approval
+    qtbot.keyClicks(quote_step.discount, "0")  # 50 %: over the clinic's limit
+    assert quote_step.quote.needs_approval
+    assert quote_step.approval.text().startswith("⚠ Needs manager approval")
+    quote_step.discount.clear()
+    qtbot.keyClicks(quote_step.discount, "5")
+    _next(qtbot, wizard, CONSENT)
+
+    consent = wizard.steps[CONSENT]
+    qtbot.waitUntil(consent.preview_ready, timeout=60_000)
+    assert not consent.sign_button.isEnabled()
+    assert consent.preview.page_count() >= 1
+    qtbot.mouseClick(consent.photography.yes, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(consent.marketing.no, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(consent.preview_ready, timeout=60_000)
+    for pad in (consent.patient_pad, consent.practitioner_pad):
+        assert not consent.sign_button.isEnabled()
+        pad.show()
+        stroke(pad, [(20, 60), (60, 40), (100, 80), (140, 50), (180, 70), (220, 45)])
+        assert not pad.is_empty()
+    assert consent.sign_button.isEnabled()
+    qtbot.mouseClick(consent.sign_button, Qt.MouseButton.LeftButton)
+
+    documents = wizard.steps[DOCUMENTS]
+    assert wizard.current() == DOCUMENTS
+    qtbot.waitUntil(lambda: documents.paperwork is not None, timeout=120_000)
+    paperwork = documents.paperwork
+    for pdf in (paperwork.consent, paperwork.plan):
+        text = _pdf_text(pdf)
+        assert "Ana Souza" in text
+        assert "Cheeks" in text and "Forehead" in text
+    # What the patient read is what they signed: the same pages, signatures added at the end.
+    read = PdfReader(io.BytesIO(consent.preview_pdf)).pages
+    signed = PdfReader(io.BytesIO(paperwork.consent)).pages
+    assert len(read) == len(signed)
+    assert [page.extract_text() for page in read[:-1]] == [
+        page.extract_text() for page in signed[:-1]
+    ]
+    consent_text = _pdftotext(paperwork.consent)
+    assert "Ana Souza" in consent_text
+    assert "Mara Quinn" in consent_text
+    assert documents.consent_view.page_count() >= 1
+    assert documents.plan_view.page_count() >= 1
+
+    stored = consents.list_for_patient(db, context.actor, ana.id)
+    assert sorted(record.kind for record in stored) == ["consent", "plan"]
+    by_kind = {record.kind: record for record in stored}
+    assert consents.get_pdf(db, context.actor, by_kind["consent"].id) == paperwork.consent
+    [summary] = consultations.list_for_patient(db, context.actor, ana.id)
+    assert summary.status == "completed"
+    assert summary.screening_verdict == "precautions"
+    [quote] = quotes.list_for_patient(db, context.actor, ana.id)
+    assert quote.manual_discount_percent == 5
+    assert quote.total == quote_step.quote.total
+
+    qtbot.mouseClick(documents.finish, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.home
+    detail = window.patients.detail
+    qtbot.waitUntil(lambda: detail.consents.count() == 2)
+    assert detail.consultations.item(0).text().endswith("(completed)")
+    assert "$" in detail.quotes.item(0).text()
+    assert not detail.resume_button.isVisible()
+
+    opened: list[int] = []
+    monkeypatch.setattr(PdfDialog, "exec", lambda dialog: opened.append(dialog.view.page_count()))
+    detail.consents.itemActivated.emit(detail.consents.item(0))
+    assert opened and opened[0] >= 1  # the stored, signed PDF opens in the viewer

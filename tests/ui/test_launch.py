@@ -1,0 +1,111 @@
+"""`consult` opening the app: no display, first start, bad databases, --quit-when-ready."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from consult.launch import NO_DISPLAY, display_available
+from consult.storage import Database, users
+from consult.storage.models import AuditEvent
+
+pytestmark = pytest.mark.slow
+
+
+def _consult(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "consult", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONSULT_")}
+    env.update(QT_QPA_PLATFORM="offscreen", CONSULT_DATA_DIR=str(data_dir), **extra)
+    return env
+
+
+def test_display_check_follows_the_environment(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert not display_available({})
+    assert display_available({"DISPLAY": ":0"})
+    assert display_available({"WAYLAND_DISPLAY": "wayland-0"})
+    assert display_available({"QT_QPA_PLATFORM": "offscreen"})
+
+
+def test_without_a_display_consult_says_so_in_one_line(tmp_path):
+    env = _env(tmp_path)
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        env.pop(name, None)
+    result = _consult(env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip() == NO_DISPLAY
+    assert "Traceback" not in result.stderr
+
+
+def test_first_start_creates_the_database_and_quits_when_ready(tmp_path):
+    result = _consult("--quit-when-ready", env=_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "clinic.sqlite3").is_file()
+    with Database.open(f"sqlite:///{tmp_path / 'clinic.sqlite3'}") as db:
+        assert users.count_users(db) == 0  # no default account was made
+
+
+def test_a_file_that_is_not_a_database_is_refused_with_exit_2(tmp_path):
+    bad = tmp_path / "notes.sqlite3"
+    bad.write_text("these are my notes, not a database\n", encoding="utf-8")
+    result = _consult("--quit-when-ready", "--database", f"sqlite:///{bad}", env=_env(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert bad.read_text(encoding="utf-8") == "these are my notes, not a database\n"
+
+
+def test_the_benchmark_account_opens_the_main_window(tmp_path):
+    database = tmp_path / "clinic.sqlite3"
+    with Database.open(f"sqlite:///{database}") as db:
+        users.create_first_manager(
+            db,
+            clinic_name="Bench Clinic",
+            username="bench",
+            full_name="Bench Mark",
+            password="bench password 123",
+        )
+    env = _env(tmp_path, CONSULT_BENCH_USER="bench", CONSULT_BENCH_PASSWORD="bench password 123")
+    result = _consult("--quit-when-ready", env=env)
+    assert result.returncode == 0, result.stderr
+    with Database.open(f"sqlite:///{database}") as db, db.Session() as session:
+        sign_ins = session.execute(
+            select(AuditEvent.username, AuditEvent.outcome).where(
+                AuditEvent.action == "user.sign_in"
+            )
+        ).all()
+    assert sign_ins == [("bench", "ok")]
+
+
+def test_the_benchmark_variables_never_sign_in_with_a_wrong_password(tmp_path):
+    database = tmp_path / "clinic.sqlite3"
+    with Database.open(f"sqlite:///{database}") as db:
+        users.create_first_manager(
+            db,
+            clinic_name="Bench Clinic",
+            username="bench",
+            full_name="Bench Mark",
+            password="bench password 123",
+        )
+    env = _env(tmp_path, CONSULT_BENCH_USER="bench", CONSULT_BENCH_PASSWORD="guessed password")
+    assert _consult("--quit-when-ready", env=env).returncode == 0  # the login dialog showed
+    with Database.open(f"sqlite:///{database}") as db, db.Session() as session:
+        outcomes = session.scalars(
+            select(AuditEvent.outcome).where(AuditEvent.action == "user.sign_in")
+        ).all()
+    assert outcomes == ["refused"]

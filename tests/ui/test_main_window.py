@@ -1,0 +1,142 @@
+"""The main window: patient search, the patient form, the idle lock, the status bar."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from consult.fileformat import Patient
+from consult.storage import patients, settings
+from tests.ui.conftest import MANAGER_PASSWORD, OFFSCREEN_SIZE_HINTS
+from ui.app import build_main_window
+from ui.patients.dialog import PatientDialog
+
+pytestmark = OFFSCREEN_SIZE_HINTS
+
+NAMES = [
+    ("Ana Souza", date(1989, 4, 2), "+1 555 0100"),
+    ("Anaïs Dubois", date(1975, 12, 24), "+33 1 23 45 67 89"),
+    ("Bruno Costa", date(1992, 6, 30), "+55 11 9876 5432"),
+    ("Χρήστος Παπαδόπουλος", date(1969, 2, 14), "+30 21 0123 4567"),
+]
+
+
+@pytest.fixture
+def window(qtbot, db, manager, context):
+    for name, born, phone in NAMES:
+        patients.create_patient(db, context.actor, Patient(name, born, None, None, phone))
+    main = build_main_window(db, manager, settings.get_settings(db))
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.ready):
+        main.show()
+    return main
+
+
+def _shown_names(window) -> list[str]:
+    model = window.patients.model
+    return [model.data(model.index(row, 0)) for row in range(model.rowCount())]
+
+
+def test_search_filters_the_list_by_name_date_of_birth_and_phone(qtbot, window):
+    box = window.patients.search_box
+    qtbot.keyClicks(box, "ana")
+    qtbot.waitUntil(lambda: sorted(_shown_names(window)) == ["Ana Souza", "Anaïs Dubois"])
+    box.clear()
+    qtbot.keyClicks(box, "30/06/1992")
+    qtbot.waitUntil(lambda: _shown_names(window) == ["Bruno Costa"])
+    box.clear()
+    qtbot.keyClicks(box, "0123 4567")
+    qtbot.waitUntil(lambda: _shown_names(window) == ["Χρήστος Παπαδόπουλος"])
+    box.setText("χρήστος")  # QTest types ASCII only; a paste or an input method does the rest
+    qtbot.waitUntil(lambda: _shown_names(window) == ["Χρήστος Παπαδόπουλος"])
+    assert "1 patient" in window.patients.count_label.text()
+
+
+def test_choosing_a_patient_shows_their_card(qtbot, window):
+    qtbot.keyClicks(window.patients.search_box, "bruno")
+    qtbot.waitUntil(lambda: _shown_names(window) == ["Bruno Costa"])
+    window.patients.table.selectRow(0)
+    detail = window.patients.detail
+    assert detail.name.text() == "Bruno Costa"
+    assert "30/06/1992" in detail.facts.text()
+    assert detail.start_button.isEnabled()
+
+
+def test_status_bar_names_the_user_and_the_database(window, db):
+    texts = " ".join(label.text() for label in window.statusBar().findChildren(QLabel))
+    assert "Mara Quinn (Manager)" in texts
+    assert str(db.url.database) in texts
+
+
+def test_new_patient_form_names_the_field_at_fault(qtbot, window, db, context):
+    dialog = PatientDialog(window.patients._create, window)
+    qtbot.addWidget(dialog)
+    dialog.submit()
+    assert dialog.error.text() == "Name: is required"
+    dialog.name.setText("Zoë O'Brien")
+    qtbot.keyClicks(dialog.date_of_birth, "31/02/1990")
+    dialog.submit()
+    assert dialog.error.text().startswith("Date of birth: ")
+    dialog.date_of_birth.setText("1990-02-28")
+    qtbot.keyClicks(dialog.email, "zoe.example.org")
+    dialog.submit()
+    assert dialog.error.text() == 'E-mail: "zoe.example.org" is not an e-mail address'
+    assert patients.search_patients(db, context.actor, "zoë") == []
+    dialog.email.setText("zoe@example.org")
+    dialog.submit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    [stored] = patients.search_patients(db, context.actor, "zoë")
+    assert (stored.name, stored.date_of_birth, stored.email) == (
+        "Zoë O'Brien",
+        date(1990, 2, 28),
+        "zoe@example.org",
+    )
+
+
+def test_idle_lock_hides_patient_data_until_the_password_is_typed(qtbot, window):
+    qtbot.keyClicks(window.patients.search_box, "ana")
+    qtbot.waitUntil(lambda: len(_shown_names(window)) == 2)
+    window.idle.set_interval_ms(10)
+    qtbot.waitUntil(window.is_locked)
+    assert not window.home.isVisible()
+    assert window.lock_screen.isVisible()
+    qtbot.keyClicks(window.lock_screen.password, "wrong password")
+    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    assert window.is_locked()
+    assert window.lock_screen.error.text() == "That password is not right."
+    window.idle.set_minutes(5)
+    qtbot.keyClicks(window.lock_screen.password, MANAGER_PASSWORD)
+    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    assert not window.is_locked()
+    assert window.home.isVisible()
+    assert len(_shown_names(window)) == 2
+
+
+def test_a_manager_sees_the_other_workspaces_built_when_first_opened(qtbot, window):
+    titles = [window.home.tabText(index) for index in range(window.home.count())]
+    assert titles == ["Patients", "Quotes and reports", "Accounts", "Audit trail"]
+    accounts = titles.index("Accounts")
+    window.home.setCurrentIndex(accounts)
+    assert type(window.home.widget(accounts)).__name__ == "UsersView"
+    assert window.home.currentIndex() == accounts
+
+
+def test_a_practitioner_sees_only_the_patients(qtbot, db, manager):
+    from consult.storage import users
+
+    actor = manager.actor("test")
+    practitioner = users.create_user(
+        db,
+        actor,
+        username="pat",
+        full_name="Pat Doyle",
+        role="practitioner",
+        password="practitioner pass 1",
+    )
+    main = build_main_window(db, practitioner, settings.get_settings(db))
+    qtbot.addWidget(main)
+    assert main.home.count() == 1
+    assert not main.settings_action.isEnabled()

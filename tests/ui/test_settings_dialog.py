@@ -1,0 +1,87 @@
+"""Clinic settings: checked field by field, saved through the settings repository."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from PIL import Image
+
+from consult.access import Actor
+from consult.errors import PermissionDenied
+from consult.storage import settings
+from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
+from ui.context import AppContext
+from ui.settings_dialog import SettingsDialog
+
+pytestmark = OFFSCREEN_SIZE_HINTS
+
+
+def test_bad_values_are_named_and_nothing_is_saved(qtbot, db, context):
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    before = settings.get_settings(db)
+    dialog.tax_percent.setText("120")
+    dialog.submit()
+    assert dialog.error.text().startswith("Tax rate (%): ")
+    dialog.tax_percent.setText("8.25")
+    dialog.course_discount_percent.setText("ten")
+    dialog.submit()
+    assert dialog.error.text() == 'Course discount (%): "ten" is not a number'
+    dialog.course_discount_percent.setText("10")
+    dialog.name.setText("   ")
+    dialog.submit()
+    assert dialog.error.text() == "Clinic name: must not be empty"
+    assert settings.get_settings(db) == before
+
+
+def test_saved_settings_reach_the_database(qtbot, db, context, tmp_path):
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    logo = tmp_path / "logo.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "#2f6f8f").save(buffer, format="PNG")
+    logo.write_bytes(buffer.getvalue())
+    dialog.name.setText("Harbour Skin Clinic, Leith")
+    dialog.currency.setCurrentText("GBP")
+    dialog.locale.setCurrentText("en_GB")
+    dialog.tax_percent.setText("20")
+    dialog.manual_discount_limit_percent.setText("15")
+    dialog.idle_lock_minutes.setValue(3)
+    dialog.load_logo(logo)
+    dialog.submit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    stored = settings.get_settings(db)
+    assert (stored.name, stored.currency, stored.locale) == (
+        "Harbour Skin Clinic, Leith",
+        "GBP",
+        "en_GB",
+    )
+    assert stored.tax_rate == Decimal("0.2")
+    assert stored.manual_discount_limit_percent == Decimal(15)
+    assert stored.idle_lock_minutes == 3
+    assert stored.logo == logo.read_bytes()
+
+
+def test_a_text_file_is_not_accepted_as_a_logo(qtbot, context, tmp_path):
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    fake = tmp_path / "logo.png"
+    fake.write_text("not an image", encoding="utf-8")
+    dialog.load_logo(fake)
+    assert dialog.error.text().startswith("Logo: ")
+    assert dialog.logo is None
+
+
+def test_a_practitioner_cannot_save_settings(qtbot, db, context):
+    practitioner = AppContext(
+        db, Actor(context.actor.user_id, "pat", "practitioner", "test"), "Pat", ""
+    )
+    dialog = SettingsDialog(practitioner)
+    qtbot.addWidget(dialog)
+    dialog.phone.setText("+44 131 000 0000")
+    dialog.submit()
+    assert "not allowed" in dialog.error.text()
+    with pytest.raises(PermissionDenied):
+        settings.update_settings(db, practitioner.actor, settings.get_settings(db).pricing, 1)

@@ -1,0 +1,153 @@
+"""Start-up: open the database, set up the clinic on first start, sign in, show the window.
+
+    consult [--database URL] [--quit-when-ready]
+
+A database that cannot be opened (unreachable server, not a database, a newer schema,
+a read-only folder) is a message box and exit code 2; nothing is touched. With
+--quit-when-ready the app quits as soon as the main window is shown and the event
+loop is idle (for start-up timing). The start-up benchmark signs in with the
+CONSULT_BENCH_USER / CONSULT_BENCH_PASSWORD of an account it created in its own
+database; those variables are honoured only together with --quit-when-ready, so they
+can never leave an unattended session signed in.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from consult.access import Actor, workstation_name
+from consult.errors import ConsultError
+from ui.account_dialogs import LoginDialog, SetupDialog
+from ui.context import AppContext
+from ui.errors import install_exception_hook
+from ui.style import apply_style
+from ui.workers import wait_for_background_work
+
+EXIT_OK = 0
+EXIT_CANNOT_START = 2
+BENCH_USER = "CONSULT_BENCH_USER"
+BENCH_PASSWORD = "CONSULT_BENCH_PASSWORD"  # noqa: S105  (the variable's name, not a password)
+
+
+def run(app: QApplication, database_url: str | None, *, quit_when_ready: bool = False) -> int:
+    app.setApplicationName("Consult")
+    app.setOrganizationName("Consult")
+    install_exception_hook()
+    apply_style(app)
+    try:
+        db = _open_database(database_url)
+    except ConsultError as error:
+        if quit_when_ready:  # unattended timing run: nobody is there to close a dialog
+            print(f"error: {error}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, "Consult cannot start", str(error))
+        return EXIT_CANNOT_START
+    try:
+        return _run_signed_in(app, db, quit_when_ready)
+    finally:
+        wait_for_background_work()
+        db.close()
+
+
+def _open_database(database_url: str | None) -> Any:
+    from consult.storage import Database
+
+    return Database.open(database_url)
+
+
+def _run_signed_in(app: QApplication, db: Any, quit_when_ready: bool) -> int:
+    from consult.storage import settings as settings_repo
+    from consult.storage import users
+
+    if users.count_users(db) == 0:
+        if quit_when_ready:
+            return _quit_when_shown(app, SetupDialog(partial(create_first_manager, db)))
+        if not SetupDialog(partial(create_first_manager, db)).exec():
+            return EXIT_OK
+    clinic = settings_repo.get_settings(db)
+    user = _bench_user_while_loading_the_window(db) if quit_when_ready else None
+    if user is None:
+        login = LoginDialog(partial(authenticate, db), clinic.name)
+        if quit_when_ready:
+            return _quit_when_shown(app, login)
+        if not login.exec():
+            return EXIT_OK
+        user = login.result_user
+    window = build_main_window(db, user, clinic)
+    window.show()
+    if quit_when_ready:
+        QTimer.singleShot(0, app.quit)
+    code = app.exec()
+    wait_for_background_work()  # while the window that asked for the work still exists
+    return code
+
+
+def build_main_window(db: Any, user: Any, clinic: Any) -> Any:
+    from ui.main_window import MainWindow
+
+    context = context_for(db, user)
+    return MainWindow(
+        context,
+        clinic_name=clinic.name,
+        idle_minutes=clinic.idle_lock_minutes,
+        check_password=partial(password_matches, db, user.username),
+    )
+
+
+def context_for(db: Any, user: Any) -> AppContext:
+    from consult.storage.db import where
+
+    actor = Actor(user.id, user.username, user.role, workstation_name())
+    return AppContext(db, actor, user.full_name, where(db.url))
+
+
+def create_first_manager(db: Any, clinic: str, username: str, full_name: str, password: str) -> Any:
+    from consult.storage import users
+
+    return users.create_first_manager(
+        db, clinic_name=clinic, username=username, full_name=full_name, password=password
+    )
+
+
+def authenticate(db: Any, username: str, password: str) -> Any:
+    from consult.storage import users
+
+    return users.authenticate(db, username, password, workstation=workstation_name())
+
+
+def password_matches(db: Any, username: str, password: str) -> bool:
+    return authenticate(db, username, password) is not None
+
+
+def _bench_user(db: Any) -> Any:
+    username, password = os.environ.get(BENCH_USER), os.environ.get(BENCH_PASSWORD)
+    if not username or not password:
+        return None
+    return authenticate(db, username, password)
+
+
+def _bench_user_while_loading_the_window(db: Any) -> Any:
+    """Check the benchmark password while the main window's code loads.
+
+    argon2 is slow on purpose and releases the GIL, so the imports overlap with it
+    instead of waiting after it.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sign-in") as pool:
+        pending = pool.submit(_bench_user, db)
+        importlib.import_module("ui.main_window")
+        return pending.result()
+
+
+def _quit_when_shown(app: QApplication, dialog: Any) -> int:
+    """--quit-when-ready before anyone can sign in: ready is the first window shown."""
+    dialog.show()
+    QTimer.singleShot(0, app.quit)
+    return app.exec() and EXIT_OK

@@ -1,0 +1,1 @@
+"""The consultation, step by step: patient, history, areas, screening, quote, consent, documents."""

@@ -1,0 +1,217 @@
+"""Step 3: choose areas on the map, their concerns, and the depth for each.
+
+Depth suggestions come from consult.clinical.depths; the practitioner may adjust them
+and the adjusted figures are what the plan prints. Areas that screening would block
+are hatched on the map with the reason, and cannot be chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from consult.catalogue import catalogue
+from consult.clinical.depths import suggested_depth
+from consult.clinical.screening import screen
+from consult.fileformat import AreaRequest
+from ui.consultation.draft import DraftState
+from ui.consultation.steps.base import Services, Step
+from ui.widgets.area_map import AreaMapWidget
+
+BLOCKING = frozenset(("defer", "decline"))
+MAX_DEPTH_MM = 3.0
+
+
+def _mm(value: float) -> Decimal:
+    return Decimal(f"{value:.2f}")
+
+
+class AreaCard(QFrame):
+    """One chosen area: its concerns and the depth to work at."""
+
+    edited = Signal(str)  # area id
+
+    def __init__(self, area: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.area = area
+        self.concerns: dict[str, QCheckBox] = {}
+        self.suggestion = QLabel(self)
+        self.suggestion.setObjectName("subtitle")
+        self.suggestion.setWordWrap(True)
+        self.low = self._depth_box("shallowest")
+        self.high = self._depth_box("deepest")
+        layout = QVBoxLayout(self)
+        title = QLabel(f"<b>{catalogue().area(area).label}</b>", self)
+        layout.addWidget(title)
+        grid = QGridLayout()
+        for index, (concern, label) in enumerate(catalogue().concerns.items()):
+            box = QCheckBox(label, self)
+            box.setAccessibleName(f"{catalogue().area(area).label}: {label}")
+            box.toggled.connect(self._changed)
+            grid.addWidget(box, index // 2, index % 2)
+            self.concerns[concern] = box
+        layout.addLayout(grid)
+        depth = QHBoxLayout()
+        depth.addWidget(QLabel("Planned depth", self))
+        depth.addWidget(self.low)
+        depth.addWidget(QLabel("to", self))
+        depth.addWidget(self.high)
+        depth.addStretch(1)
+        layout.addLayout(depth)
+        layout.addWidget(self.suggestion)
+        self.low.valueChanged.connect(self._changed)
+        self.high.valueChanged.connect(self._changed)
+
+    def _depth_box(self, which: str) -> QDoubleSpinBox:
+        box = QDoubleSpinBox(self)
+        box.setRange(0.1, MAX_DEPTH_MM)
+        box.setSingleStep(0.25)
+        box.setDecimals(2)
+        box.setSuffix(" mm")
+        box.setAccessibleName(f"{catalogue().area(self.area).label}: {which} depth")
+        return box
+
+    def chosen_concerns(self) -> tuple[str, ...]:
+        return tuple(concern for concern, box in self.concerns.items() if box.isChecked())
+
+    def show_state(
+        self, concerns: tuple[str, ...], depth: tuple[Decimal, Decimal], note: str
+    ) -> None:
+        for widget in (*self.concerns.values(), self.low, self.high):
+            widget.blockSignals(True)
+        for concern, box in self.concerns.items():
+            box.setChecked(concern in concerns)
+        self.low.setValue(float(depth[0]))
+        self.high.setValue(float(depth[1]))
+        self.suggestion.setText(note)
+        for widget in (*self.concerns.values(), self.low, self.high):
+            widget.blockSignals(False)
+
+    def depth(self) -> tuple[Decimal, Decimal]:
+        return _mm(self.low.value()), _mm(self.high.value())
+
+    @Slot()
+    def _changed(self) -> None:
+        self.edited.emit(self.area)
+
+
+class AreasStep(Step):
+    title = "Area map"
+
+    def __init__(self, draft: DraftState, services: Services, parent: QWidget) -> None:
+        super().__init__(draft, services, parent)
+        self.note(
+            "Click the areas to treat (or use Tab and Space). Then tick the concerns for "
+            "each; the suggested depth follows and can be adjusted."
+        )
+        self.map = AreaMapWidget(self)
+        self.map.setMinimumSize(470, 400)
+        self.cards: dict[str, AreaCard] = {}
+        self.cards_box = QWidget(self)
+        self.cards_box.setObjectName("scrollBody")
+        self.cards_layout = QVBoxLayout(self.cards_box)
+        self.cards_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.cards_box)
+        self.empty = QLabel("No areas chosen yet.", self.cards_box)
+        self.empty.setObjectName("subtitle")
+        self.cards_layout.insertWidget(0, self.empty)
+        row = QHBoxLayout()
+        row.addWidget(self.map, 2)
+        row.addWidget(scroll, 3)
+        self.layout_.addLayout(row, 1)
+        self.map.selectionChanged.connect(self._selection_changed)
+        # The map works out its shapes on its first layout, which takes a moment; doing it
+        # now (the steps are built in idle time) keeps the first visit to this page quick.
+        self.map.canvas.area_position(catalogue().face_areas()[0])
+
+    def enter(self) -> None:
+        self.map.set_blocked(self._blocked_reasons())
+        self.map.blockSignals(True)
+        self.map.set_selected(tuple(self.draft.areas))
+        self.map.blockSignals(False)
+        self._sync_cards()
+
+    def _blocked_reasons(self) -> dict[str, str]:
+        """What screening would block if every area were asked for, with the reason."""
+        everything = replace(
+            self.draft.consultation(),
+            areas=tuple(AreaRequest(area, ()) for area in catalogue().areas),
+        )
+        reasons: dict[str, str] = {}
+        for finding in screen(everything).findings:
+            if finding.severity in BLOCKING:
+                for area in finding.areas:
+                    reasons.setdefault(area, finding.message)
+        return reasons
+
+    @Slot(list)
+    def _selection_changed(self, selected: list) -> None:
+        chosen = tuple(selected)
+        self.draft.areas = {area: self.draft.areas.get(area, ()) for area in chosen}
+        for area in list(self.draft.depths):
+            if area not in self.draft.areas:
+                del self.draft.depths[area]
+        self._sync_cards()
+        self.changed.emit()
+
+    def _sync_cards(self) -> None:
+        for area in [area for area in self.cards if area not in self.draft.areas]:
+            card = self.cards.pop(area)
+            self.cards_layout.removeWidget(card)
+            card.deleteLater()
+        for area in self.draft.areas:
+            if area not in self.cards:
+                card = AreaCard(area, self.cards_box)
+                card.edited.connect(self._card_edited)
+                self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
+                self.cards[area] = card
+            self._show_card(area)
+        self.empty.setVisible(not self.draft.areas)
+
+    def _show_card(self, area: str) -> None:
+        concerns = self.draft.areas[area]
+        suggested = suggested_depth(area, concerns, self.draft.treatment)
+        depth = self.draft.depths.get(area, (suggested.min_mm, suggested.max_mm))
+        note = f"Suggested {suggested.min_mm}–{suggested.max_mm} mm. {suggested.note}"
+        self.cards[area].show_state(concerns, depth, note)
+
+    @Slot(str)
+    def _card_edited(self, area: str) -> None:
+        card = self.cards[area]
+        concerns = card.chosen_concerns()
+        concerns_changed = concerns != self.draft.areas.get(area)
+        self.draft.areas[area] = concerns
+        if concerns_changed:
+            # New concerns bring a new suggestion; a depth set by hand is kept only if
+            # the concerns stay the same.
+            self.draft.depths.pop(area, None)
+        else:
+            low, high = card.depth()
+            if low > high:
+                low, high = high, low
+            self.draft.depths[area] = (low, high)
+        self._show_card(area)
+        self.changed.emit()
+
+    def blocker(self) -> str | None:
+        if not self.draft.areas:
+            return "Choose at least one area on the map."
+        return None

@@ -1,0 +1,53 @@
+"""What every step shares: the draft it edits and the wizard's services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ui.consultation.draft import DraftState
+from ui.context import AppContext
+
+
+@dataclass(frozen=True)
+class Services:
+    """Read once when the consultation opens: who, the clinic's settings and prices."""
+
+    context: AppContext
+    settings: Any  # consult.pricing.ClinicSettings
+    price_list: Any  # consult.pricing.PriceList
+    logo: bytes | None = None
+
+
+class Step(QWidget):
+    """A page of the consultation. It edits `draft` and says when it changed."""
+
+    title = ""
+    changed = Signal()  # the draft changed: the wizard saves it
+
+    def __init__(self, draft: DraftState, services: Services, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.draft = draft
+        self.services = services
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(24, 18, 24, 12)
+        heading = QLabel(self.title, self)
+        heading.setObjectName("title")
+        self.layout_.addWidget(heading)
+
+    def enter(self) -> None:
+        """Called each time the step is shown: refresh from the draft."""
+
+    def blocker(self) -> str | None:
+        """Why the practitioner cannot go on from here yet, or None."""
+        return None
+
+    def note(self, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setObjectName("subtitle")
+        label.setWordWrap(True)
+        self.layout_.addWidget(label)
+        return label

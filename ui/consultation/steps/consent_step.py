@@ -1,0 +1,246 @@
+"""Step 6: the consent the patient reads, their choices, and both signatures.
+
+The preview is the consent PDF itself, built from the same input the signed copy will
+be built from (only the signature images and the time are added when signing), so
+what the patient reads is what they sign. "Sign" stays disabled until both pads hold
+a real stroke and both photography choices are made.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from consult.pricing import QuoteOptions
+from ui.consultation.draft import DraftState
+from ui.consultation.paperwork import PaperworkRequest, unsigned_consent
+from ui.consultation.steps.base import Services, Step
+from ui.errors import show_problem
+from ui.style import make_primary
+from ui.widgets.pdf_view import PdfView
+from ui.widgets.signature_pad import SignaturePad
+from ui.workers import Worker
+
+PREVIEW_DEBOUNCE_MS = 250
+
+
+def paperwork_request(draft: DraftState, services: Services, **signed: object) -> PaperworkRequest:
+    return PaperworkRequest(
+        consultation=draft.consultation(),
+        price_list=services.price_list,
+        settings=services.settings,
+        logo=services.logo,
+        options=QuoteOptions(
+            add_ons=draft.add_ons,
+            pay_upfront=draft.pay_upfront,
+            manual_discount_percent=draft.manual_discount_percent,
+            sessions_override=draft.sessions_override,
+        ),
+        depths=tuple((area, low, high) for area, (low, high) in draft.depths.items()),
+        practitioner=services.context.full_name,
+        photography=draft.photography,
+        marketing=draft.marketing,
+        **signed,  # type: ignore[arg-type]
+    )
+
+
+class YesNo(QWidget):
+    """A choice that starts unanswered: neither box is ticked until the patient says."""
+
+    chosen = Signal()
+
+    def __init__(self, name: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.yes = QRadioButton("Yes", self)
+        self.no = QRadioButton("No", self)
+        self.yes.setAccessibleName(f"{name}: yes")
+        self.no.setAccessibleName(f"{name}: no")
+        self.group = QButtonGroup(self)
+        self.group.addButton(self.yes)
+        self.group.addButton(self.no)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.yes)
+        layout.addWidget(self.no)
+        layout.addStretch(1)
+        self.group.buttonToggled.connect(self._toggled)
+
+    def value(self) -> bool | None:
+        if self.yes.isChecked():
+            return True
+        if self.no.isChecked():
+            return False
+        return None
+
+    def set_value(self, value: bool | None) -> None:
+        self.group.blockSignals(True)
+        self.group.setExclusive(False)
+        self.yes.setChecked(value is True)
+        self.no.setChecked(value is False)
+        self.group.setExclusive(True)
+        self.group.blockSignals(False)
+
+    @Slot()
+    def _toggled(self) -> None:
+        self.chosen.emit()
+
+
+class ConsentStep(Step):
+    title = "Consent and signatures"
+    signed = Signal(object)  # the PaperworkRequest with both signatures
+
+    def __init__(self, draft: DraftState, services: Services, parent: QWidget) -> None:
+        super().__init__(draft, services, parent)
+        self._worker = Worker(self)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DEBOUNCE_MS)
+        self._preview_timer.timeout.connect(self._build_preview)
+        self._shown_request: PaperworkRequest | None = None
+        self.preview_pdf: bytes | None = None  # the unsigned consent the patient is reading
+        self.preview = PdfView(self)
+        self.photography = YesNo("Photographs for the clinical record", self)
+        self.marketing = YesNo("Photographs used in marketing", self)
+        self.patient_pad = SignaturePad(self)
+        self.patient_pad.setAccessibleName("Patient's signature")
+        self.practitioner_pad = SignaturePad(self)
+        self.practitioner_pad.setAccessibleName("Practitioner's signature")
+        self.clear_patient = QPushButton("Clear", self)
+        self.clear_practitioner = QPushButton("Clear", self)
+        self.sign_button = make_primary(QPushButton("Sign", self))
+        self.waiting = QLabel(self)
+        self.waiting.setObjectName("subtitle")
+        self.waiting.setWordWrap(True)
+        self._build()
+
+    def _build(self) -> None:
+        row = QHBoxLayout()
+        row.addWidget(self.preview, 3)
+        side = QVBoxLayout()
+        choices = QGroupBox("Photography (two separate choices)", self)
+        form = QFormLayout(choices)
+        form.addRow("Photographs for the clinical record", self.photography)
+        form.addRow("Photographs used in marketing", self.marketing)
+        side.addWidget(choices)
+        side.addWidget(
+            self._pad_box(
+                f"Patient: {self.draft.patient.name}", self.patient_pad, self.clear_patient
+            )
+        )
+        side.addWidget(
+            self._pad_box(
+                f"Practitioner: {self.services.context.full_name}",
+                self.practitioner_pad,
+                self.clear_practitioner,
+            )
+        )
+        side.addWidget(self.waiting)
+        side.addWidget(self.sign_button)
+        side.addStretch(1)
+        row.addLayout(side, 2)
+        self.layout_.addLayout(row, 1)
+        self.photography.chosen.connect(self._choices_changed)
+        self.marketing.chosen.connect(self._choices_changed)
+        self.patient_pad.changed.connect(self._update_sign_button)
+        self.practitioner_pad.changed.connect(self._update_sign_button)
+        self.clear_patient.clicked.connect(self.patient_pad.clear)
+        self.clear_practitioner.clicked.connect(self.practitioner_pad.clear)
+        self.sign_button.clicked.connect(self.sign)
+
+    def _pad_box(self, title: str, pad: SignaturePad, clear: QPushButton) -> QGroupBox:
+        box = QGroupBox(title, self)
+        pad.setMinimumHeight(120)
+        layout = QVBoxLayout(box)
+        layout.addWidget(pad)
+        layout.addWidget(clear)
+        return box
+
+    def enter(self) -> None:
+        self.photography.set_value(self.draft.photography)
+        self.marketing.set_value(self.draft.marketing)
+        self._build_preview()
+        self._update_sign_button()
+
+    @Slot()
+    def _choices_changed(self) -> None:
+        self.draft.photography = self.photography.value()
+        self.draft.marketing = self.marketing.value()
+        self._preview_timer.start()
+        self._update_sign_button()
+        self.changed.emit()
+
+    @Slot()
+    def _build_preview(self) -> None:
+        request = paperwork_request(self.draft, self.services)
+        if request == self._shown_request:
+            return
+        self._shown_request = None
+        self._update_sign_button()
+        self.waiting.setText("Preparing the consent form…")
+        self._worker.start(
+            lambda: (request, unsigned_consent(request)), self._show_preview, self._failed
+        )
+
+    @Slot(object)
+    def _show_preview(self, outcome: tuple[PaperworkRequest, bytes]) -> None:
+        request, pdf = outcome
+        if request != paperwork_request(self.draft, self.services):
+            return  # something changed while it was built; a newer preview is on its way
+        self.preview.load_bytes(pdf)
+        self.preview_pdf = pdf
+        self._shown_request = request
+        self._update_sign_button()
+
+    @Slot(object)
+    def _failed(self, error: BaseException) -> None:
+        self.waiting.setText("The consent form could not be prepared.")
+        show_problem(self, error)
+
+    def missing(self) -> str | None:
+        if self._shown_request is None:
+            return "Preparing the consent form…"
+        if self.draft.photography is None or self.draft.marketing is None:
+            return "Ask the patient both photography questions."
+        if self.patient_pad.is_empty():
+            return "Waiting for the patient's signature."
+        if self.practitioner_pad.is_empty():
+            return "Waiting for the practitioner's signature."
+        return None
+
+    @Slot()
+    def _update_sign_button(self) -> None:
+        problem = self.missing()
+        self.sign_button.setEnabled(problem is None)
+        self.waiting.setText(problem or "Ready to sign: both signatures are in.")
+
+    def preview_ready(self) -> bool:
+        return self._shown_request is not None
+
+    @Slot()
+    def sign(self) -> None:
+        if self.missing() is not None or self._shown_request is None:
+            return
+        request = paperwork_request(
+            self.draft,
+            self.services,
+            patient_png=self.patient_pad.to_png(),
+            practitioner_png=self.practitioner_pad.to_png(),
+            signed_at=datetime.now().astimezone(),
+        )
+        self.sign_button.setEnabled(False)
+        self.signed.emit(request)
+
+    def blocker(self) -> str | None:
+        return self.missing()

@@ -1,0 +1,122 @@
+"""Step 7: the signed consent and the plan, previewed, saved, printed and stored.
+
+Building and sealing run on the thread pool; when they finish the documents are
+already stored with the consultation (and the consultation is completed), so Save
+and Print only ever handle a document the clinic has kept.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QWidget
+
+from ui.consultation.draft import DraftState
+from ui.consultation.paperwork import Paperwork, PaperworkRequest, sign_and_store
+from ui.consultation.steps.base import Services, Step
+from ui.errors import show_problem
+from ui.pdf_output import print_pdf, save_pdf_as
+from ui.style import make_primary
+from ui.widgets.pdf_view import PdfView
+from ui.workers import Worker
+
+
+class DocumentsStep(Step):
+    title = "Documents"
+    done = Signal()
+    produced = Signal(object)  # Paperwork, once stored
+
+    def __init__(self, draft: DraftState, services: Services, parent: QWidget) -> None:
+        super().__init__(draft, services, parent)
+        self._worker = Worker(self)
+        self.paperwork: Paperwork | None = None
+        self.state = self.note("The documents appear here once both signatures are in.")
+        self.tabs = QTabWidget(self)
+        self.consent_view = PdfView(self.tabs)
+        self.plan_view = PdfView(self.tabs)
+        self.tabs.addTab(self.consent_view, "Signed consent")
+        self.tabs.addTab(self.plan_view, "Treatment plan")
+        self.layout_.addWidget(self.tabs, 1)
+        self.save_consent = QPushButton("Save consent as…", self)
+        self.save_plan = QPushButton("Save plan as…", self)
+        self.print_consent = QPushButton("Print consent…", self)
+        self.print_plan = QPushButton("Print plan…", self)
+        self.finish = make_primary(QPushButton("Finish", self))
+        row = QHBoxLayout()
+        for button in (self.save_consent, self.save_plan, self.print_consent, self.print_plan):
+            row.addWidget(button)
+            button.setEnabled(False)
+        row.addStretch(1)
+        row.addWidget(self.finish)
+        self.finish.setEnabled(False)
+        self.layout_.addLayout(row)
+        self.save_consent.clicked.connect(self._save_consent)
+        self.save_plan.clicked.connect(self._save_plan)
+        self.print_consent.clicked.connect(self._print_consent)
+        self.print_plan.clicked.connect(self._print_plan)
+        self.finish.clicked.connect(self.done)
+
+    def has_documents(self) -> bool:
+        return self.paperwork is not None or self._worker.busy()
+
+    def produce(self, request: PaperworkRequest) -> None:
+        context, draft = self.services.context, self.draft
+        consultation_id, version, reason = (
+            draft.consultation_id,
+            draft.version,
+            draft.override_reason,
+        )
+
+        def work() -> Paperwork:
+            return sign_and_store(
+                context.db, context.actor, consultation_id, version, reason, request
+            )
+
+        self.state.setText("Sealing and storing the signed documents…")
+        self._worker.start(work, self._show, self._failed)
+
+    @Slot(object)
+    def _show(self, paperwork: Paperwork) -> None:
+        self.paperwork = paperwork
+        self.consent_view.load_bytes(paperwork.consent)
+        self.plan_view.load_bytes(paperwork.plan)
+        for button in (
+            self.save_consent,
+            self.save_plan,
+            self.print_consent,
+            self.print_plan,
+            self.finish,
+        ):
+            button.setEnabled(True)
+        self.state.setText(
+            "Signed, sealed and stored with the consultation. Save or print copies for the patient."
+        )
+        self.produced.emit(paperwork)
+
+    @Slot(object)
+    def _failed(self, error: BaseException) -> None:
+        self.state.setText("The documents could not be completed; the draft is kept.")
+        show_problem(self, error)
+
+    def _file_name(self, kind: str) -> str:
+        name = "-".join(self.draft.patient.name.split())
+        return f"{kind}-{name}-{self.draft.consultation_date:%Y-%m-%d}.pdf"
+
+    @Slot()
+    def _save_consent(self) -> None:
+        if self.paperwork is not None:
+            save_pdf_as(self, self.paperwork.consent, self._file_name("consent"))
+
+    @Slot()
+    def _save_plan(self) -> None:
+        if self.paperwork is not None:
+            save_pdf_as(self, self.paperwork.plan, self._file_name("plan"))
+
+    @Slot()
+    def _print_consent(self) -> None:
+        if self.paperwork is not None:
+            print_pdf(self, self.paperwork.consent)
+
+    @Slot()
+    def _print_plan(self) -> None:
+        if self.paperwork is not None:
+            print_pdf(self, self.paperwork.plan)

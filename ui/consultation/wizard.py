@@ -1,0 +1,318 @@
+"""The consultation as steps: a step list on the left, the page on the right, Back/Next.
+
+Every change is saved as a draft as it is made (see saver.py), so the practitioner
+can move back and forth, be locked out, or lose power without losing anything: the
+draft is offered again from the patient's list. Moving forward past a step needs
+that step to be complete (a typed reason to go on past a stop verdict, for one).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from consult.clinical.screening import screen
+from consult.storage import consultations
+from consult.storage import prices as prices_repo
+from consult.storage import settings as settings_repo
+from ui.consultation.draft import DraftState
+from ui.consultation.saver import DraftSaver
+from ui.consultation.steps.areas_step import AreasStep
+from ui.consultation.steps.base import Services, Step
+from ui.consultation.steps.consent_step import ConsentStep
+from ui.consultation.steps.documents_step import DocumentsStep
+from ui.consultation.steps.history_step import HistoryStep
+from ui.consultation.steps.patient_step import PatientStep
+from ui.consultation.steps.quote_step import QuoteStep
+from ui.consultation.steps.screening_step import ScreeningStep
+from ui.context import AppContext
+from ui.dates import show_date
+from ui.errors import show_problem
+from ui.style import make_primary
+
+STEP_CLASSES: tuple[type[Step], ...] = (
+    PatientStep,
+    HistoryStep,
+    AreasStep,
+    ScreeningStep,
+    QuoteStep,
+    ConsentStep,
+    DocumentsStep,
+)
+DOCUMENTS = len(STEP_CLASSES) - 1
+CONSENT = DOCUMENTS - 1
+
+
+def load_services(context: AppContext) -> Services:
+    stored = settings_repo.get_settings(context.db)
+    return Services(
+        context, stored.pricing, prices_repo.current_price_list(context.db), stored.logo
+    )
+
+
+def open_draft(context: AppContext, patient: Any, consultation_id: int | None) -> DraftState:
+    """The stored draft to carry on with, or a new one started today."""
+    if consultation_id is None:
+        draft = DraftState(patient=patient, consultation_date=date.today())
+        record = consultations.create_draft(
+            context.db, context.actor, patient.id, draft.consultation()
+        )
+        draft.consultation_id, draft.version = record.id, record.version
+        return draft
+    record = consultations.get_consultation(context.db, context.actor, consultation_id)
+    return DraftState.from_consultation(
+        patient,
+        record.consultation,
+        consultation_id=record.id,
+        version=record.version,
+        step=min(record.draft_step, CONSENT),
+        override_reason=record.override_reason or "",
+    )
+
+
+def save_work(context: AppContext, draft: DraftState) -> Any:
+    """The work of one draft save, with a snapshot of the draft taken now (GUI thread)."""
+    consultation = draft.consultation()
+    consultation_id, version = draft.consultation_id, draft.version
+    step, reason = draft.step, draft.override_reason
+
+    def work() -> int:
+        new_version = consultations.save_draft(
+            context.db,
+            context.actor,
+            consultation_id,
+            expected_version=version,
+            consultation=consultation,
+            step=step,
+            override_reason=reason,
+            screening=screen(consultation),
+        )
+        # Set here, not in a slot, so a save made right after (flush) follows on from it.
+        draft.version = new_version
+        return new_version
+
+    return work
+
+
+class ConsultationWizard(QWidget):
+    finished = Signal()
+
+    def __init__(
+        self, context: AppContext, patient: Any, consultation_id: int | None, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.services = load_services(context)
+        self.draft = open_draft(context, patient, consultation_id)
+        self.saver = DraftSaver(partial(save_work, context, self.draft), self)
+        self.step_list = QListWidget(self)
+        self.step_list.setObjectName("steps")
+        self.step_list.setFixedWidth(230)
+        self.step_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack = QStackedWidget(self)
+        self._built: list[Step | None] = [None] * len(STEP_CLASSES)
+        self.steps = _Steps(self)
+        self.header = QLabel(self)
+        self.header.setObjectName("subtitle")
+        self.status = QLabel(self)
+        self.status.setObjectName("subtitle")
+        self.status.setWordWrap(True)
+        self.back_button = QPushButton("Back", self)
+        self.next_button = make_primary(QPushButton("Next", self))
+        self.close_button = QPushButton("Close (the draft is kept)", self)
+        self._build()
+        self.go_to(self.draft.step, check=False)
+        # The other steps are built one per idle moment, so each step change is quick.
+        self._prebuild = QTimer(self)
+        self._prebuild.setSingleShot(True)
+        self._prebuild.setInterval(0)
+        self._prebuild.timeout.connect(self._build_next_step)
+        self._prebuild.start()
+
+    def _build(self) -> None:
+        for step_class in STEP_CLASSES:
+            self.stack.addWidget(QWidget(self.stack))  # stands in until the step is built
+            self.step_list.addItem(f"{self.step_list.count() + 1}. {step_class.title}")
+        patient = self.draft.patient
+        self.header.setText(
+            f"Consultation for {patient.name}, born {show_date(patient.date_of_birth)}"
+        )
+        right = QVBoxLayout()
+        right.addWidget(self.header)
+        right.addWidget(self.stack, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        right.addLayout(buttons)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 12, 12)
+        layout.addWidget(self.step_list)
+        layout.addLayout(right, 1)
+        self.step_list.currentRowChanged.connect(self._step_clicked)
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.close_button.clicked.connect(self.close_consultation)
+        self.saver.saved.connect(self._saved)
+        self.saver.failed.connect(self._save_failed)
+
+    def step(self, index: int) -> Step:
+        """The step at `index`, built now if it was not yet."""
+        built = self._built[index]
+        if built is not None:
+            return built
+        step = STEP_CLASSES[index](self.draft, self.services, self.stack)
+        step.changed.connect(self._changed)
+        if isinstance(step, ConsentStep):
+            step.signed.connect(self._signed)
+        if isinstance(step, DocumentsStep):
+            step.done.connect(self._finish)
+        placeholder = self.stack.widget(index)
+        showing = self.stack.currentWidget()
+        self.stack.insertWidget(index, step)
+        self.stack.removeWidget(placeholder)
+        self.stack.setCurrentWidget(step if showing is placeholder else showing)
+        placeholder.deleteLater()
+        self._built[index] = step
+        return step
+
+    @Slot()
+    def _build_next_step(self) -> None:
+        for index, built in enumerate(self._built):
+            if built is None:
+                self.step(index)
+                self._prebuild.start()
+                return
+
+    @property
+    def consent(self) -> ConsentStep:
+        return self.steps[CONSENT]  # type: ignore[return-value]
+
+    @property
+    def documents(self) -> DocumentsStep:
+        return self.steps[DOCUMENTS]  # type: ignore[return-value]
+
+    def current(self) -> int:
+        return self.stack.currentIndex()
+
+    # ------------------------------------------------------------------ moving
+
+    def go_to(self, index: int, *, check: bool = True) -> bool:
+        """Show step `index`; going forward, every step passed on the way must be complete."""
+        index = max(0, min(index, len(self.steps) - 1))
+        if index == DOCUMENTS and not self.documents.has_documents():
+            index = CONSENT
+        if check and index > self.current():
+            for earlier in range(self.current(), index):
+                problem = self.steps[earlier].blocker()
+                if problem:
+                    self._refuse(earlier, problem)
+                    return False
+        self._show(index)
+        if self.draft.step != index and index != DOCUMENTS:
+            self.draft.step = index
+            self.saver.schedule()
+        self.back_button.setEnabled(0 < index < DOCUMENTS)
+        self.next_button.setVisible(index < CONSENT)
+        self.status.setText("")
+        return True
+
+    def _refuse(self, index: int, problem: str) -> None:
+        self._show(index)
+        self.status.setText(f"⚠ {problem}")
+
+    def _show(self, index: int) -> None:
+        step = self.steps[index]
+        self.stack.setCurrentWidget(step)
+        step.enter()
+        self._sync_step_list(index)
+
+    def _sync_step_list(self, index: int) -> None:
+        self.step_list.blockSignals(True)
+        self.step_list.setCurrentRow(index)
+        self.step_list.blockSignals(False)
+
+    @Slot(int)
+    def _step_clicked(self, row: int) -> None:
+        if row >= 0 and row != self.current() and not self.go_to(row):
+            return
+
+    @Slot()
+    def next(self) -> None:
+        self.go_to(self.current() + 1)
+
+    @Slot()
+    def back(self) -> None:
+        self.go_to(self.current() - 1)
+
+    # ------------------------------------------------------------------ saving
+
+    @Slot()
+    def _changed(self) -> None:
+        self.saver.schedule()
+        self.status.setText("Saving draft…")
+
+    @Slot(object)
+    def _saved(self, _version: object) -> None:
+        if self._built[DOCUMENTS] is not None and self.documents.has_documents():
+            return  # signed: the record is complete, no draft any more
+        if not self.status.text().startswith("⚠"):
+            self.status.setText(f"Draft saved at {datetime.now().astimezone():%H:%M:%S}")
+
+    @Slot(object)
+    def _save_failed(self, error: BaseException) -> None:
+        self.status.setText("⚠ The draft could not be saved.")
+        show_problem(self, error)
+
+    def flush_draft(self) -> None:
+        if self.documents.has_documents():
+            return
+        self.saver.flush()
+
+    # ------------------------------------------------------------------ finishing
+
+    @Slot(object)
+    def _signed(self, signatures: Any) -> None:
+        self.flush_draft()
+        self.documents.produce(signatures)
+        self.stack.setCurrentWidget(self.documents)
+        self._sync_step_list(DOCUMENTS)
+        self.back_button.setVisible(False)
+        self.next_button.setVisible(False)
+        self.status.setText("")
+        self.close_button.setText("Close")
+
+    @Slot()
+    def _finish(self) -> None:
+        self.finished.emit()
+
+    @Slot()
+    def close_consultation(self) -> None:
+        self.flush_draft()
+        self.finished.emit()
+
+
+class _Steps:
+    """`wizard.steps[i]`: the steps by position, each built the first time it is asked for."""
+
+    def __init__(self, wizard: ConsultationWizard) -> None:
+        self._wizard = wizard
+
+    def __getitem__(self, index: int) -> Step:
+        return self._wizard.step(index)
+
+    def __len__(self) -> int:
+        return len(STEP_CLASSES)

@@ -1,0 +1,20 @@
+"""What every screen needs to reach the core: the open database and who is signed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from consult.access import Actor
+
+
+@dataclass(frozen=True)
+class AppContext:
+    db: Any  # consult.storage.db.Database
+    actor: Actor
+    full_name: str
+    database_label: str  # shown in the status bar; never contains a password
+
+    @property
+    def is_manager(self) -> bool:
+        return self.actor.role == "manager"

@@ -1,0 +1,132 @@
+"""The idle lock: after the clinic's idle time, patient data goes behind a lock screen.
+
+`IdleWatcher` watches every key, mouse and touch event of the application; when none
+arrives for the set minutes it emits `idle`. The main window then shows `LockScreen`
+instead of its pages (the open consultation stays where it was, already saved as a
+draft) until the signed-in user types their password again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.style import make_primary
+
+_INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TabletPress,
+    }
+)
+
+
+class IdleWatcher(QObject):
+    idle = Signal()
+
+    def __init__(self, minutes: int, parent: QObject) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.idle)
+        self.set_minutes(minutes)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def set_minutes(self, minutes: int) -> None:
+        self._timer.setInterval(max(1, minutes) * 60_000)
+        self._timer.start()
+
+    def set_interval_ms(self, milliseconds: int) -> None:
+        """For tests: a lock after a few milliseconds instead of minutes."""
+        self._timer.setInterval(milliseconds)
+        self._timer.start()
+
+    def pause(self) -> None:
+        self._timer.stop()
+
+    def resume(self) -> None:
+        self._timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _INPUT_EVENTS and self._timer.isActive():
+            self._timer.start()
+        return False
+
+    def stop_watching(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self._timer.stop()
+
+
+class LockScreen(QWidget):
+    """Hides everything; only the signed-in user's password opens it again."""
+
+    unlocked = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, check_password: Callable[[str], bool], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("lockScreen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._check = check_password
+        self.message = QLabel(self)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("Password")
+        self.password.setMaximumWidth(320)
+        self.error = QLabel("", self)
+        self.unlock_button = make_primary(QPushButton("Unlock", self))
+        self.quit_button = QPushButton("Quit Consult", self)
+        self._build()
+
+    def _build(self) -> None:
+        title = QLabel("Consult is locked", self)
+        title.setObjectName("title")
+        title.setStyleSheet("color: #ffffff;")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for widget in (title, self.message, self.password, self.error):
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.quit_button)
+        row.addWidget(self.unlock_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        self.password.returnPressed.connect(self.try_unlock)
+        self.unlock_button.clicked.connect(self.try_unlock)
+        self.quit_button.clicked.connect(self.quit_requested)
+
+    def arm(self, who: str) -> None:
+        self.message.setText(f"Locked after a quiet while. {who}, type your password to go on.")
+        self.error.setText("")
+        self.password.clear()
+        self.password.setFocus()
+
+    @Slot()
+    def try_unlock(self) -> None:
+        typed = self.password.text()
+        self.password.clear()
+        if self._check(typed):
+            self.error.setText("")
+            self.unlocked.emit()
+            return
+        self.error.setText("That password is not right.")

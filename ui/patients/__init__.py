@@ -1,0 +1,1 @@
+"""The patient list, search and the patient form."""

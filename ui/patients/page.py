@@ -1,0 +1,364 @@
+"""The home page: find a patient, see their consultations, quotes and signed consents."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from consult.catalogue import catalogue
+from consult.errors import ConsultError, StaleRecord
+from consult.fileformat import Patient
+from consult.storage import patients
+from ui.context import AppContext
+from ui.dates import show_date
+from ui.errors import show_problem
+from ui.patients.dialog import LABELS, PatientDialog
+from ui.patients.model import PatientTableModel
+from ui.patients.search import PatientSearch
+from ui.style import make_primary
+from ui.workers import Worker
+
+RecordRole = Qt.ItemDataRole.UserRole + 2
+
+
+class PatientsPage(QWidget):
+    start_consultation = Signal(object)  # patient record
+    resume_consultation = Signal(object, int)  # patient record, consultation id
+
+    def __init__(self, context: AppContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.model = PatientTableModel(self)
+        self.search_box = QLineEdit(self)
+        self.search_box.setPlaceholderText("Search by name, date of birth or phone")
+        self.search_box.setClearButtonEnabled(True)
+        self.table = QTableView(self)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("subtitle")
+        self.new_button = make_primary(QPushButton("New patient…", self))
+        self.detail = PatientDetail(context, self)
+        self.search = PatientSearch(self._search, self)
+        self._build()
+        self._connect()
+
+    def _build(self) -> None:
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName("Patients")
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.search_box, 1)
+        top.addWidget(self.new_button)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.count_label)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addWidget(splitter)
+
+    def _connect(self) -> None:
+        self.search_box.textChanged.connect(self.search.request)
+        self.search.results.connect(self._show_results)
+        self.search.failed.connect(self._problem)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.new_button.clicked.connect(self.new_patient)
+        self.detail.edit_requested.connect(self.edit_patient)
+        self.detail.start_requested.connect(self.start_consultation)
+        self.detail.resume_requested.connect(self.resume_consultation)
+
+    def load(self) -> None:
+        """The first page of patients, fetched after the window is on screen."""
+        self.search.run_now(self.search_box.text())
+
+    def _search(self, text: str, limit: int) -> list[Any]:
+        if not text.strip():
+            return []
+        return patients.search_patients(self.context.db, self.context.actor, text, limit=limit)
+
+    @Slot(object, str)
+    def _show_results(self, rows: list[Any], text: str) -> None:
+        selected = self.detail.patient.id if self.detail.patient is not None else None
+        self.model.set_patients(rows)
+        shown = len(rows)
+        if not text.strip():
+            self.count_label.setText(
+                "Type a name, a date of birth or a phone number to find a patient."
+            )
+        else:
+            self.count_label.setText(
+                f'{shown} patient{"s" if shown != 1 else ""} matching "{text}"'
+            )
+        if selected is not None and (row := self.model.row_of(selected)) >= 0:
+            self.table.selectRow(row)
+
+    @Slot(QItemSelection, QItemSelection)
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        patient = self.model.patient_at(rows[0].row()) if rows else None
+        self.detail.show_patient(patient)
+
+    @Slot()
+    def new_patient(self) -> None:
+        dialog = PatientDialog(self._create, self)
+        if dialog.exec():
+            self.search_box.setText(dialog.saved.name)
+            self.detail.show_patient(dialog.saved)
+
+    @Slot(object)
+    def edit_patient(self, patient: Any) -> None:
+        dialog = PatientDialog(partial(self._update, patient), self, patient)
+        if dialog.exec():
+            self.detail.show_patient(dialog.saved)
+            self.search.run_now(self.search_box.text())
+
+    def _create(self, values: dict[str, Any]) -> Any:
+        return patients.create_patient(self.context.db, self.context.actor, Patient(**values))
+
+    def _update(self, patient: Any, values: dict[str, Any]) -> Any:
+        db, actor = self.context.db, self.context.actor
+        try:
+            return patients.update_patient(
+                db, actor, patient.id, patient.version, Patient(**values)
+            )
+        except StaleRecord:
+            # Another seat saved this patient meanwhile: show both, never overwrite silently.
+            from ui.admin.conflict_dialog import resolve_conflict
+
+            current = patients.get_patient(db, actor, patient.id)
+            theirs = {key: getattr(current, key) for key in values}
+            choice = resolve_conflict(self, LABELS, values, theirs)
+            if choice == "mine":
+                return patients.update_patient(
+                    db, actor, current.id, current.version, Patient(**values)
+                )
+            if choice == "theirs":
+                return current
+            raise
+
+    def refresh_detail(self) -> None:
+        self.detail.show_patient(self.detail.patient)
+
+    @Slot(object)
+    def _problem(self, error: BaseException) -> None:
+        show_problem(self, error)
+
+
+class PatientDetail(QFrame):
+    """The chosen patient's card with their consultations, quotes and consents."""
+
+    edit_requested = Signal(object)
+    start_requested = Signal(object)
+    resume_requested = Signal(object, int)
+
+    def __init__(self, context: AppContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.context = context
+        self.patient: Any = None
+        self._worker = Worker(self)
+        self.name = QLabel("Choose a patient", self)
+        self.name.setObjectName("title")
+        self.facts = QLabel(self)
+        self.facts.setObjectName("subtitle")
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.edit_button = QPushButton("Edit details…", self)
+        self.start_button = make_primary(QPushButton("Start consultation", self))
+        self.resume_button = QPushButton("Carry on with the draft", self)
+        self.draft_id: int | None = None
+        self.tabs = QTabWidget(self)
+        self.consultations = QListWidget(self)
+        self.quotes = QListWidget(self)
+        self.consents = QListWidget(self)
+        self.hint = QLabel(self)
+        self.hint.setObjectName("subtitle")
+        self.hint.setWordWrap(True)
+        self._build()
+        self.show_patient(None)
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.name)
+        layout.addWidget(self.facts)
+        buttons = QGridLayout()
+        buttons.addWidget(self.edit_button, 0, 0)
+        buttons.addWidget(self.start_button, 0, 1)
+        buttons.addWidget(self.resume_button, 1, 0, 1, 2)
+        layout.addLayout(buttons)
+        if self.context.actor.may("consultation.read"):
+            self.tabs.addTab(self.consultations, "Consultations")
+        if self.context.actor.may("quote.read_own"):
+            self.tabs.addTab(self.quotes, "Quotes")
+        if self.context.actor.may("consent.read"):
+            self.tabs.addTab(self.consents, "Signed consents")
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.hint)
+        self.edit_button.clicked.connect(self._edit)
+        self.start_button.clicked.connect(self._start)
+        self.resume_button.clicked.connect(self._resume)
+        self.consultations.itemActivated.connect(self._open_consultation)
+        self.consents.itemActivated.connect(self._open_consent)
+        self.start_button.setVisible(self.context.actor.may("consultation.write"))
+
+    def show_patient(self, patient: Any) -> None:
+        self.patient = patient
+        self.draft_id = None
+        self.resume_button.setVisible(False)
+        for widget in (self.edit_button, self.start_button, self.tabs):
+            widget.setEnabled(patient is not None)
+        for listing in (self.consultations, self.quotes, self.consents):
+            listing.clear()
+        if patient is None:
+            self.name.setText("Choose a patient")
+            self.facts.setText("Search on the left, or add a new patient.")
+            self.hint.setText("")
+            return
+        self.name.setText(patient.name)
+        self.facts.setText(_facts(patient))
+        self.hint.setText("Double-click a draft to carry on with it, or a consent to read it.")
+        if self.tabs.count():
+            db, actor, patient_id = self.context.db, self.context.actor, patient.id
+            self._worker.start(
+                partial(_load_records, db, actor, patient_id), self._fill, self._problem
+            )
+
+    @Slot(object)
+    def _fill(self, records: dict[str, Any]) -> None:
+        if self.patient is None or records["patient_id"] != self.patient.id:
+            return
+        for record in records["consultations"]:
+            _add(self.consultations, _consultation_text(record), record)
+        drafts = [record for record in records["consultations"] if record.status == "draft"]
+        if drafts and self.context.actor.may("consultation.write"):
+            # An unfinished consultation (the app may have been closed mid-way) is offered.
+            self.draft_id = drafts[0].id
+            when = show_date(drafts[0].updated_at.astimezone().date())
+            self.resume_button.setText(f"Carry on with the unfinished consultation of {when}")
+            self.resume_button.setVisible(True)
+        for record in records["quotes"]:
+            _add(self.quotes, _quote_text(record, records["locale"]), record)
+        for record in records["consents"]:
+            _add(self.consents, _consent_text(record), record)
+
+    @Slot()
+    def _edit(self) -> None:
+        if self.patient is not None:
+            self.edit_requested.emit(self.patient)
+
+    @Slot()
+    def _start(self) -> None:
+        if self.patient is not None:
+            self.start_requested.emit(self.patient)
+
+    @Slot()
+    def _resume(self) -> None:
+        if self.patient is not None and self.draft_id is not None:
+            self.resume_requested.emit(self.patient, self.draft_id)
+
+    @Slot(QListWidgetItem)
+    def _open_consultation(self, item: QListWidgetItem) -> None:
+        record = item.data(RecordRole)
+        if record.status == "draft":
+            self.resume_requested.emit(self.patient, record.id)
+
+    @Slot(QListWidgetItem)
+    def _open_consent(self, item: QListWidgetItem) -> None:
+        from consult.storage import consents
+        from ui.pdf_dialog import PdfDialog
+
+        record = item.data(RecordRole)
+        try:
+            pdf = consents.get_pdf(self.context.db, self.context.actor, record.id)
+        except ConsultError as error:
+            show_problem(self, error)
+            return
+        PdfDialog(f"{_consent_text(record)}: {self.patient.name}", pdf, self).exec()
+
+    @Slot(object)
+    def _problem(self, error: BaseException) -> None:
+        show_problem(self, error)
+
+
+def _load_records(db: Any, actor: Any, patient_id: int) -> dict[str, Any]:
+    """Runs on the thread pool: the patient's records, each list only if the role may read it."""
+    # Imported here, on the pool, so the app's start never waits for these modules.
+    from consult.storage import consents, consultations, quotes, settings
+
+    records: dict[str, Any] = {
+        "patient_id": patient_id,
+        "consultations": [],
+        "quotes": [],
+        "consents": [],
+        "locale": settings.get_settings(db).locale,
+    }
+    if actor.may("consultation.read"):
+        records["consultations"] = consultations.list_for_patient(db, actor, patient_id)
+    if actor.may("quote.read_own"):
+        records["quotes"] = quotes.list_for_patient(db, actor, patient_id)
+    if actor.may("consent.read"):
+        records["consents"] = consents.list_for_patient(db, actor, patient_id)
+    return records
+
+
+def _add(listing: QListWidget, text: str, record: Any) -> None:
+    item = QListWidgetItem(text, listing)
+    item.setData(RecordRole, record)
+
+
+def _facts(patient: Any) -> str:
+    parts = [f"Born {show_date(patient.date_of_birth)}"]
+    if patient.fitzpatrick:
+        parts.append(f"Fitzpatrick {'I II III IV V VI'.split()[patient.fitzpatrick - 1]}")
+    parts.extend(value for value in (patient.phone, patient.email) if value)
+    return " · ".join(parts)
+
+
+def _consultation_text(record: Any) -> str:
+    treatment = catalogue().treatments.get(record.treatment, record.treatment)
+    status = "draft, not finished" if record.status == "draft" else record.status
+    return f"{show_date(record.consultation_date)}  {treatment}  ({status})"
+
+
+def _quote_text(record: Any, locale: str) -> str:
+    from consult.pricing import format_money
+
+    created = show_date(record.created_at.astimezone().date())
+    total = format_money(record.total, record.currency, locale)
+    return f"{created}  {total}  {record.sessions} sessions  ({record.status})"
+
+
+def _consent_text(record: Any) -> str:
+    kind = "Consent" if record.kind == "consent" else "Treatment plan"
+    when = record.signed_at or record.created_at
+    return f"{kind}, signed {when.astimezone():%d/%m/%Y %H:%M}"
