@@ -44,8 +44,9 @@ def role_label(role: str) -> str:
 
 def require(actor: Actor, permission: str) -> None:
     if not actor.may(permission):
+        action = permission.replace(".", ": ").replace("_", " ")
         raise PermissionDenied(
-            f"{actor.username} ({role_label(actor.role)}) is not allowed to {permission.replace('.', ': ').replace('_', ' ')}"
+            f"{actor.username} ({role_label(actor.role)}) is not allowed to {action}"
         )
 
 

@@ -46,7 +46,9 @@ def _database_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="consult", description="Consultation assistant for micro-needling clinics.")
+    parser = _Parser(
+        prog="consult", description="Consultation assistant for micro-needling clinics."
+    )
     parser.add_argument("--version", action="version", version=f"consult {__version__}")
     parser.add_argument(
         "--quit-when-ready",
@@ -61,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the spec's JSON")
     _database_option(check)
 
-    quote = commands.add_parser("quote", help="price the course of sessions for a consultation file")
+    quote = commands.add_parser(
+        "quote", help="price the course of sessions for a consultation file"
+    )
     quote.add_argument("file", metavar="FILE")
     quote.add_argument("--json", action="store_true", help="print the spec's JSON")
     _database_option(quote)
@@ -71,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     documents.add_argument("--out", metavar="DIR", required=True)
     documents.add_argument("--patient-signature", metavar="PNG")
     documents.add_argument("--practitioner-signature", metavar="PNG")
-    documents.add_argument("--blank", action="store_true", help="a blank consent form for paper use")
+    documents.add_argument(
+        "--blank", action="store_true", help="a blank consent form for paper use"
+    )
     _database_option(documents)
 
     verify = commands.add_parser("verify", help="check a signed PDF is intact and the clinic's")
@@ -92,7 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(restore)
 
     audit = commands.add_parser("audit", help="audit trail tools")
-    audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", parser_class=_Parser)
+    audit_commands = audit.add_subparsers(
+        dest="audit_command", metavar="ACTION", parser_class=_Parser
+    )
     audit_verify = audit_commands.add_parser("verify", help="check the audit trail's hash chain")
     _database_option(audit_verify)
     return parser
@@ -132,7 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:
         where = _log_crash()
-        print(f"error: internal error ({type(exc).__name__}: {exc}); details in {where}", file=sys.stderr)
+        print(
+            f"error: internal error ({type(exc).__name__}: {exc}); details in {where}",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
 
 

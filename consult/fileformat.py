@@ -203,9 +203,13 @@ def _patient(value: Any, consultation_date: date) -> Patient:
         )
     fitzpatrick = value.get("fitzpatrick")
     if fitzpatrick is not None and (
-        isinstance(fitzpatrick, bool) or not isinstance(fitzpatrick, int) or not 1 <= fitzpatrick <= 6
+        isinstance(fitzpatrick, bool)
+        or not isinstance(fitzpatrick, int)
+        or not 1 <= fitzpatrick <= 6
     ):
-        raise InvalidField("patient.fitzpatrick", f"{_show(fitzpatrick)} must be a whole number 1 to 6")
+        raise InvalidField(
+            "patient.fitzpatrick", f"{_show(fitzpatrick)} must be a whole number 1 to 6"
+        )
     email = _text(value, "email", "patient.email")
     if email is not None and email and "@" not in email:
         raise InvalidField("patient.email", f"{_show(email)} is not an e-mail address")

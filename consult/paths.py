@@ -25,7 +25,9 @@ def data_dir() -> Path:
     except OSError as exc:
         raise ConsultError(f"data folder {folder} cannot be created ({exc.strerror})") from None
     if not os.access(folder, os.W_OK):
-        raise ConsultError(f"data folder {folder} is read-only; set CONSULT_DATA_DIR to a writable folder")
+        raise ConsultError(
+            f"data folder {folder} is read-only; set CONSULT_DATA_DIR to a writable folder"
+        )
     return folder
 
 

@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["CONSULT_DATA_DIR"] = tempfile.mkdtemp(prefix="consult-test-data-")
 os.environ.pop("CONSULT_DATABASE_URL", None)
 
-from reportlab import rl_config  # noqa: E402  (after the environment is fixed)
+from reportlab import rl_config
 
 # Reproducible PDF bytes: no timestamps or random ids in what reportlab writes.
 rl_config.invariant = 1

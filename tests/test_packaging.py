@@ -23,8 +23,18 @@ ROOT = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
     )
     (built,) = out.glob("consult-*.whl")
@@ -33,7 +43,12 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_ships_the_data_files(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("resources/catalogue.toml", "resources/roles.toml", "consult/cli.py", "ui/__init__.py"):
+    for required in (
+        "resources/catalogue.toml",
+        "resources/roles.toml",
+        "consult/cli.py",
+        "ui/__init__.py",
+    ):
         assert required in names
     assert any(name.startswith("consult/storage/migrations/versions/") for name in names)
     assert any(name.endswith("script.py.mako") for name in names)
@@ -47,16 +62,30 @@ def test_installed_wheel_runs_version_and_demo(wheel, tmp_path):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
-    site = Path(subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     # The dependencies come from the test environment (a path line in a .pth is not
     # itself scanned for .pth files, so the editable checkout stays invisible); the
     # consult, ui and resources packages come only from the wheel.
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
         check=True,
     )
     console = env_dir / "bin" / "consult"
@@ -65,16 +94,30 @@ def test_installed_wheel_runs_version_and_demo(wheel, tmp_path):
     env = {**os.environ, "CONSULT_DATA_DIR": str(tmp_path / "data")}
     env.pop("PYTHONPATH", None)
     where = subprocess.run(
-        [str(python), "-c", "import consult, resources; print(consult.__file__); print(list(resources.__path__)[0])"],
-        capture_output=True, text=True, check=True, cwd=tmp_path, env=env,
+        [
+            str(python),
+            "-c",
+            "import consult, resources; "
+            "print(consult.__file__); print(list(resources.__path__)[0])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env=env,
     ).stdout.split()
     assert all(str(site) in path for path in where), where
-    version = subprocess.run([str(console), "--version"], capture_output=True, text=True, cwd=tmp_path, env=env)
+    version = subprocess.run(
+        [str(console), "--version"], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
     assert version.returncode == 0, version.stderr
     database = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     demo = subprocess.run(
         [str(console), "demo", "--patients", "20", "--database", database],
-        capture_output=True, text=True, cwd=tmp_path, env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
     )
     assert demo.returncode == 0, demo.stderr
     assert (tmp_path / "demo.sqlite3").stat().st_size > 0

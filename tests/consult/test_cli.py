@@ -50,7 +50,9 @@ def test_an_internal_error_is_logged_not_shown(monkeypatch, capsys, data_dir):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(cli, "_COMMANDS", {**cli._COMMANDS, "check": "check"})
-    monkeypatch.setattr("importlib.import_module", lambda name: type("M", (), {"run": staticmethod(explode)}))
+    monkeypatch.setattr(
+        "importlib.import_module", lambda name: type("M", (), {"run": staticmethod(explode)})
+    )
     assert main(["check", "whatever.json"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: internal error (RuntimeError: boom); details in ")

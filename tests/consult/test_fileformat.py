@@ -62,22 +62,54 @@ def test_loaded_values_are_typed():
 @pytest.mark.parametrize(
     ("path", "value", "expected"),
     [
-        (["history", "isotretinoin", "date"], "2026-02-30", 'history.isotretinoin.date: "2026-02-30" is not a date'),
-        (["consultation_date"], "20/11/2026", 'consultation_date: "20/11/2026" is not a date (use YYYY-MM-DD)'),
+        (
+            ["history", "isotretinoin", "date"],
+            "2026-02-30",
+            'history.isotretinoin.date: "2026-02-30" is not a date',
+        ),
+        (
+            ["consultation_date"],
+            "20/11/2026",
+            'consultation_date: "20/11/2026" is not a date (use YYYY-MM-DD)',
+        ),
         (["consultation_date"], KeyError, "consultation_date: is required"),
         (["format"], "consult/2", "format: \"consult/2\" is not supported (expected 'consult/1')"),
         (["patient", "name"], KeyError, "patient.name: is required"),
         (["patient", "name"], "  ", "patient.name: must not be empty"),
-        (["patient", "date_of_birth"], "2030-01-01", "patient.date_of_birth: 2030-01-01 is after the consultation date"),
+        (
+            ["patient", "date_of_birth"],
+            "2030-01-01",
+            "patient.date_of_birth: 2030-01-01 is after the consultation date",
+        ),
         (["patient", "fitzpatrick"], 7, "patient.fitzpatrick: 7 must be a whole number 1 to 6"),
-        (["patient", "fitzpatrick"], True, "patient.fitzpatrick: true must be a whole number 1 to 6"),
-        (["treatment"], "laser", 'treatment: "laser" is not one of microneedling, rf_microneedling'),
+        (
+            ["patient", "fitzpatrick"],
+            True,
+            "patient.fitzpatrick: true must be a whole number 1 to 6",
+        ),
+        (
+            ["treatment"],
+            "laser",
+            'treatment: "laser" is not one of microneedling, rf_microneedling',
+        ),
         (["areas"], [], "areas: must name at least one area"),
         (["areas", 0, "area"], "elbow", 'areas[0].area: "elbow" is not a known area'),
-        (["areas", 0, "concerns"], ["warts"], 'areas[0].concerns[0]: "warts" is not a known concern'),
-        (["history", "isotretinoin", "status"], "maybe", 'history.isotretinoin.status: "maybe" is not one of active, history, current, past'),
+        (
+            ["areas", 0, "concerns"],
+            ["warts"],
+            'areas[0].concerns[0]: "warts" is not a known concern',
+        ),
+        (
+            ["history", "isotretinoin", "status"],
+            "maybe",
+            'history.isotretinoin.status: "maybe" is not one of active, history, current, past',
+        ),
         (["history", "smoker"], "yes", 'history.smoker: "yes" must be true, false or an object'),
-        (["history", "isotretinoin", "areas"], ["knee"], 'history.isotretinoin.areas[0]: "knee" is not a known area'),
+        (
+            ["history", "isotretinoin", "areas"],
+            ["knee"],
+            'history.isotretinoin.areas[0]: "knee" is not a known area',
+        ),
     ],
 )
 def test_a_bad_value_names_its_field(path, value, expected):
@@ -128,13 +160,20 @@ def test_age_counts_whole_years_on_the_consultation_date():
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=12),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
 
 @settings(max_examples=200, deadline=None)
-@given(key=st.sampled_from(["format", "consultation_date", "patient", "treatment", "areas", "history"]), value=json_values)
+@given(
+    key=st.sampled_from(
+        ["format", "consultation_date", "patient", "treatment", "areas", "history"]
+    ),
+    value=json_values,
+)
 def test_any_value_anywhere_is_accepted_or_a_consult_error(key, value):
     document = copy.deepcopy(BASE)
     document[key] = value

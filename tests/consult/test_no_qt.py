@@ -13,7 +13,8 @@ def test_no_module_in_core_mentions_qt():
     offenders = [
         str(path.relative_to(CORE.parent))
         for path in CORE.rglob("*.py")
-        if "PySide6" in path.read_text(encoding="utf-8") or "import ui" in path.read_text(encoding="utf-8")
+        if "PySide6" in path.read_text(encoding="utf-8")
+        or "import ui" in path.read_text(encoding="utf-8")
     ]
     # launch.py is the one door from the command line into the app; it imports ui lazily.
     offenders = [name for name in offenders if not name.endswith("launch.py")]
@@ -29,5 +30,7 @@ def test_importing_every_core_module_loads_no_qt():
         "bad = sorted(n for n in sys.modules if n.startswith(('PySide6', 'shiboken6', 'ui')))\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""
