@@ -273,6 +273,9 @@ def build_demo(
             "demo.build",
             detail={"patients": summary.patients, "quotes": summary.quotes, "seed": seed},
         )
+    # Thousands of rows arrived at once: without fresh statistics the planner would
+    # not use the manager workspace's covering indexes (migration 0003).
+    db.refresh_statistics()
     return summary
 
 

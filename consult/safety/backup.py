@@ -76,7 +76,7 @@ def backup_database(
     if sqlite_file is None:
         postgres_files.require_client_tools()
     # Opened first: a database Consult cannot open is refused before anything is written.
-    with Database.open(url) as database:
+    with Database.open(url, passphrase) as database:
         if sqlite_file is not None:
             sqlite_files.snapshot_to_file(sqlite_file, target, passphrase)
         else:
@@ -101,7 +101,7 @@ def restore_database(
     if safety_copy is not None:
         detail["previous_database_kept_in"] = str(safety_copy)
     # Opened only now: the database being replaced may be the broken one.
-    with Database.open(url) as database:
+    with Database.open(url, passphrase) as database:
         _record(database, actor, "restore", detail)
     return RestoreReport(source, safety_copy)
 

@@ -11,15 +11,22 @@ older database is brought up to date on first use. Before a migration touches an
 existing SQLite file, the file is copied with SQLite's online backup API to
 `<file>.before-<revision>-<UTC time>.bak`: if anything goes wrong, nothing is lost.
 Every way opening can fail (server unreachable, not a database, a schema from a newer
-Consult, a read-only folder) becomes a one-line `ConsultError`.
+Consult, a read-only folder, a wrong passphrase) becomes a one-line `ConsultError`.
+
+Encryption at rest: with a passphrase (given to `open`, or CONSULT_DB_PASSPHRASE) the
+SQLite file is an SQLCipher database, opened through consult.safety.encryption; the
+backup made before a migration is encrypted with the same passphrase.
+
+A writer that waits longer than BUSY_TIMEOUT_MS for another workstation's transaction
+gets `DatabaseBusy`, a one-line ConsultError, not an internal error.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,17 +38,35 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from consult import paths
 from consult.errors import ConsultError
+from consult.safety import encryption
 
 if TYPE_CHECKING:  # Alembic is imported only when a migration is due (start-up time).
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
+log = logging.getLogger(__name__)
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # How long a writer waits for another workstation's transaction before giving up.
 BUSY_TIMEOUT_MS = 15_000
+# SQLite's primary result code for a lock it could not get in time (extended codes
+# such as SQLITE_BUSY_SNAPSHOT keep it in their low byte).
+SQLITE_BUSY = 5
+# SQLite's planner statistics are refreshed at start when the quotes have grown this
+# many times since the last ANALYZE, or reach STATISTICS_MIN_ROWS with none taken.
+STATISTICS_GROWTH = 2
+STATISTICS_MIN_ROWS = 1_000
 # Execution option asking for a SQLite transaction that takes the write lock at BEGIN.
 WRITE_LOCK = "consult_write_lock"
+BUSY_MESSAGE = "the clinic database is busy: another workstation is saving; try again"
+
+
+class DatabaseBusy(ConsultError):
+    """Another workstation held the SQLite write lock for longer than BUSY_TIMEOUT_MS."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY_MESSAGE)
 
 
 class ClinicSession(Session):
@@ -78,21 +103,48 @@ class Database:
         return self.engine.url
 
     @classmethod
-    def open(cls, url: str | None = None) -> Database:
+    def open(cls, url: str | None = None, passphrase: str | None = None) -> Database:
+        """Open (creating and migrating as needed) the database at `url`.
+
+        `passphrase` unlocks an encrypted SQLite file (see `is_encrypted_file`); without
+        one, CONSULT_DB_PASSPHRASE is used if set. PostgreSQL ignores it.
+        """
         parsed = parse_url(url or paths.default_database_url())
+        passphrase = passphrase or encryption.passphrase_from_environment()
         sqlite_file = (
-            _checked_sqlite_file(parsed) if parsed.get_backend_name() == "sqlite" else None
+            _checked_sqlite_file(parsed, passphrase)
+            if parsed.get_backend_name() == "sqlite"
+            else None
         )
-        engine = _engine(parsed)
+        engine = _engine(parsed, passphrase)
         database = cls(engine)
         try:
             with _errors_as_consult_errors(parsed):
-                upgrade(engine, sqlite_file)
+                upgrade(engine, sqlite_file, passphrase=passphrase)
                 _seed(database)
+                if sqlite_file is not None:
+                    _refresh_stale_statistics(database)
         except BaseException:
             engine.dispose()
             raise
         return database
+
+    def refresh_statistics(self) -> None:
+        """Let the query planner see the data as it is now (after a bulk load).
+
+        Without statistics SQLite guesses every index is equally selective, and
+        PostgreSQL's autovacuum may not have run yet; the manager's listing then picks
+        a worse index than the covering ones made for it (migration 0003).
+        """
+        with self.engine.connect() as connection:
+            connection.execution_options(**{WRITE_LOCK: True})
+            with connection.begin():
+                if self.dialect == "sqlite":
+                    connection.exec_driver_sql("ANALYZE")
+                else:
+                    # Only this schema's tables: a bare ANALYZE visits the whole server.
+                    names = ", ".join(sorted(inspect(connection).get_table_names()))
+                    connection.exec_driver_sql(f"ANALYZE {names}")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -102,6 +154,43 @@ class Database:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _refresh_stale_statistics(database: Database) -> None:
+    """ANALYZE an SQLite database whose quotes outgrew the planner's statistics.
+
+    SQLite never gathers statistics by itself (PostgreSQL's autovacuum does), and
+    without them the manager's listing over many quotes can pick an index ten times
+    slower than the covering one made for it. A clinic's database grows a little each
+    day, so this runs only when the quotes have grown STATISTICS_GROWTH-fold since the
+    last ANALYZE (or number STATISTICS_MIN_ROWS with none taken): rarely, and for a
+    fraction of a second. If another workstation is saving, it waits for a later start.
+    """
+    with database.engine.connect() as connection:
+        quotes = connection.exec_driver_sql("SELECT max(id) FROM quotes").scalar() or 0
+        analysed = _analysed_quotes(connection)
+    if quotes < STATISTICS_MIN_ROWS or (analysed and quotes < STATISTICS_GROWTH * analysed):
+        return
+    try:
+        database.refresh_statistics()
+    except DatabaseBusy:
+        log.info("planner statistics not refreshed: the database is busy; next start will")
+
+
+def _analysed_quotes(connection: Any) -> int:
+    """How many quotes there were at the last ANALYZE (0: never analysed).
+
+    The first number of an index's sqlite_stat1 row is the table's row count then.
+    """
+    has_statistics = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+    ).first()
+    if has_statistics is None:
+        return 0
+    stat = connection.exec_driver_sql(
+        "SELECT stat FROM sqlite_stat1 WHERE tbl = 'quotes' AND idx = 'ix_quotes_created_total'"
+    ).scalar()
+    return int(stat.split()[0]) if stat else 0
 
 
 def _seed(database: Database) -> None:
@@ -154,7 +243,23 @@ def where(url: URL) -> str:
 # --------------------------------------------------------------------------- SQLite file
 
 
-def _checked_sqlite_file(url: URL) -> Path:
+def is_encrypted_file(path: str | os.PathLike[str]) -> bool:
+    """Whether `path` looks like an encrypted (SQLCipher) database: the app then asks
+    for the passphrase before opening it.
+
+    An SQLCipher file is indistinguishable from random bytes, so this is "a non-empty
+    file without SQLite's clear-text header"; a wrong guess ends at the passphrase
+    check, which names the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    return bool(header) and header != SQLITE_HEADER
+
+
+def _checked_sqlite_file(url: URL, passphrase: str | None = None) -> Path:
     """The database file, refused early with a clear reason if it cannot be used."""
     path = Path(str(url.database)).expanduser()
     folder = path.parent
@@ -163,10 +268,7 @@ def _checked_sqlite_file(url: URL) -> Path:
     if path.is_dir():
         raise ConsultError(f"{path} is a folder, not a database file")
     if path.exists():
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-        if header and header != SQLITE_HEADER:
-            raise ConsultError(f"{path} is not a Consult database (it is not an SQLite file)")
+        _check_header(path, passphrase)
         if not os.access(path, os.R_OK | os.W_OK):
             raise ConsultError(f"database file {path} is read-only; Consult needs to write to it")
     if not os.access(folder, os.W_OK):
@@ -176,11 +278,30 @@ def _checked_sqlite_file(url: URL) -> Path:
     return path
 
 
-def _engine(url: URL) -> Engine:
+def _check_header(path: Path, passphrase: str | None) -> None:
+    """Refuse a file that cannot be what the passphrase (or its absence) says it is."""
+    if passphrase:
+        # An encrypted file has no clear-text header; SQLCipher checks the key itself.
+        if path.stat().st_size and encryption.is_plain_sqlite(path):
+            raise ConsultError(
+                f"{path} is not encrypted, but a database passphrase was given; "
+                f"open it without one (unset {encryption.PASSPHRASE_ENV})"
+            )
+        return
+    if is_encrypted_file(path):
+        raise ConsultError(
+            f"{path} is not a Consult database (it is not an SQLite file, "
+            "or it is encrypted and no passphrase was given)"
+        )
+
+
+def _engine(url: URL, passphrase: str | None = None) -> Engine:
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url)
+        creator = encryption.creator_for(url, passphrase)
+        engine = create_engine(url, creator=creator) if creator else create_engine(url)
         event.listen(engine, "connect", _sqlite_connection_settings)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "handle_error", _lock_timeout_as_busy)
         return engine
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
 
@@ -208,12 +329,32 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _lock_timeout_as_busy(context: Any) -> None:
+    """A lock wait that ran out is the user's to retry, not a bug: raise DatabaseBusy.
+
+    SQLite reports it as "database is locked" (SQLITE_BUSY) once busy_timeout has
+    passed, usually at BEGIN IMMEDIATE in ClinicSession.begin, rarely at a write or
+    COMMIT. Hooked on the engine, so every path through a session or a connection
+    (and both drivers: sqlite3 and sqlcipher3) is covered. Anything else propagates.
+    """
+    error = context.original_exception
+    if isinstance(error, encryption.database_errors()) and _is_lock_timeout(error):
+        raise DatabaseBusy() from None
+
+
+def _is_lock_timeout(error: BaseException) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF == SQLITE_BUSY
+    return "database is locked" in str(error)
+
+
 # --------------------------------------------------------------------------- migrations
 
 
 # The newest migration in consult/storage/migrations/versions (a test keeps them in step).
 # Knowing it here lets an up-to-date database open without importing Alembic at all.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 def alembic_config() -> Config:
@@ -247,8 +388,17 @@ def _schema_state(engine: Engine) -> tuple[str | None, set[str]]:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar(), tables
 
 
-def upgrade(engine: Engine, sqlite_file: Path | None = None, target: str = "head") -> None:
-    """Bring the schema to `target`, refusing a database from a newer Consult."""
+def upgrade(
+    engine: Engine,
+    sqlite_file: Path | None = None,
+    target: str = "head",
+    *,
+    passphrase: str | None = None,
+) -> None:
+    """Bring the schema to `target`, refusing a database from a newer Consult.
+
+    `passphrase` is the encrypted SQLite file's, for the backup made before migrating.
+    """
     current, tables = _schema_state(engine)
     wanted = HEAD_REVISION if target == "head" else target
     if current == wanted:
@@ -265,7 +415,7 @@ def upgrade(engine: Engine, sqlite_file: Path | None = None, target: str = "head
     if current is None and tables - {"alembic_version"}:
         raise ConsultError(f"{where(engine.url)} is not a Consult database (it holds other tables)")
     if sqlite_file is not None and current is not None:
-        backup_sqlite(sqlite_file, wanted)
+        backup_sqlite(sqlite_file, wanted, passphrase)
     with engine.connect() as connection:
         connection.execution_options(**{WRITE_LOCK: True})
         with connection.begin():
@@ -283,19 +433,19 @@ def _unknown(scripts: ScriptDirectory, revision: str) -> bool:
         return True
 
 
-def backup_sqlite(path: Path, revision: str) -> Path:
-    """Copy a live SQLite database consistently (SQLite's online backup API)."""
+def backup_sqlite(path: Path, revision: str, passphrase: str | None = None) -> Path:
+    """Copy a live SQLite database consistently (SQLite's online backup API).
+
+    Both sides are opened with the same passphrase, so the copy of an encrypted
+    database is encrypted too (a plain copy would leave every patient readable).
+    """
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.before-{revision}-{stamp}.bak")
-    source = sqlite3.connect(path)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
+    with (
+        closing(encryption.connect_sqlite(path, passphrase)) as source,
+        closing(encryption.connect_sqlite(target, passphrase)) as copy,
+    ):
+        source.backup(copy)
     return target
 
 

@@ -216,14 +216,21 @@ class Quote(Base):
     __table_args__ = (
         CheckConstraint(_one_of("status", QUOTE_STATUSES), name="status"),
         CheckConstraint(_one_of("approval", APPROVALS), name="approval"),
-        Index("ix_quotes_status_created", "status", "created_at"),
-        Index("ix_quotes_approval_created", "approval", "created_at"),
-        Index("ix_quotes_practitioner_created", "practitioner_id", "created_at"),
+        # The manager's listing filters on these and totals (currency, total) from the
+        # index alone (migration 0003).
+        Index("ix_quotes_status_created_total", "status", "created_at", "currency", "total"),
+        Index("ix_quotes_approval_created_total", "approval", "created_at", "currency", "total"),
+        Index(
+            "ix_quotes_practitioner_created_total",
+            "practitioner_id", "created_at", "currency", "total",
+        ),
+        Index("ix_quotes_created_total", "created_at", "currency", "total"),
+        Index("ix_quotes_patient_total", "patient_id", "currency", "total"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
     practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     price_list_version_id: Mapped[int] = mapped_column(ForeignKey("price_list_versions.id"))
     status: Mapped[str] = mapped_column(String(20), default="draft")
@@ -241,7 +248,7 @@ class Quote(Base):
     tax: Mapped[Decimal] = mapped_column(money())
     total: Mapped[Decimal] = mapped_column(money())
     valid_until: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     lines: Mapped[list[QuoteLine]] = relationship(
