@@ -16,6 +16,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from cryptography import x509
@@ -38,11 +39,12 @@ class ClinicCertificate:
     certificate: x509.Certificate
     key: ec.EllipticCurvePrivateKey
 
-    @property
+    # Cached: every seal looks its signer up by these bytes.
+    @cached_property
     def der(self) -> bytes:
         return self.certificate.public_bytes(serialization.Encoding.DER)
 
-    @property
+    @cached_property
     def key_der(self) -> bytes:
         return self.key.private_bytes(
             serialization.Encoding.DER,
@@ -89,6 +91,13 @@ def load_certificate() -> ClinicCertificate | None:
         return None
     except OSError as exc:
         raise ConsultError(f"{path}: cannot be read ({exc.strerror})") from None
+    return _parse_bundle(path, pem)
+
+
+# Keyed by the file's bytes, not only its name: a certificate replaced on disk is parsed
+# afresh, an unchanged one is not (reading a 1 kB file is cheap, parsing the key is not).
+@lru_cache(maxsize=4)
+def _parse_bundle(path: Path, pem: bytes) -> ClinicCertificate:
     try:
         key = serialization.load_pem_private_key(pem, password=None)
         certificate = x509.load_pem_x509_certificate(pem)

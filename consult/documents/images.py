@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from functools import lru_cache
 
 from PIL import Image, UnidentifiedImageError
 
@@ -29,14 +30,24 @@ def check_logo(data: bytes, field: str = "clinic.logo") -> bytes:
 
 
 def _check_decodes(data: bytes, field: str, kind: str) -> None:
+    problem = _decoding_problem(data, kind)
+    if problem is not None:
+        raise InvalidField(field, problem)
+
+
+# The same signature is checked for every document of a consultation (and again when
+# it is signed on the next one): decode each image once per process.
+@lru_cache(maxsize=32)
+def _decoding_problem(data: bytes, kind: str) -> str | None:
+    """Why `data` is not a usable PNG or JPEG image, or None when it is."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 if image.format not in ("PNG", "JPEG"):
-                    raise InvalidField(field, f"not a {kind} image")
+                    return f"not a {kind} image"
                 if image.width * image.height > MAX_PIXELS:
-                    raise InvalidField(field, f"image is too large ({image.width}×{image.height})")
+                    return f"image is too large ({image.width}×{image.height})"
                 image.load()
     except (
         UnidentifiedImageError,
@@ -46,4 +57,5 @@ def _check_decodes(data: bytes, field: str, kind: str) -> None:
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ):
-        raise InvalidField(field, f"not a {kind} image (the file is damaged)") from None
+        return f"not a {kind} image (the file is damaged)"
+    return None

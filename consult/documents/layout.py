@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -102,7 +102,21 @@ def styles() -> Styles:
 
 def para(markup: str, style: ParagraphStyle | None = None) -> Paragraph:
     """A Paragraph from markup that has already been escaped (see consult.documents.text)."""
-    return Paragraph(markup, style or styles().body)
+    style = style or styles().body
+    # A copy of the cached list: reportlab replaces a paragraph's list, never edits it,
+    # but a shared list must not be the one a future version edits.
+    return Paragraph(markup, style, frags=list(_parsed(markup, style)))
+
+
+# Most paragraphs (the consent and care wording, headings, table labels) are the same
+# in every document; parsing their markup was a sixth of the time to build one.
+_PARSED_KEPT = 4096
+
+
+@lru_cache(maxsize=_PARSED_KEPT)
+def _parsed(markup: str, style: ParagraphStyle) -> tuple:
+    """reportlab's parse of `markup` in `style` (its text fragments), once per process."""
+    return tuple(Paragraph(markup, style).frags)
 
 
 def heading(text: str) -> Paragraph:

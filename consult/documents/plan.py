@@ -25,7 +25,8 @@ from consult.documents.layout import (
 )
 from consult.documents.model import AreaPlan, DocumentInput, QuoteSummary
 from consult.documents.sections import (
-    care_blocks,
+    care_after,
+    care_before,
     course_summary,
     excluded_note,
     schedule_table,
@@ -59,10 +60,13 @@ def build_plan(doc: DocumentInput) -> bytes:
     story.append(fields(identity))
     story += _areas(doc.areas, doc.excluded_areas)
     story += _course(doc)
-    story += [heading(wording.heading("care")), *care_blocks()]
+    story += [heading(wording.heading("care")), *care_before()]
     if doc.quote is not None:
-        story += _quote(doc.quote)
-    story += _signature(doc)
+        story += [*care_after(), *_closing(_quote(doc.quote), doc)]
+    else:
+        # Without a quote the aftercare list is the last section; it is short enough
+        # to travel with the signature.
+        story += _closing(care_after(), doc)
     return render(story, title=TITLE, document_id=doc.document_id, clinic_name=doc.clinic.name)
 
 
@@ -158,11 +162,17 @@ def _quote(quote: QuoteSummary) -> list[Flowable]:
     if quote.valid_until is not None:
         valid = f"This quote is valid until {esc(day(quote.valid_until))}."
         story.append(para(valid, s.small))
-    return [KeepTogether(story)]
+    return story
 
 
-def _signature(doc: DocumentInput) -> list[Flowable]:
+def _closing(last_section: list[Flowable], doc: DocumentInput) -> list[Flowable]:
+    """The last section and the practitioner's signature, kept on one page.
+
+    On its own the signature block can be pushed to a page of its own (a widow that
+    signs nothing the reader can see); kept with the section before it, it moves with it.
+    """
     cell = signature_cell(
         "Practitioner", doc.signatures.practitioner_png, doc.practitioner or None, doc.signed_at
     )
-    return [Spacer(0, 6 * mm), KeepTogether([signatures_row([cell, [Spacer(0, 0)]])])]
+    signature = signatures_row([cell, [Spacer(0, 0)]])
+    return [KeepTogether([*last_section, Spacer(0, 6 * mm), signature])]

@@ -58,12 +58,15 @@ def course_summary(course: CourseOfSessions) -> str:
 
 
 def care_blocks() -> list[Flowable]:
-    return [
-        subheading(wording.care_text("before_title")),
-        bullets(wording.care_list("before")),
-        subheading(wording.care_text("after_title")),
-        bullets(wording.care_list("after")),
-    ]
+    return [*care_before(), *care_after()]
+
+
+def care_before() -> list[Flowable]:
+    return [subheading(wording.care_text("before_title")), bullets(wording.care_list("before"))]
+
+
+def care_after() -> list[Flowable]:
+    return [subheading(wording.care_text("after_title")), bullets(wording.care_list("after"))]
 
 
 def signature_cell(

@@ -10,6 +10,7 @@ grey.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from reportlab.graphics.shapes import (
     FILL_EVEN_ODD,
@@ -68,8 +69,21 @@ def _apply(matrix: Matrix, point: Point) -> Point:
 
 
 def _vector(shape: maps.Shape, to_page: Matrix) -> Path:
+    points, operators = _page_outline(shape.d, to_page)
+    return Path(list(points), list(operators))
+
+
+# Every plan draws the same few maps at the same few sizes: the scaled outlines and the
+# label points are worked out once per process, keyed by the path data itself, so a
+# different (or edited) map never gets another map's geometry.
+_OUTLINE_CACHE = 1024
+
+
+@lru_cache(maxsize=_OUTLINE_CACHE)
+def _page_outline(d: str, to_page: Matrix) -> tuple[tuple[float, ...], tuple[int, ...]]:
+    """The path data `d` as reportlab path points and operators, in page coordinates."""
     path = Path()
-    for segment in shape.segments:
+    for segment in maps.parse_path(d):
         points = [_apply(to_page, p) for p in segment.points]
         if segment.op == "M":
             path.moveTo(*points[0])
@@ -79,7 +93,7 @@ def _vector(shape: maps.Shape, to_page: Matrix) -> Path:
             path.curveTo(*points[0], *points[1], *points[2])
         else:
             path.closePath()
-    return path
+    return tuple(path.points), tuple(path.operators)
 
 
 def _style_area(path: Path, chosen: bool) -> None:
@@ -123,24 +137,20 @@ def _number(value: str | None, default: float) -> float:
 
 
 def _label_points(shape: maps.Shape, to_page: Matrix) -> list[Point]:
-    """One label per separate piece (left and right cheek); a ring's hole gets none."""
-    boxes = [_bounds(polygon) for polygon in shape.polygons()]
-    outer = [
-        box for box in boxes if not any(_inside(box, other) for other in boxes if other != box)
-    ]
-    return [
-        _apply(to_page, ((left + right) / 2, (top + bottom) / 2))
-        for left, top, right, bottom in outer
-    ]
+    """One label per separate piece (left and right cheek), deep inside it.
+
+    Not the centre of each piece's bounding box: for a ring (around the eyes, around
+    the mouth) that centre is the eye or the lips. `label_points` picks the point
+    farthest from every edge, and a ring's hole gets none.
+    """
+    return [_apply(to_page, point) for point in _map_label_points(shape.d)]
 
 
-def _bounds(polygon: tuple[Point, ...]) -> tuple[float, float, float, float]:
-    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def _inside(box: tuple[float, ...], other: tuple[float, ...]) -> bool:
-    return other[0] <= box[0] and other[1] <= box[1] and box[2] <= other[2] and box[3] <= other[3]
+@lru_cache(maxsize=_OUTLINE_CACHE)
+def _map_label_points(d: str) -> tuple[Point, ...]:
+    # The search for the deepest point is slow (a third of a second for the face map),
+    # and depends on the path data only.
+    return maps.Shape(d, maps.parse_path(d)).label_points()
 
 
 def _label(number: int, centre: Point) -> Group:

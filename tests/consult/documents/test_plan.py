@@ -8,8 +8,11 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
+from consult import fileformat
+from consult.documents.build import document_input
 from consult.documents.plan import build_plan
 from consult.errors import InvalidField
+from consult.pricing import default_price_list, default_settings
 from tests.consult.documents.conftest import MARKUP_NAME
 from tests.consult.documents.pdfs import flat, pages_text, qpdf_check, text_of
 
@@ -68,6 +71,32 @@ def test_care_and_practitioner_signature(plan, tmp_path):
     assert "No make-up on the day of treatment" in text
     assert "Printed name: Dr Ελένη Παπαδοπούλου" in text
     assert "Date and time: 20 Nov 2026, 14:05 CET (UTC+01:00)" in text
+
+
+def _page_signed_on(pdf: bytes) -> str:
+    (page,) = [text for text in pages_text(pdf) if "Printed name" in text]
+    return page
+
+
+def test_the_signature_shares_its_page_with_the_quote(examples):
+    # The acne-scars example once put the signature alone on a third page.
+    consultation = fileformat.load(examples / "acne-scars.json")
+    doc = document_input(consultation, default_price_list(), default_settings())
+    assert "Total" in _page_signed_on(build_plan(doc))
+
+
+@pytest.mark.parametrize("extra_areas", range(6))
+def test_the_signature_never_has_a_page_to_itself(document, extra_areas):
+    # Each added area pushes the end of the plan further down; wherever the page
+    # breaks, the signature travels with the last section.
+    areas = document.areas + tuple(
+        replace(document.areas[1], area=f"extra{n}", label=f"Extra area {n}")
+        for n in range(extra_areas)
+    )
+    with_quote = replace(document, areas=areas)
+    assert "Total" in _page_signed_on(build_plan(with_quote))
+    without_quote = replace(with_quote, quote=None)
+    assert "After each session" in _page_signed_on(build_plan(without_quote))
 
 
 def test_pages_numbered_and_qpdf_clean(plan, tmp_path):

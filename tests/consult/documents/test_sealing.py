@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import random
 import stat
 
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, SimpleSigner
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import FreeText
 from reportlab import rl_config
 
 from consult.documents import certificate
 from consult.documents.consent import build_consent
-from consult.documents.sealing import seal
+from consult.documents.plan import build_plan
+from consult.documents.sealing import clinic_signer, seal
 from consult.documents.verify import NotVerified, verify_pdf
 from consult.errors import ConsultError
 from tests.consult.documents.pdfs import qpdf_check
@@ -219,3 +224,73 @@ def test_random_damage_is_always_a_reason_never_a_crash(sealed, clinic):
 def test_a_broken_pdf_is_a_reason(data, clinic):
     with pytest.raises(NotVerified):
         verify_pdf(data, clinic)
+
+
+# --------------------------------------------------------------------------- quick sealing
+
+
+def _pyhanko_and_ours(clinic):
+    signer = clinic_signer(clinic.der, clinic.key_der)
+    digest = hashlib.sha256(b"the document").digest()
+    settings = PdfCMSSignedAttributes()
+    ours = asyncio.run(
+        signer.async_sign(digest, "sha256", use_pades=True, signed_attr_settings=settings)
+    )
+    theirs = asyncio.run(
+        SimpleSigner.async_sign(
+            signer, digest, "sha256", use_pades=True, signed_attr_settings=settings
+        )
+    )
+    return ours["content"], theirs["content"]
+
+
+def test_the_seal_is_the_cms_pyhanko_would_write(clinic):
+    ours, theirs = _pyhanko_and_ours(clinic)
+    for name in ("version", "digest_algorithms", "encap_content_info"):
+        assert ours[name].dump() == theirs[name].dump(), name
+    ours_info, theirs_info = ours["signer_infos"][0], theirs["signer_infos"][0]
+    # Everything but the signature value (ECDSA signatures differ every time).
+    for name in ("version", "sid", "digest_algorithm", "signed_attrs", "signature_algorithm"):
+        assert ours_info[name].dump() == theirs_info[name].dump(), name
+    # pyHanko lists the certificate twice (once from the registry, once as the signer's).
+    assert {cert.dump() for cert in ours["certificates"]} == {
+        cert.dump() for cert in theirs["certificates"]
+    }
+    assert len(ours["certificates"]) == 1
+
+
+def test_the_seal_signature_checks_against_the_certificate(clinic):
+    ours, _ = _pyhanko_and_ours(clinic)
+    info = ours["signer_infos"][0]
+    clinic.certificate.public_key().verify(
+        info["signature"].native,
+        info["signed_attrs"].untag().dump(),
+        ec.ECDSA(hashes.SHA256()),
+    )
+
+
+def test_one_signer_per_certificate_and_key(clinic):
+    assert clinic_signer(clinic.der, clinic.key_der) is clinic_signer(clinic.der, clinic.key_der)
+    other = certificate.create_certificate("Other")
+    assert clinic_signer(other.der, other.key_der) is not clinic_signer(clinic.der, clinic.key_der)
+
+
+def test_a_certificate_replaced_on_disk_is_used_at_once(data_dir, clinic, original):
+    assert certificate.load_certificate() is certificate.load_certificate()  # parsed once
+    bundle = data_dir / "signing" / certificate.BUNDLE
+    bundle.unlink()
+    replacement = certificate.clinic_certificate("New Owner")
+    assert replacement.der != clinic.der
+    sealed = seal(original, certificate.load_certificate(), "Signed consent").pdf
+    assert verify_pdf(sealed, replacement).signer == "New Owner"
+    with pytest.raises(NotVerified, match="another certificate"):
+        verify_pdf(sealed, clinic)
+
+
+def test_every_seal_made_with_the_kept_signer_verifies(original, clinic, document):
+    # The signer and its prepared parts are reused; nothing from one seal leaks into the next.
+    plan = build_plan(document)
+    seals = [seal(pdf, clinic, "Again").pdf for pdf in (original, plan, original, plan)]
+    assert seals[0] != seals[2]  # fresh signature values each time
+    for sealed in seals:
+        assert verify_pdf(sealed, clinic).signer == "Glow Skin Clinic"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.graphics.shapes import Group, Path, String
+from reportlab.graphics.shapes import Circle, Group, Path, String
 
 from consult import maps
 from consult.catalogue import catalogue
@@ -65,3 +65,15 @@ def test_the_shipped_maps_draw_every_catalogue_area():
         assert expected <= set(area_map.areas)
         numbers = {area: n for n, area in enumerate(sorted(expected), start=1)}
         assert len(_labels(svgmap.draw_map(area_map, numbers, 200, 200))) >= len(expected)
+
+
+def test_a_ring_is_numbered_on_its_band_not_in_its_hole():
+    drawing = _drawing({"perioral": 2})
+    badges = [item for item in drawing.contents if isinstance(item, Group)][-1]
+    (badge,) = badges.contents
+    circle = next(item for item in badge.contents if isinstance(item, Circle))
+    # Back to map units: half scale, y flipped in a 200-unit-high box.
+    x, y = circle.cx * 2, 200 - circle.cy * 2
+    ring = maps.parse_map("face", SVG).area("perioral")
+    assert ring.contains(x, y)  # on the band…
+    assert not (40 < x < 60 and 110 < y < 130)  # …not over the mouth it surrounds
