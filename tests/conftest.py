@@ -39,3 +39,19 @@ def examples() -> Path:
     if not EXAMPLES.is_dir():
         pytest.fail(f"the shared spec examples are missing at {EXAMPLES}")
     return EXAMPLES
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say in the log which database engines the storage tests run on."""
+    url = os.environ.get("CONSULT_TEST_POSTGRES_URL")
+    if not url:
+        return "storage engines: sqlite (set CONSULT_TEST_POSTGRES_URL to add postgresql)"
+    host = url.rsplit("@", 1)[-1]
+    return f"storage engines: sqlite, postgresql at {host}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """Count the storage tests that ran on PostgreSQL, so a CI log proves both engines ran."""
+    passed = terminalreporter.stats.get("passed", [])
+    on_postgres = sum(1 for report in passed if "postgresql" in report.nodeid)
+    terminalreporter.write_line(f"storage tests passed on postgresql: {on_postgres}")
