@@ -3,6 +3,17 @@
 `consult` with no subcommand ends up here. This module stays importable without Qt:
 it checks for a display first (so a headless server gets one clear line, not a Qt
 abort), and only then imports PySide6 and the `ui` package.
+
+Start-up order, for speed: the database is opened on a thread first (SQLAlchemy and
+the storage layer), and only then are Qt and the app's screens loaded, on this
+thread, while the opening thread waits on the disk and, for the timing run, on the
+argon2 password check (slow on purpose; it releases the GIL). The two kinds of work
+overlap instead of queueing for the interpreter one after the other.
+
+The start-up benchmark signs in with CONSULT_BENCH_USER / CONSULT_BENCH_PASSWORD, an
+account it created in its own database; those variables are honoured only with
+--quit-when-ready, so they can never leave an unattended session signed in, and the
+password is checked like any other.
 """
 
 from __future__ import annotations
@@ -10,12 +21,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
 
 NO_DISPLAY = (
     "error: no display available: Consult is a desktop app; run it in a graphical session "
     "(or set QT_QPA_PLATFORM=offscreen for testing)"
 )
 EXIT_NO_DISPLAY = 2
+BENCH_USER = "CONSULT_BENCH_USER"
+BENCH_PASSWORD = "CONSULT_BENCH_PASSWORD"  # noqa: S105  (the variable's name, not a password)
 
 
 def display_available(environ: os._Environ[str] | dict[str, str] | None = None) -> bool:
@@ -30,12 +47,96 @@ def run_app(args: argparse.Namespace) -> int:
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return EXIT_NO_DISPLAY
+    from consult.cli import database_url
+
+    quit_when_ready = bool(getattr(args, "quit_when_ready", False))
+    opening = Opening.start(database_url(args), bench_credentials() if quit_when_ready else None)
+    opening.wait_until_database_work_done()
     from PySide6.QtWidgets import QApplication
 
-    from consult.cli import database_url
     from ui.app import run
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    return run(
-        app, database_url(args), quit_when_ready=bool(getattr(args, "quit_when_ready", False))
-    )
+    return run(app, opening=opening, quit_when_ready=quit_when_ready)
+
+
+def bench_credentials(
+    environ: os._Environ[str] | dict[str, str] | None = None,
+) -> tuple[str, str] | None:
+    """The benchmark account's (username, password), or None when not both are set."""
+    env = os.environ if environ is None else environ
+    username, password = env.get(BENCH_USER), env.get(BENCH_PASSWORD)
+    if not username or not password:
+        return None
+    return username, password
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What start-up learns from the database before the first window is shown."""
+
+    db: Any  # consult.storage.Database
+    has_users: bool
+    clinic: Any  # consult.storage.settings.StoredSettings; None before the first manager
+    bench_user: Any  # the benchmark account once its password checked out, else None
+
+
+class Opening:
+    """The database being opened (and the benchmark password checked) on a thread."""
+
+    def __init__(
+        self,
+        future: Future[Opened],
+        database_work_done: threading.Event,
+        credentials: tuple[str, str] | None,
+    ) -> None:
+        self._future = future
+        self._database_work_done = database_work_done
+        self._signs_in = credentials is not None
+
+    @classmethod
+    def start(cls, database_url: str | None, credentials: tuple[str, str] | None) -> Opening:
+        done = threading.Event()
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="start-up")
+        future = pool.submit(_open, database_url, credentials, done)
+        pool.shutdown(wait=False)  # the thread ends by itself once the database is open
+        return cls(future, done, credentials)
+
+    def signs_in(self) -> bool:
+        """Whether the benchmark account is being signed in (no login dialog then)."""
+        return self._signs_in
+
+    def wait_until_database_work_done(self) -> None:
+        """Until only the disk or argon2 is left to wait for (or opening failed)."""
+        self._database_work_done.wait()
+
+    def result(self) -> Opened:
+        """The opened database; a ConsultError if it cannot be opened."""
+        return self._future.result()
+
+
+def _open(
+    database_url: str | None,
+    credentials: tuple[str, str] | None,
+    database_work_done: threading.Event,
+) -> Opened:
+    try:
+        from consult.access import workstation_name
+        from consult.storage import Database, users
+        from consult.storage import settings as settings_repo
+
+        db = Database.open(database_url)
+    finally:
+        database_work_done.set()
+    try:
+        if users.count_users(db) == 0:
+            return Opened(db, False, None, None)
+        clinic = settings_repo.get_settings(db)
+        user = None
+        if credentials is not None:
+            username, password = credentials
+            user = users.authenticate(db, username, password, workstation=workstation_name())
+        return Opened(db, True, clinic, user)
+    except BaseException:
+        db.close()
+        raise

@@ -14,9 +14,7 @@ can never leave an unattended session signed in.
 from __future__ import annotations
 
 import importlib
-import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
@@ -25,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from consult.access import Actor, workstation_name
 from consult.errors import ConsultError
-from ui.account_dialogs import LoginDialog, SetupDialog
+from consult.launch import Opened, Opening, bench_credentials
 from ui.context import AppContext
 from ui.errors import install_exception_hook
 from ui.style import apply_style
@@ -33,17 +31,28 @@ from ui.workers import wait_for_background_work
 
 EXIT_OK = 0
 EXIT_CANNOT_START = 2
-BENCH_USER = "CONSULT_BENCH_USER"
-BENCH_PASSWORD = "CONSULT_BENCH_PASSWORD"  # noqa: S105  (the variable's name, not a password)
 
 
-def run(app: QApplication, database_url: str | None, *, quit_when_ready: bool = False) -> int:
+def run(
+    app: QApplication,
+    database_url: str | None = None,
+    *,
+    quit_when_ready: bool = False,
+    opening: Opening | None = None,
+) -> int:
+    """Run the app on `opening` (consult.launch starts it early) or on `database_url`."""
+    if opening is None:
+        credentials = bench_credentials() if quit_when_ready else None
+        opening = Opening.start(database_url, credentials)
     app.setApplicationName("Consult")
     app.setOrganizationName("Consult")
     install_exception_hook()
     apply_style(app)
+    if quit_when_ready and opening.signs_in():
+        # Loads while the opening thread waits on argon2: the window is needed next.
+        importlib.import_module("ui.main_window")
     try:
-        db = _open_database(database_url)
+        opened = opening.result()
     except ConsultError as error:
         if quit_when_ready:  # unattended timing run: nobody is there to close a dialog
             print(f"error: {error}", file=sys.stderr)
@@ -51,33 +60,32 @@ def run(app: QApplication, database_url: str | None, *, quit_when_ready: bool = 
             QMessageBox.critical(None, "Consult cannot start", str(error))
         return EXIT_CANNOT_START
     try:
-        return _run_signed_in(app, db, quit_when_ready)
+        return _run_signed_in(app, opened, quit_when_ready)
     finally:
         wait_for_background_work()
-        db.close()
+        opened.db.close()
 
 
-def _open_database(database_url: str | None) -> Any:
-    from consult.storage import Database
+def _run_signed_in(app: QApplication, opened: Opened, quit_when_ready: bool) -> int:
+    db, clinic, user = opened.db, opened.clinic, opened.bench_user
+    if not opened.has_users:
+        from ui.account_dialogs import SetupDialog
 
-    return Database.open(database_url)
-
-
-def _run_signed_in(app: QApplication, db: Any, quit_when_ready: bool) -> int:
-    from consult.storage import settings as settings_repo
-    from consult.storage import users
-
-    if users.count_users(db) == 0:
         if quit_when_ready:
             return _quit_when_shown(app, SetupDialog(partial(create_first_manager, db)))
         if not SetupDialog(partial(create_first_manager, db)).exec():
             return EXIT_OK
-    clinic = settings_repo.get_settings(db)
-    user = _bench_user_while_loading_the_window(db) if quit_when_ready else None
+        from consult.storage import settings as settings_repo
+
+        clinic = settings_repo.get_settings(db)
     if user is None:
+        from ui.account_dialogs import LoginDialog
+
         login = LoginDialog(partial(authenticate, db), clinic.name)
         if quit_when_ready:
             return _quit_when_shown(app, login)
+        # The window's code loads while the password is typed, not after it.
+        QTimer.singleShot(0, partial(importlib.import_module, "ui.main_window"))
         if not login.exec():
             return EXIT_OK
         user = login.result_user
@@ -125,25 +133,6 @@ def authenticate(db: Any, username: str, password: str) -> Any:
 
 def password_matches(db: Any, username: str, password: str) -> bool:
     return authenticate(db, username, password) is not None
-
-
-def _bench_user(db: Any) -> Any:
-    username, password = os.environ.get(BENCH_USER), os.environ.get(BENCH_PASSWORD)
-    if not username or not password:
-        return None
-    return authenticate(db, username, password)
-
-
-def _bench_user_while_loading_the_window(db: Any) -> Any:
-    """Check the benchmark password while the main window's code loads.
-
-    argon2 is slow on purpose and releases the GIL, so the imports overlap with it
-    instead of waiting after it.
-    """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sign-in") as pool:
-        pending = pool.submit(_bench_user, db)
-        importlib.import_module("ui.main_window")
-        return pending.result()
 
 
 def _quit_when_shown(app: QApplication, dialog: Any) -> int:

@@ -4,6 +4,12 @@
 arrives for the set minutes it emits `idle`. The main window then shows `LockScreen`
 instead of its pages (the open consultation stays where it was, already saved as a
 draft) until the signed-in user types their password again.
+
+Dialogs are windows of their own, so the lock screen cannot cover them: `close_dialogs`
+closes every open dialog and menu (a message box, a stored consent, the patient
+editor) so no patient data stays on screen while locked. A dialog closed this way is
+marked (`closed_by_lock`); the patient editor uses that to come back with what was
+typed once the user unlocks.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,6 +42,34 @@ _INPUT_EVENTS = frozenset(
 )
 
 
+CLOSED_BY_LOCK = "closedByLock"
+
+
+def close_dialogs() -> int:
+    """Close every open popup menu and dialog, newest first; returns how many dialogs.
+
+    A modal dialog's `exec()` returns Rejected, as if the user had cancelled it.
+    """
+    while (popup := QApplication.activePopupWidget()) is not None:
+        popup.close()
+    dialogs = [
+        widget
+        for widget in QApplication.topLevelWidgets()
+        if isinstance(widget, QDialog) and widget.isVisible()
+    ]
+    # Innermost first: a dialog opened from another is closed before its opener.
+    modal = QApplication.activeModalWidget()
+    dialogs.sort(key=lambda dialog: dialog is not modal)
+    for dialog in dialogs:
+        dialog.setProperty(CLOSED_BY_LOCK, True)
+        dialog.reject()
+    return len(dialogs)
+
+
+def closed_by_lock(dialog: QDialog) -> bool:
+    return bool(dialog.property(CLOSED_BY_LOCK))
+
+
 class IdleWatcher(QObject):
     idle = Signal()
 
@@ -44,6 +79,13 @@ class IdleWatcher(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.idle)
         self.set_minutes(minutes)
+
+    def start_watching(self) -> None:
+        """Reset the countdown on every input event of the application from now on.
+
+        Called once the window is on screen: the filter sees every event, so installing
+        it later keeps the first paint free of it (the countdown already runs).
+        """
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)

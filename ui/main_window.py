@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, Q
 
 from consult.access import role_label
 from ui.context import AppContext
-from ui.lock import IdleWatcher, LockScreen
+from ui.lock import IdleWatcher, LockScreen, close_dialogs
 from ui.patients.page import PatientsPage
 
 WARM_UP_MS = 400
+STATUS_NOTE_MS = 15_000
 # Workspaces built by other parts of the app: (permission, module, class, tab title).
 ROLE_TABS = (
     ("quote.read_all", "ui.manager.workspace", "ManagerWorkspace", "Quotes and reports"),
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(idle_minutes, self)
         self._shown_once = False
         self._page_before_lock: QWidget = self.home
+        self._dialogs_closed = 0  # by the lock, to tell the user after unlocking
         self._build_menus()
         self._build_status_bar()
         self._connect()
@@ -122,6 +124,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _after_first_show(self) -> None:
+        self.idle.start_watching()
         self.patients.load()
         self.ready.emit()
         # Load the consultation screens' code while the practitioner looks for a patient,
@@ -174,6 +177,8 @@ class MainWindow(QMainWindow):
         if self.consultation is not None:
             self.consultation.flush_draft()
         self._page_before_lock = self.pages.currentWidget()
+        # Dialogs are windows of their own that the lock screen cannot cover.
+        self._dialogs_closed += close_dialogs()
         self.pages.setCurrentWidget(self.lock_screen)
         self.menuBar().setEnabled(False)
         self.lock_screen.arm(self.context.full_name)
@@ -184,6 +189,21 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self._page_before_lock)
         self.menuBar().setEnabled(True)
         self.idle.resume()
+        # After this slot returns: the editor's exec() must not run inside the unlock.
+        QTimer.singleShot(0, self._after_unlock)
+
+    @Slot()
+    def _after_unlock(self) -> None:
+        closed, self._dialogs_closed = self._dialogs_closed, 0
+        if self.patients.has_interrupted_editor():
+            closed -= 1  # the patient editor comes back as it was
+        if closed > 0:
+            self.statusBar().showMessage(
+                f"{closed} open window{'s were' if closed > 1 else ' was'} closed when "
+                "Consult locked; nothing in it was saved.",
+                STATUS_NOTE_MS,
+            )
+        self.patients.reopen_interrupted()
 
     def is_locked(self) -> bool:
         return self.pages.currentWidget() is self.lock_screen

@@ -7,6 +7,7 @@ so what comes out of the printer is the very document that was signed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize
@@ -19,25 +20,45 @@ from consult import atomic
 from consult.errors import ConsultError
 
 
-def save_pdf_as(parent: QWidget, pdf: bytes, suggested: str) -> Path | None:
+def save_pdf_as(
+    parent: QWidget,
+    pdf: bytes,
+    suggested: str,
+    before_saving: Callable[[Path], object] | None = None,
+) -> Path | None:
+    """Ask where and write the PDF whole; None when the user cancels.
+
+    `before_saving` gets the chosen path before anything is written (the audit event
+    of a patient's document): if it raises, nothing is written.
+    """
     chosen, _filter = QFileDialog.getSaveFileName(
         parent, "Save PDF", suggested, "PDF documents (*.pdf)"
     )
     if not chosen:
         return None
     path = Path(chosen if chosen.lower().endswith(".pdf") else f"{chosen}.pdf")
+    if before_saving is not None:
+        before_saving(path)
     try:
         return atomic.write_bytes(path, pdf)
     except OSError as exc:
         raise ConsultError(f"{path}: cannot be written ({exc.strerror})") from None
 
 
-def print_pdf(parent: QWidget, pdf: bytes) -> bool:
-    """Ask for a printer and print every page; False when the user cancels."""
+def print_pdf(
+    parent: QWidget, pdf: bytes, before_printing: Callable[[], object] | None = None
+) -> bool:
+    """Ask for a printer and print every page; False when the user cancels.
+
+    `before_printing` runs once the printer is chosen and before any page goes out (the
+    audit event of a patient's document): if it raises, nothing is printed.
+    """
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
+    if before_printing is not None:
+        before_printing()
     render_to_printer(pdf, printer)
     return True
 

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtWidgets import QDialog, QFileDialog
+from sqlalchemy import select
 
 from consult.storage import consents, consultations, quotes, settings
+from consult.storage.models import AuditEvent
 from tests.ui.conftest import OFFSCREEN_SIZE_HINTS, stroke
+from ui import pdf_output
 from ui.app import build_main_window
-from ui.consultation.wizard import CONSENT, DOCUMENTS
+from ui.consultation.wizard import CONSENT, DOCUMENTS, SCREENING
 from ui.pdf_dialog import PdfDialog
+from ui.workers import wait_for_background_work
 
 pytestmark = [OFFSCREEN_SIZE_HINTS, pytest.mark.slow]
 
@@ -77,6 +84,15 @@ def _next(qtbot, wizard, expected: int) -> None:
     assert wizard.current() == expected, wizard.status.text()
 
 
+def _events(db, *actions: str) -> list[tuple[str, int | None, dict]]:
+    """(action, patient, detail) of the audit events with these actions, oldest first."""
+    with db.Session() as session:
+        rows = session.scalars(
+            select(AuditEvent).where(AuditEvent.action.in_(actions)).order_by(AuditEvent.id)
+        )
+        return [(row.action, row.patient_id, json.loads(row.detail)) for row in rows]
+
+
 def _pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
@@ -89,7 +105,7 @@ def _pdftotext(pdf: bytes) -> str:
 
 
 def test_a_whole_consultation_ends_in_signed_stored_documents(
-    qtbot, window, db, context, ana, monkeypatch
+    qtbot, window, db, context, ana, monkeypatch, tmp_path
 ):
     wizard = _start(qtbot, window)
     _next(qtbot, wizard, 1)
@@ -165,6 +181,45 @@ def test_a_whole_consultation_ends_in_signed_stored_documents(
     [quote] = quotes.list_for_patient(db, context.actor, ana.id)
     assert quote.manual_discount_percent == 5
     assert quote.total == quote_step.quote.total
+    # Signing is when the patient is shown the quote: it moved on from draft.
+    assert (quote.status, quote.approval) == ("presented", "not_needed")
+    assert "The quote is presented." in documents.state.text()
+    # The signatures are in the audit trail with each stored document's fingerprint.
+    signed = _events(db, "consent.store", "quote.present")
+    assert [(action, patient) for action, patient, _ in signed] == [
+        ("consent.store", ana.id),
+        ("consent.store", ana.id),
+        ("quote.present", ana.id),
+    ]
+    assert {detail["sha256"] for _, _, detail in signed[:2]} == {record.sha256 for record in stored}
+
+    # Printing is audited before a page goes out, naming the document.
+    printed: list[tuple[bytes, int]] = []  # (document, print events already written)
+    monkeypatch.setattr(QPrintDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(
+        pdf_output,
+        "render_to_printer",
+        lambda pdf, printer: printed.append((pdf, len(_events(db, "documents.print")))),
+    )
+    qtbot.mouseClick(documents.print_plan, Qt.MouseButton.LeftButton)
+    assert printed == [(paperwork.plan, 1)]
+    assert _events(db, "documents.print") == [
+        ("documents.print", ana.id, {"consultation": summary.id, "kind": "plan"})
+    ]
+    # So is a copy saved to a file (an export of the patient's record).
+    copy = tmp_path / "consent-copy.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *args: (str(copy), "PDF"))
+    )
+    qtbot.mouseClick(documents.save_consent, Qt.MouseButton.LeftButton)
+    assert copy.read_bytes() == paperwork.consent
+    assert _events(db, "documents.export") == [
+        (
+            "documents.export",
+            ana.id,
+            {"consultation": summary.id, "kind": "consent", "file": "consent-copy.pdf"},
+        )
+    ]
 
     qtbot.mouseClick(documents.finish, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.home
@@ -178,3 +233,36 @@ def test_a_whole_consultation_ends_in_signed_stored_documents(
     monkeypatch.setattr(PdfDialog, "exec", lambda dialog: opened.append(dialog.view.page_count()))
     detail.consents.itemActivated.emit(detail.consents.item(0))
     assert opened and opened[0] >= 1  # the stored, signed PDF opens in the viewer
+
+
+def test_going_on_past_a_stop_verdict_is_an_audited_override(qtbot, window, db, ana):
+    wizard = _start(qtbot, window)
+    _next(qtbot, wizard, 1)
+    qtbot.mouseClick(wizard.steps[1].rows["pregnant"].yes, Qt.MouseButton.LeftButton)
+    _next(qtbot, wizard, 2)
+    _choose_areas(qtbot, wizard)
+    _next(qtbot, wizard, SCREENING)
+    screening = wizard.steps[SCREENING]
+    assert screening.result.verdict == "defer"
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.current() == SCREENING  # no reason yet: no going on, nothing audited
+    qtbot.keyClicks(screening.reason, "Obstetrician's written clearance seen")
+    _next(qtbot, wizard, SCREENING + 1)
+    expected = [
+        (
+            "screening.override",
+            ana.id,
+            {
+                "consultation": wizard.draft.consultation_id,
+                "verdict": "defer",
+                "reason": "Obstetrician's written clearance seen",
+            },
+        )
+    ]
+    qtbot.waitUntil(lambda: _events(db, "screening.override") == expected)
+    # Back and forth with the same reason is the same override: recorded once.
+    qtbot.mouseClick(wizard.back_button, Qt.MouseButton.LeftButton)
+    _next(qtbot, wizard, SCREENING + 1)
+    wizard.close_consultation()
+    wait_for_background_work()
+    assert _events(db, "screening.override") == expected

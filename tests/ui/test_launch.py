@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from consult.launch import NO_DISPLAY, display_available
+from consult.errors import ConsultError
+from consult.launch import (
+    BENCH_PASSWORD,
+    BENCH_USER,
+    NO_DISPLAY,
+    Opening,
+    bench_credentials,
+    display_available,
+)
 from consult.storage import Database, users
 from consult.storage.models import AuditEvent
 
@@ -109,3 +117,45 @@ def test_the_benchmark_variables_never_sign_in_with_a_wrong_password(tmp_path):
             select(AuditEvent.outcome).where(AuditEvent.action == "user.sign_in")
         ).all()
     assert outcomes == ["refused"]
+
+
+def test_the_benchmark_account_needs_both_variables():
+    assert bench_credentials({}) is None
+    assert bench_credentials({BENCH_USER: "bench"}) is None
+    assert bench_credentials({BENCH_PASSWORD: "bench password 123"}) is None
+    assert bench_credentials({BENCH_USER: "bench", BENCH_PASSWORD: "bench password 123"}) == (
+        "bench",
+        "bench password 123",
+    )
+
+
+def test_a_database_that_cannot_open_is_reported_once_the_opening_thread_ends(tmp_path):
+    bad = tmp_path / "notes.sqlite3"
+    bad.write_text("these are my notes, not a database\n", encoding="utf-8")
+    opening = Opening.start(f"sqlite:///{bad}", ("bench", "bench password 123"))
+    opening.wait_until_database_work_done()  # returns on failure too: nobody waits forever
+    with pytest.raises(ConsultError, match=r"is not a Consult database"):
+        opening.result()
+    assert opening.signs_in()
+
+
+def test_the_opening_thread_checks_the_benchmark_password(tmp_path):
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    with Database.open(url) as db:
+        users.create_first_manager(
+            db,
+            clinic_name="Bench Clinic",
+            username="bench",
+            full_name="Bench Mark",
+            password="bench password 123",
+        )
+    refused = Opening.start(url, ("bench", "not the password")).result()
+    refused.db.close()
+    assert (refused.has_users, refused.clinic.name, refused.bench_user) == (
+        True,
+        "Bench Clinic",
+        None,
+    )
+    opened = Opening.start(url, ("bench", "bench password 123")).result()
+    opened.db.close()
+    assert opened.bench_user.username == "bench"

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from consult.errors import ConsultError
 from consult.fileformat import Consultation
 
 CONSENT_REASON = "Patient consent to treatment"
@@ -40,7 +41,8 @@ class Paperwork:
     plan: bytes
     consent_record: Any  # the stored record (consult.storage.consents.ConsentInfo)
     plan_record: Any
-    quote_record: Any
+    quote_record: Any  # presented at signing, or still a draft waiting for approval
+    quote_problem: str | None = None  # why the signed quote could not be presented
 
 
 def document_input(request: PaperworkRequest) -> Any:
@@ -83,14 +85,18 @@ def sign_and_store(
     override_reason: str,
     request: PaperworkRequest,
 ) -> Paperwork:
-    """Seal both documents, keep them with the consultation, store the quote, complete it."""
+    """Seal both documents, keep them with the consultation, store the quote, complete it.
+
+    Signing is when the patient is shown the quote, so the stored quote moves on to
+    "presented" (unless its discount waits for a manager's approval).
+    """
     from consult.clinical.screening import screen
     from consult.documents.certificate import clinic_certificate
     from consult.documents.consent import build_consent
     from consult.documents.plan import build_plan
     from consult.documents.sealing import seal
     from consult.pricing import build_quote
-    from consult.storage import consents, consultations, quotes
+    from consult.storage import activity, consents, consultations, quotes
 
     doc = document_input(request)
     certificate = clinic_certificate(request.settings.name)
@@ -132,4 +138,11 @@ def sign_and_store(
         override_reason=override_reason,
         screening=screening,
     )
+    try:
+        quote_record = activity.present_at_signing(db, actor, quote_record)
+    except ConsultError as error:
+        # The documents are signed and stored: the quote stays a draft to present later.
+        return Paperwork(
+            consent.pdf, plan.pdf, consent_record, plan_record, quote_record, str(error)
+        )
     return Paperwork(consent.pdf, plan.pdf, consent_record, plan_record, quote_record)

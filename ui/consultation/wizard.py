@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.clinical.screening import screen
-from consult.storage import consultations
+from consult.storage import activity, consultations
 from consult.storage import prices as prices_repo
 from consult.storage import settings as settings_repo
 from ui.consultation.draft import DraftState
@@ -41,6 +41,7 @@ from ui.context import AppContext
 from ui.dates import show_date
 from ui.errors import show_problem
 from ui.style import make_primary
+from ui.workers import Worker
 
 STEP_CLASSES: tuple[type[Step], ...] = (
     PatientStep,
@@ -53,6 +54,7 @@ STEP_CLASSES: tuple[type[Step], ...] = (
 )
 DOCUMENTS = len(STEP_CLASSES) - 1
 CONSENT = DOCUMENTS - 1
+SCREENING = STEP_CLASSES.index(ScreeningStep)
 
 
 def load_services(context: AppContext) -> Services:
@@ -117,6 +119,8 @@ class ConsultationWizard(QWidget):
         self.services = load_services(context)
         self.draft = open_draft(context, patient, consultation_id)
         self.saver = DraftSaver(partial(save_work, context, self.draft), self)
+        self._audit = Worker(self)
+        self._overrides_recorded: set[tuple[str, str]] = set()  # (verdict, reason)
         self.step_list = QListWidget(self)
         self.step_list.setObjectName("steps")
         self.step_list.setFixedWidth(230)
@@ -221,6 +225,8 @@ class ConsultationWizard(QWidget):
                 if problem:
                     self._refuse(earlier, problem)
                     return False
+            if self.current() <= SCREENING < index:
+                self._record_override()
         self._show(index)
         if self.draft.step != index and index != DOCUMENTS:
             self.draft.step = index
@@ -257,6 +263,34 @@ class ConsultationWizard(QWidget):
     @Slot()
     def back(self) -> None:
         self.go_to(self.current() - 1)
+
+    def _record_override(self) -> None:
+        """Going on past a stop verdict is a screening override: into the audit trail.
+
+        Recorded once per verdict and reason, so moving back and forth adds nothing.
+        """
+        verdict = screen(self.draft.consultation()).verdict
+        reason = self.draft.override_reason
+        if verdict not in activity.OVERRIDDEN_VERDICTS or (verdict, reason) in (
+            self._overrides_recorded
+        ):
+            return
+        self._overrides_recorded.add((verdict, reason))
+        work = partial(
+            activity.record_screening_override,
+            self.context.db,
+            self.context.actor,
+            patient_id=self.draft.patient.id,
+            consultation_id=self.draft.consultation_id,
+            verdict=verdict,
+            reason=reason,
+        )
+        self._audit.start(work, _ignore, self._override_failed)
+
+    @Slot(object)
+    def _override_failed(self, error: BaseException) -> None:
+        self._overrides_recorded.clear()  # asked again the next time the step is passed
+        show_problem(self, error)
 
     # ------------------------------------------------------------------ saving
 
@@ -303,6 +337,10 @@ class ConsultationWizard(QWidget):
     def close_consultation(self) -> None:
         self.flush_draft()
         self.finished.emit()
+
+
+def _ignore(_outcome: object) -> None:
+    """The audit event's position: nothing on screen depends on it."""
 
 
 class _Steps:

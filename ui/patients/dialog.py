@@ -88,6 +88,18 @@ class PatientDialog(QDialog):
         self.email.setText(patient.email or "")
         self.phone.setText(patient.phone or "")
 
+    def typed(self) -> dict[str, Any]:
+        """Exactly what is in the fields now, unchecked (to put back with `restore`)."""
+        texts = {key: getattr(self, key).text() for key in LABELS if key != "fitzpatrick"}
+        return {**texts, "fitzpatrick": self.fitzpatrick.currentIndex()}
+
+    def restore(self, typed: dict[str, Any]) -> None:
+        for key, value in typed.items():
+            if key == "fitzpatrick":
+                self.fitzpatrick.setCurrentIndex(value)
+            else:
+                getattr(self, key).setText(value)
+
     def values(self) -> dict[str, Any]:
         """What was typed, checked; the first problem raises InvalidField naming its field."""
         name = self.name.text().strip()

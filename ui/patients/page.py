@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -31,6 +32,7 @@ from consult.storage import patients
 from ui.context import AppContext
 from ui.dates import show_date
 from ui.errors import show_problem
+from ui.lock import closed_by_lock
 from ui.patients.dialog import LABELS, PatientDialog
 from ui.patients.model import PatientTableModel
 from ui.patients.search import PatientSearch
@@ -57,6 +59,8 @@ class PatientsPage(QWidget):
         self.new_button = make_primary(QPushButton("New patient…", self))
         self.detail = PatientDetail(context, self)
         self.search = PatientSearch(self._search, self)
+        # The patient editor the idle lock closed, to reopen with what was typed.
+        self._interrupted: Callable[[], None] | None = None
         self._build()
         self._connect()
 
@@ -131,17 +135,49 @@ class PatientsPage(QWidget):
 
     @Slot()
     def new_patient(self) -> None:
-        dialog = PatientDialog(self._create, self)
-        if dialog.exec():
-            self.search_box.setText(dialog.saved.name)
-            self.detail.show_patient(dialog.saved)
+        self._new_patient(None)
 
     @Slot(object)
     def edit_patient(self, patient: Any) -> None:
+        self._edit_patient(patient, None)
+
+    def _new_patient(self, typed: dict[str, Any] | None) -> None:
+        dialog = PatientDialog(self._create, self)
+        if self._edit(dialog, typed, self._new_patient):
+            self.search_box.setText(dialog.saved.name)
+            self.detail.show_patient(dialog.saved)
+
+    def _edit_patient(self, patient: Any, typed: dict[str, Any] | None) -> None:
         dialog = PatientDialog(partial(self._update, patient), self, patient)
-        if dialog.exec():
+        if self._edit(dialog, typed, partial(self._edit_patient, patient)):
             self.detail.show_patient(dialog.saved)
             self.search.run_now(self.search_box.text())
+
+    def _edit(
+        self,
+        dialog: PatientDialog,
+        typed: dict[str, Any] | None,
+        reopen: Callable[[dict[str, Any]], None],
+    ) -> bool:
+        """Run the editor; if the idle lock closes it, keep what was typed for later."""
+        if typed is not None:
+            dialog.restore(typed)
+        saved = bool(dialog.exec())
+        if not saved and closed_by_lock(dialog):
+            self._interrupted = partial(reopen, dialog.typed())
+        dialog.deleteLater()
+        return saved
+
+    def has_interrupted_editor(self) -> bool:
+        return self._interrupted is not None
+
+    def reopen_interrupted(self) -> bool:
+        """After unlocking: the editor the lock closed, back with what was typed."""
+        reopen, self._interrupted = self._interrupted, None
+        if reopen is None:
+            return False
+        reopen()
+        return True
 
     def _create(self, values: dict[str, Any]) -> Any:
         return patients.create_patient(self.context.db, self.context.actor, Patient(**values))
@@ -360,5 +396,7 @@ def _quote_text(record: Any, locale: str) -> str:
 
 def _consent_text(record: Any) -> str:
     kind = "Consent" if record.kind == "consent" else "Treatment plan"
-    when = record.signed_at or record.created_at
-    return f"{kind}, signed {when.astimezone():%d/%m/%Y %H:%M}"
+    if record.signed_at is None:
+        # Sealed by the clinic but not signed by the patient: say so, with when it was kept.
+        return f"{kind}, not signed (stored {record.created_at.astimezone():%d/%m/%Y %H:%M})"
+    return f"{kind}, signed {record.signed_at.astimezone():%d/%m/%Y %H:%M}"

@@ -7,9 +7,16 @@ and Print only ever handle a document the clinic has kept.
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
+from typing import Any
+
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QWidget
 
+from consult.errors import ConsultError
+from consult.pricing import lifecycle
+from consult.storage import activity
 from ui.consultation.draft import DraftState
 from ui.consultation.paperwork import Paperwork, PaperworkRequest, sign_and_store
 from ui.consultation.steps.base import Services, Step
@@ -18,6 +25,21 @@ from ui.pdf_output import print_pdf, save_pdf_as
 from ui.style import make_primary
 from ui.widgets.pdf_view import PdfView
 from ui.workers import Worker
+
+
+def quote_state(paperwork: Paperwork) -> str:
+    """Where the quote signed for stands, in words."""
+    quote = paperwork.quote_record
+    if paperwork.quote_problem:
+        return f"⚠ The quote is kept as a draft: {paperwork.quote_problem}."
+    if quote.approval == lifecycle.PENDING:
+        return (
+            "⚠ The quote waits for a manager's approval of its discount; it is kept as a "
+            "draft and can be presented once approved."
+        )
+    if quote.approval == lifecycle.REJECTED:
+        return "⚠ A manager rejected the quote's discount; it is kept as a draft."
+    return f"The quote is {quote.status}."
 
 
 class DocumentsStep(Step):
@@ -88,7 +110,8 @@ class DocumentsStep(Step):
         ):
             button.setEnabled(True)
         self.state.setText(
-            "Signed, sealed and stored with the consultation. Save or print copies for the patient."
+            "Signed, sealed and stored with the consultation. Save or print copies for the "
+            f"patient.\n{quote_state(paperwork)}"
         )
         self.produced.emit(paperwork)
 
@@ -104,19 +127,48 @@ class DocumentsStep(Step):
     @Slot()
     def _save_consent(self) -> None:
         if self.paperwork is not None:
-            save_pdf_as(self, self.paperwork.consent, self._file_name("consent"))
+            self._save("consent", self.paperwork.consent)
 
     @Slot()
     def _save_plan(self) -> None:
         if self.paperwork is not None:
-            save_pdf_as(self, self.paperwork.plan, self._file_name("plan"))
+            self._save("plan", self.paperwork.plan)
+
+    def _save(self, kind: str, pdf: bytes) -> None:
+        """Save a copy of a stored document; the export is audited before it is written."""
+
+        def audit_export(path: Path) -> None:
+            activity.record_export(**self._audit_target(kind), file_name=path.name)
+
+        try:
+            save_pdf_as(self, pdf, self._file_name(kind), before_saving=audit_export)
+        except ConsultError as error:
+            show_problem(self, error)
+
+    def _audit_target(self, kind: str) -> dict[str, Any]:
+        context = self.services.context
+        return {
+            "db": context.db,
+            "actor": context.actor,
+            "patient_id": self.draft.patient.id,
+            "document_kind": kind,
+            "consultation_id": self.draft.consultation_id,
+        }
 
     @Slot()
     def _print_consent(self) -> None:
         if self.paperwork is not None:
-            print_pdf(self, self.paperwork.consent)
+            self._print("consent", self.paperwork.consent)
 
     @Slot()
     def _print_plan(self) -> None:
         if self.paperwork is not None:
-            print_pdf(self, self.paperwork.plan)
+            self._print("plan", self.paperwork.plan)
+
+    def _print(self, kind: str, pdf: bytes) -> None:
+        """Print a stored document; the print is in the audit trail before a page goes out."""
+        audit_print = partial(activity.record_print, **self._audit_target(kind))
+        try:
+            print_pdf(self, pdf, before_printing=audit_print)
+        except ConsultError as error:
+            show_problem(self, error)
