@@ -385,7 +385,9 @@ def _patient(rng: random.Random, today: date) -> fileformat.Patient:
     born = today - timedelta(days=age_days)
     email = None
     if rng.random() < 0.75:
-        local = "".join(ch for ch in search_key(f"{first}.{last}").strip() if ch.isascii())
+        # An address has no spaces and only ASCII letters: "de Vries" -> "devries".
+        folded = search_key(f"{first}.{last}").strip()
+        local = "".join(ch for ch in folded if ch.isascii() and (ch.isalnum() or ch in ".-"))
         email = (
             f"{(local.strip('.-') or 'patient')}{rng.randint(1, 99)}@{rng.choice(EMAIL_DOMAINS)}"
         )

@@ -34,3 +34,12 @@ def test_new_rows_after_the_demo_get_fresh_ids(db: Database):
     added = patients.create_patient(db, actor, FilePatient("New Patient", date(1990, 1, 1)))
 
     assert added.id == 6
+
+
+def test_demo_email_addresses_are_well_formed(db: Database):
+    build_demo(db, patients=300, seed=7)
+    with db.Session() as session:
+        emails = session.scalars(select(Patient.email).where(Patient.email.is_not(None))).all()
+    assert emails
+    malformed = [e for e in emails if " " in e or not e.isascii() or e.count("@") != 1]
+    assert malformed == []
