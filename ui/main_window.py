@@ -126,6 +126,8 @@ class MainWindow(QMainWindow):
     def _after_first_show(self) -> None:
         self.idle.start_watching()
         self.patients.load()
+        # The first thing a practitioner does is type a patient's name.
+        self.patients.search_box.setFocus()
         self.ready.emit()
         # Load the consultation screens' code while the practitioner looks for a patient,
         # so the first "Start consultation" opens at once.

@@ -40,6 +40,10 @@ def _shown_names(window) -> list[str]:
     return [model.data(model.index(row, 0)) for row in range(model.rowCount())]
 
 
+def test_the_search_box_has_the_focus_when_the_window_is_ready(window):
+    assert window.focusWidget() is window.patients.search_box
+
+
 def test_search_filters_the_list_by_name_date_of_birth_and_phone(qtbot, window):
     box = window.patients.search_box
     qtbot.keyClicks(box, "ana")
