@@ -43,9 +43,45 @@ def display_available(environ: os._Environ[str] | dict[str, str] | None = None) 
     return any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
+# Libraries Qt's X11 platform plugin loads; a minimal Debian lacks them, and Qt then
+# aborts with a message about "xcb" that names no package. Debian package per library.
+X11_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xcb-render-util": "libxcb-render-util0",
+    "xcb-image": "libxcb-image0",
+    "xcb-shape": "libxcb-shape0",
+}
+
+
+def missing_x11_packages(
+    environ: os._Environ[str] | dict[str, str] | None = None,
+    find_library: Any = None,
+) -> list[str]:
+    """Debian packages Qt needs for an X11 window that this machine lacks."""
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux") or not env.get("DISPLAY"):
+        return []
+    if env.get("QT_QPA_PLATFORM", "xcb").split(":")[0] != "xcb" or env.get("WAYLAND_DISPLAY"):
+        return []
+    if find_library is None:
+        from ctypes.util import find_library
+    return [package for name, package in X11_LIBRARIES.items() if find_library(name) is None]
+
+
 def run_app(args: argparse.Namespace) -> int:
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    missing = missing_x11_packages()
+    if missing:
+        print(
+            "error: Qt needs these X11 libraries to open a window: "
+            f"sudo apt-get install {' '.join(missing)}",
+            file=sys.stderr,
+        )
         return EXIT_NO_DISPLAY
     from consult.cli import database_url
 

@@ -159,3 +159,20 @@ def test_the_opening_thread_checks_the_benchmark_password(tmp_path):
     opened = Opening.start(url, ("bench", "bench password 123")).result()
     opened.db.close()
     assert opened.bench_user.username == "bench"
+
+
+def test_missing_x11_libraries_are_named_as_debian_packages():
+    from consult.launch import missing_x11_packages
+
+    x11 = {"DISPLAY": ":0"}
+    present = missing_x11_packages(x11, find_library=lambda name: f"lib{name}.so")
+    absent = missing_x11_packages(
+        x11, find_library=lambda name: None if name == "xcb-cursor" else f"lib{name}.so"
+    )
+    assert present == []
+    assert absent == ["libxcb-cursor0"]
+    assert (
+        missing_x11_packages({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}, lambda n: None)
+        == []
+    )
+    assert missing_x11_packages({"WAYLAND_DISPLAY": "w", "DISPLAY": ":0"}, lambda n: None) == []
