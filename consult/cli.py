@@ -97,6 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="FILE")
     _database_option(restore)
 
+    export = commands.add_parser(
+        "export-patient", help="one patient's records and PDFs in one zip (an access request)"
+    )
+    export.add_argument("patient_id", metavar="PATIENT_ID", type=int)
+    export.add_argument("--out", metavar="ZIP", required=True)
+    _database_option(export)
+
     audit = commands.add_parser("audit", help="audit trail tools")
     audit_commands = audit.add_subparsers(
         dest="audit_command", metavar="ACTION", parser_class=_Parser
@@ -116,6 +123,7 @@ _COMMANDS = {
     "backup": "backup",
     "restore": "backup",
     "audit": "audit",
+    "export-patient": "export",
 }
 
 

@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, Q
 
 from consult.access import role_label
 from ui.context import AppContext
+from ui.exchange_actions import ExchangeActions
 from ui.lock import IdleWatcher, LockScreen, close_dialogs
 from ui.patients.page import PatientsPage
+from ui.print_forms import blank_form_action
 
 WARM_UP_MS = 400
 STATUS_NOTE_MS = 15_000
@@ -87,7 +89,15 @@ class MainWindow(QMainWindow):
         placeholder.deleteLater()
 
     def _build_menus(self) -> None:
+        # Import and export of consult/1 files and a patient's records for an access request.
+        self.exchange = ExchangeActions(self.context, self)
+        self.exchange.add_to(self.menuBar().addMenu("&File"))
+        self.exchange.follow(self.patients)
         clinic = self.menuBar().addMenu("&Clinic")
+        self.blank_form_action = blank_form_action(self.context, self, self.is_locked)
+        if self.blank_form_action is not None:
+            clinic.addAction(self.blank_form_action)
+            clinic.addSeparator()
         self.settings_action = QAction("Clinic settings…", self)
         self.settings_action.setEnabled(self.context.actor.may("settings.edit"))
         self.lock_action = QAction("Lock now", self)

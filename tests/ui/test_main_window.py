@@ -144,3 +144,14 @@ def test_a_practitioner_sees_only_the_patients(qtbot, db, manager):
     qtbot.addWidget(main)
     assert main.home.count() == 1
     assert not main.settings_action.isEnabled()
+
+
+def test_the_file_menu_offers_import_and_both_exports(window):
+    menus = {action.text(): action.menu() for action in window.menuBar().actions()}
+    assert "&File" in menus
+    titles = [action.text() for action in menus["&File"].actions() if not action.isSeparator()]
+    assert titles == [
+        "Import consultation file…",
+        "Export consultation file…",
+        "Export patient records (zip)…",
+    ]
