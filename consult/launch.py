@@ -24,6 +24,7 @@ import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 NO_DISPLAY = (
@@ -86,13 +87,65 @@ def run_app(args: argparse.Namespace) -> int:
     from consult.cli import database_url
 
     quit_when_ready = bool(getattr(args, "quit_when_ready", False))
-    opening = Opening.start(database_url(args), bench_credentials() if quit_when_ready else None)
+    url = database_url(args)
+    credentials = bench_credentials() if quit_when_ready else None
+    # Nobody is there to type a passphrase in an unattended --quit-when-ready run: the
+    # normal path then reports the file in one line.
+    if not quit_when_ready and encrypted_without_passphrase(url):
+        return _run_encrypted(url, credentials, quit_when_ready)
+    opening = Opening.start(url, credentials)
     opening.wait_until_database_work_done()
     from PySide6.QtWidgets import QApplication
 
     from ui.app import run
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    return run(app, opening=opening, quit_when_ready=quit_when_ready)
+
+
+def encrypted_without_passphrase(url: str | None) -> bool:
+    """An embedded database file encrypted with SQLCipher and no passphrase configured.
+
+    Plain standard library on purpose: this runs before every start, ahead of the
+    SQLAlchemy and Qt imports, so it must cost nothing.
+    """
+    if os.environ.get("CONSULT_DB_PASSPHRASE"):
+        return False
+    if url is None:
+        from consult.paths import default_database_file
+
+        path = default_database_file()
+    elif url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    else:
+        return False
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError:
+        return False
+    return bool(header) and header != b"SQLite format 3\x00"
+
+
+def _run_encrypted(
+    url: str | None, credentials: tuple[str, str] | None, quit_when_ready: bool
+) -> int:
+    """Ask for the passphrase first (the app's own dialog), then start as usual."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from consult.errors import ConsultError
+    from ui.app import run
+    from ui.passphrase_dialog import open_database_interactively
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    try:
+        db = open_database_interactively(url)
+    except ConsultError as error:
+        QMessageBox.critical(None, "Consult", f"The clinic database cannot be opened.\n\n{error}")
+        return EXIT_NO_DISPLAY
+    if db is None:  # the user chose not to open it
+        return 0
+    opening = Opening.start(url, credentials, db=db)
     return run(app, opening=opening, quit_when_ready=quit_when_ready)
 
 
@@ -131,10 +184,13 @@ class Opening:
         self._signs_in = credentials is not None
 
     @classmethod
-    def start(cls, database_url: str | None, credentials: tuple[str, str] | None) -> Opening:
+    def start(
+        cls, database_url: str | None, credentials: tuple[str, str] | None, db: Any = None
+    ) -> Opening:
+        """Open the database on a thread; `db`, if given, is one already opened."""
         done = threading.Event()
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="start-up")
-        future = pool.submit(_open, database_url, credentials, done)
+        future = pool.submit(_open, database_url, credentials, done, db)
         pool.shutdown(wait=False)  # the thread ends by itself once the database is open
         return cls(future, done, credentials)
 
@@ -155,13 +211,15 @@ def _open(
     database_url: str | None,
     credentials: tuple[str, str] | None,
     database_work_done: threading.Event,
+    db: Any = None,
 ) -> Opened:
     try:
         from consult.access import workstation_name
         from consult.storage import Database, users
         from consult.storage import settings as settings_repo
 
-        db = Database.open(database_url)
+        if db is None:
+            db = Database.open(database_url)
     finally:
         database_work_done.set()
     try:

@@ -176,3 +176,55 @@ def test_missing_x11_libraries_are_named_as_debian_packages():
         == []
     )
     assert missing_x11_packages({"WAYLAND_DISPLAY": "w", "DISPLAY": ":0"}, lambda n: None) == []
+
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def encrypted_clinic(tmp_path, monkeypatch):
+    monkeypatch.delenv("CONSULT_DB_PASSPHRASE", raising=False)
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    with Database.open(url, passphrase=PASSPHRASE) as db:
+        users.create_first_manager(
+            db,
+            clinic_name="Encrypted Clinic",
+            username="bench",
+            full_name="Bench Mark",
+            password="bench password 123",
+        )
+    return url
+
+
+def test_an_encrypted_file_is_recognised_before_anything_heavy_loads(encrypted_clinic, tmp_path):
+    from consult.launch import encrypted_without_passphrase
+
+    assert encrypted_without_passphrase(encrypted_clinic)
+    plain = f"sqlite:///{tmp_path / 'plain.sqlite3'}"
+    Database.open(plain).close()
+    assert not encrypted_without_passphrase(plain)
+    assert not encrypted_without_passphrase(f"sqlite:///{tmp_path / 'absent.sqlite3'}")
+    assert not encrypted_without_passphrase("postgresql+psycopg://u@127.0.0.1/clinic")
+
+
+def test_the_app_asks_for_the_passphrase_then_starts(encrypted_clinic, monkeypatch, qapp):
+    import ui.passphrase_dialog
+    from consult import launch
+
+    asked = []
+
+    def answer(url):
+        asked.append(url)
+        return Database.open(url, passphrase=PASSPHRASE)
+
+    monkeypatch.setattr(ui.passphrase_dialog, "open_database_interactively", answer)
+    code = launch._run_encrypted(encrypted_clinic, ("bench", "bench password 123"), True)
+    assert (code, asked) == (0, [encrypted_clinic])
+
+
+def test_cancelling_the_passphrase_leaves_quietly(encrypted_clinic, monkeypatch, qapp):
+    import ui.passphrase_dialog
+    from consult import launch
+
+    monkeypatch.setattr(ui.passphrase_dialog, "open_database_interactively", lambda url: None)
+    assert launch._run_encrypted(encrypted_clinic, None, True) == 0
