@@ -1,11 +1,13 @@
 """Audit events for what happens around a record rather than to a row of it.
 
-Printing a signed document, saving a copy of it to a file and going on despite a
-screening verdict change no stored row, yet the audit trail must show them (HIPAA
-audit controls: every view, creation, change, export, print, signature and screening
-override is recorded). Each function checks the actor's permission (a saved copy,
-like a print, is a copy handed out: documents.print), makes sure the consultation
-belongs to the patient named, and writes one event in its own transaction.
+Printing a signed document or a blank consent form, saving a copy of a document to a
+file and going on despite a screening verdict change no stored row, yet the audit
+trail must show them (HIPAA audit controls: every view, creation, change, export,
+print, signature and screening override is recorded). Each function checks the
+actor's permission (a saved copy, like a print, is a copy handed out:
+documents.print), makes sure the consultation belongs to the patient named, and
+writes one event in its own transaction. A blank form names no patient, so only
+forms.print_blank is checked for it.
 
 `present_at_signing` moves the quote stored at signing on to "presented", unless it is
 waiting for a manager's approval (or was refused it), which the lifecycle forbids.
@@ -51,6 +53,18 @@ def record_print(
             patient_id=patient_id,
             detail={"consultation": consultation_id, "kind": document_kind},
         )
+
+
+def record_blank_form_print(db: Database, actor: Actor, *, form_id: str | None = None) -> int:
+    """Audit that a blank consent form (no patient on it) was sent to a printer.
+
+    `form_id` names the version of the wording printed (FORM-…), so a paper form
+    signed later can be matched to the text the patient read.
+    """
+    require(actor, "forms.print_blank")
+    detail = {"form": form_id.strip()} if form_id and form_id.strip() else None
+    with db.Session.begin() as session:
+        return audit.record(session, actor, "forms.print_blank", detail=detail)
 
 
 def record_export(

@@ -331,7 +331,7 @@ class PatientDetail(QFrame):
     @Slot(QListWidgetItem)
     def _open_consent(self, item: QListWidgetItem) -> None:
         from consult.storage import consents
-        from ui.pdf_dialog import PdfDialog
+        from ui.pdf_dialog import PdfDialog, stored_document_handout
 
         record = item.data(RecordRole)
         try:
@@ -339,7 +339,9 @@ class PatientDetail(QFrame):
         except ConsultError as error:
             show_problem(self, error)
             return
-        PdfDialog(f"{_consent_text(record)}: {self.patient.name}", pdf, self).exec()
+        handout = stored_document_handout(self.context, record, self.patient.name)
+        title = f"{_consent_text(record)}: {self.patient.name}"
+        PdfDialog(title, pdf, self, handout=handout).exec()
 
     @Slot(object)
     def _problem(self, error: BaseException) -> None:
