@@ -59,6 +59,7 @@ class ExchangeActions(QObject):
         self.window = parent
         self.patient_id: int | None = None
         self.consultation_id: int | None = None
+        self._followed_detail: Any = None  # the followed page's detail pane (see follow())
         self._worker = Worker(self)
         self._permitted: dict[QAction, bool] = {}
         self.import_action = self._action("Import consultation file…", IMPORT_PERMISSIONS)
@@ -101,13 +102,15 @@ class ExchangeActions(QObject):
         The page shows the chosen patient in `page.detail` (`.patient`) and their
         consultations in `page.detail.consultations`, each item holding its record.
         """
-        detail = page.detail
-        page.table.selectionModel().selectionChanged.connect(lambda *_: self._follow_detail(detail))
-        detail.consultations.currentItemChanged.connect(lambda *_: self._follow_detail(detail))
+        self._followed_detail = page.detail
+        page.table.selectionModel().selectionChanged.connect(self._follow_detail)
+        page.detail.consultations.currentItemChanged.connect(self._follow_detail)
 
-    def _follow_detail(self, detail: Any) -> None:
+    @Slot()
+    def _follow_detail(self) -> None:
         from ui.patients.page import RecordRole
 
+        detail = self._followed_detail
         patient = detail.patient
         item: QListWidgetItem | None = detail.consultations.currentItem()
         record = item.data(RecordRole) if item is not None else None

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QLabel, QWidget
 
 from consult.errors import ConsultError, InvalidField
+
+T = TypeVar("T")
 
 
 class ErrorLabel(QLabel):
@@ -31,3 +38,27 @@ def describe(error: ConsultError | str, labels: dict[str, str]) -> str:
         label = labels.get(error.field.rsplit(".", 1)[-1], labels.get(error.field, error.field))
         return f"{label}: {error.problem}"
     return str(error)
+
+
+def form_value(build: Callable[[], T], error_label: ErrorLabel,
+               labels: dict[str, str] | None = None) -> T | None:
+    """What `build()` reads from the form; None after showing its refusal under the form."""
+    try:
+        value = build()
+    except ConsultError as error:
+        error_label.show_error(error, labels)
+        return None
+    error_label.clear_error()
+    return value
+
+
+def date_edit(initial: QDate) -> QDateEdit:
+    """A filter's date field: a calendar pop-up, shown as YYYY-MM-DD."""
+    edit = QDateEdit(initial)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def to_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())

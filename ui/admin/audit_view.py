@@ -11,25 +11,14 @@ themselves written to the trail by the core.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from typing import Protocol
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QDate, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -42,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from consult.access import Actor
-from consult.errors import ConsultError
 from consult.storage.audit_queries import (
     PAGE_SIZE,
     AuditFilter,
@@ -54,10 +42,10 @@ from consult.storage.audit_queries import (
 )
 from consult.storage.db import Database
 from ui.errors import show_problem
-from ui.forms import ErrorLabel
+from ui.forms import ErrorLabel, date_edit, form_value, to_date
+from ui.paged_model import PagedTableModel, PageWork
 from ui.workers import Worker
 
-Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("#", "When", "User", "Workstation", "Patient", "Action", "Outcome", "Detail")
 PATIENT_DEBOUNCE_MS = 250
 ANY = None  # the drop-downs' "any" entry carries no data
@@ -72,24 +60,17 @@ class AuditSource(Protocol):
              limit: int = PAGE_SIZE) -> list[AuditRow]: ...
 
 
-@dataclass(frozen=True)
-class _Page:
-    generation: int
-    before_id: int | None  # None: the first page, which comes with the total
-    rows: tuple[AuditRow, ...]
-    total: int | None = None
-
-
 # Work run on the pool gets plain values only, never the model (a job holding the last
 # reference to a QObject would destroy it on the pool's thread).
 
 
-def _page(source: AuditSource, generation: int, flt: AuditFilter, before_id: int | None,
-          limit: int) -> _Page:
+def _page(source: AuditSource, flt: AuditFilter, before_id: int | None,
+          limit: int) -> tuple[tuple[AuditRow, ...], int | None]:
+    """The page older than `before_id`; the first page (None) comes with the total."""
     if before_id is None:
         listing = source.listing(flt, limit=limit)
-        return _Page(generation, None, listing.rows, listing.total)
-    return _Page(generation, before_id, tuple(source.page(flt, before_id=before_id, limit=limit)))
+        return listing.rows, listing.total
+    return tuple(source.page(flt, before_id=before_id, limit=limit)), None
 
 
 def patient_text(row: AuditRow) -> str:
@@ -132,26 +113,15 @@ def display_cells(row: AuditRow) -> tuple[str, ...]:
     )
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(PagedTableModel):
     """Audit events, newest first, fetched a page at a time as the view scrolls."""
 
-    loading_changed = Signal(bool)
-    page_loaded = Signal(int)  # rows held after a page arrived
     count_changed = Signal(int)  # events the current listing covers in all
-    failed = Signal(object)
 
     def __init__(self, source: AuditSource, *, page_size: int = PAGE_SIZE, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(HEADERS, page_size=page_size, parent=parent)
         self._source = source
-        self._page_size = page_size
-        self._worker = Worker(self)
-        self._rows: list[AuditRow] = []
-        self._cells: list[tuple[str, ...]] = []
         self._filter = AuditFilter()
-        # Each refresh starts a generation; answers to an older one are dropped.
-        self._generation = 0
-        self._loading = False
-        self._exhausted = True
         self._count: int | None = None
 
     @property
@@ -162,100 +132,31 @@ class AuditModel(QAbstractTableModel):
     def count(self) -> int | None:
         return self._count
 
-    def is_loading(self) -> bool:
-        return self._loading
-
-    def row_at(self, row: int) -> AuditRow:
-        return self._rows[row]
-
     def set_filter(self, flt: AuditFilter) -> None:
         self._filter = flt
         self.refresh()
 
     def refresh(self) -> None:
         """Forget the rows held; query the newest page and the total again."""
-        self._generation += 1
-        self.beginResetModel()
-        self._rows, self._cells = [], []
-        self._exhausted = False
-        self.endResetModel()
         self._count = None
-        self._request_page()
+        super().refresh()
 
-    # --- QAbstractTableModel ---------------------------------------------------------------
+    # --- PagedTableModel hooks --------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
+    def next_start(self) -> int | None:
+        rows = self.rows_held()
+        return rows[-1].id if rows else None
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
+    def page_work(self, start: int | None) -> PageWork:
+        return partial(_page, self._source, self._filter, start, self.page_size)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._cells):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._cells[index.row()][index.column()]
-        if role == Qt.ItemDataRole.UserRole:
-            return self._rows[index.row()].id
-        return None
+    def row_cells(self, row: AuditRow) -> tuple[str, ...]:
+        return display_cells(row)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted and not self._loading
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if self.canFetchMore(parent):
-            self._request_page()
-
-    # --- background queries -------------------------------------------------------------
-
-    def _request_page(self) -> None:
-        self._set_loading(True)
-        generation = self._generation
-        before_id = self._rows[-1].id if self._rows else None
-        self._worker.start(
-            partial(_page, self._source, generation, self._filter, before_id, self._page_size),
-            self._page_arrived,
-            lambda error: self._query_failed(generation, error),
-        )
-
-    def _page_arrived(self, page: _Page) -> None:
-        expected_before = self._rows[-1].id if self._rows else None
-        if page.generation != self._generation or page.before_id != expected_before:
-            return  # the answer to a query the user has since replaced
-        self._exhausted = len(page.rows) < self._page_size
-        if page.rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self._rows.extend(page.rows)
-            self._cells.extend(display_cells(row) for row in page.rows)
-            self.endInsertRows()
-        self._set_loading(False)
-        if page.total is not None:
-            self._count = page.total
-            self.count_changed.emit(page.total)
-        self.page_loaded.emit(len(self._rows))
-
-    def _query_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._exhausted = True
-        self._set_loading(False)
-        self.failed.emit(error)
-
-    def _set_loading(self, loading: bool) -> None:
-        if loading != self._loading:
-            self._loading = loading
-            self.loading_changed.emit(loading)
+    def page_extra(self, total: int | None) -> None:
+        if total is not None:
+            self._count = total
+            self.count_changed.emit(total)
 
 
 def chain_text(check: ChainCheck) -> str:
@@ -283,8 +184,8 @@ class AuditView(QWidget):
         self.patient_edit = QLineEdit(self, placeholderText="Patient name or #id")
         self.patient_edit.setClearButtonEnabled(True)
         self.dates_check = QCheckBox("From", self)
-        self.date_from = _date_edit(QDate.currentDate().addMonths(-1))
-        self.date_to = _date_edit(QDate.currentDate())
+        self.date_from = date_edit(QDate.currentDate().addMonths(-1))
+        self.date_to = date_edit(QDate.currentDate())
         self.refresh_button = QPushButton("Refresh", self)
         self.count_label = QLabel(self, objectName="subtitle")
         self.error_label = ErrorLabel(self)
@@ -330,15 +231,18 @@ class AuditView(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.verify_button.clicked.connect(self.verify)
         self.model.count_changed.connect(self._show_count)
-        self.model.failed.connect(lambda error: show_problem(self, error))
+        self.model.failed.connect(self._show_problem)
         self.date_from.setEnabled(False)
         self.date_to.setEnabled(False)
 
     def refresh(self) -> None:
         """Re-read the drop-downs' choices and the listing (new events appear)."""
-        self._worker.start(self.queries.choices, self._fill_choices,
-                           lambda error: show_problem(self, error))
+        self._worker.start(self.queries.choices, self._fill_choices, self._show_problem)
         self.model.refresh()
+
+    @Slot(object)
+    def _show_problem(self, error: BaseException) -> None:
+        show_problem(self, error)
 
     def _fill_choices(self, choices: FilterChoices) -> None:
         for box, values in ((self.user_box, choices.usernames),
@@ -356,19 +260,14 @@ class AuditView(QWidget):
             patient=self.patient_edit.text(),
             action=self.action_box.currentData(),
             outcome=self.outcome_box.currentData(),
-            date_from=_to_date(self.date_from.date()) if dates_on else None,
-            date_to=_to_date(self.date_to.date()) if dates_on else None,
+            date_from=to_date(self.date_from.date()) if dates_on else None,
+            date_to=to_date(self.date_to.date()) if dates_on else None,
         )
 
     def apply_filters(self) -> None:
         self._patient_timer.stop()
-        try:
-            flt = self.current_filter()
-        except ConsultError as error:
-            self.error_label.show_error(error, {"date_to": "Date range"})
-            return
-        self.error_label.clear_error()
-        if flt != self.model.current_filter:
+        flt = form_value(self.current_filter, self.error_label, {"date_to": "Date range"})
+        if flt is not None and flt != self.model.current_filter:
             self.model.set_filter(flt)
 
     def _dates_toggled(self, on: bool) -> None:
@@ -420,17 +319,6 @@ def _refill(box: QComboBox, values: tuple[str, ...]) -> None:
         box.setCurrentIndex(max(0, box.findData(chosen)) if chosen is not None else 0)
     finally:
         box.blockSignals(False)
-
-
-def _date_edit(initial: QDate) -> QDateEdit:
-    edit = QDateEdit(initial)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _to_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 def _table(model: AuditModel) -> QTableView:

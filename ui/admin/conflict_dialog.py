@@ -21,6 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -124,8 +125,8 @@ class ConflictDialog(QDialog):
         # Enter must not pick a version: the safe default only closes the dialog.
         self.cancel_button.setDefault(True)
         self._lay_out()
-        self.theirs_button.clicked.connect(lambda: self._choose("theirs"))
-        self.mine_button.clicked.connect(lambda: self._choose("mine"))
+        self.theirs_button.clicked.connect(self._choose_theirs)
+        self.mine_button.clicked.connect(self._choose_mine)
         self.cancel_button.clicked.connect(self.reject)
 
     def _table(self) -> QTableWidget:
@@ -159,6 +160,14 @@ class ConflictDialog(QDialog):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+
+    @Slot()
+    def _choose_theirs(self) -> None:
+        self._choose("theirs")
+
+    @Slot()
+    def _choose_mine(self) -> None:
+        self._choose("mine")
 
     def _choose(self, choice: Choice) -> None:
         self.choice = choice

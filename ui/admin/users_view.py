@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,9 +36,9 @@ from consult.storage.db import Database
 from consult.storage.users import MIN_PASSWORD, UserRecord
 from ui.errors import show_problem
 from ui.forms import ErrorLabel
+from ui.paged_model import TextTableModel
 from ui.workers import Worker
 
-Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Username", "Full name", "Role", "Status")
 FIELD_LABELS = {
     "username": "Username",
@@ -54,53 +54,26 @@ def display_cells(user: UserRecord) -> tuple[str, str, str, str]:
     return (user.username, user.full_name, role_label(user.role), status)
 
 
-class UsersModel(QAbstractTableModel):
+class UsersModel(TextTableModel):
     """The accounts as precomputed text; the row's account id under UserRole."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._users: list[UserRecord] = []
-        self._cells: list[tuple[str, ...]] = []
+        super().__init__(HEADERS, parent)
 
     def set_users(self, users: list[UserRecord]) -> None:
-        self.beginResetModel()
-        self._users = list(users)
-        self._cells = [display_cells(user) for user in users]
-        self.endResetModel()
+        self.set_rows(users)
 
     def user_at(self, row: int) -> UserRecord:
-        return self._users[row]
+        return self.row_at(row)
 
     def row_of(self, user_id: int) -> int | None:
-        for row, user in enumerate(self._users):
+        for row, user in enumerate(self.rows_held()):
             if user.id == user_id:
                 return row
         return None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._users)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._cells):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._cells[index.row()][index.column()]
-        if role == Qt.ItemDataRole.UserRole:
-            return self._users[index.row()].id
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
+    def row_cells(self, user: UserRecord) -> tuple[str, ...]:
+        return display_cells(user)
 
 
 class UsersView(QWidget):
@@ -146,12 +119,14 @@ class UsersView(QWidget):
 
     def reload(self, select_id: int | None = None) -> None:
         self._worker.start(
-            partial(user_admin.list_accounts, self._db, self._actor),
-            lambda users: self._show(users, select_id),
+            partial(_accounts, self._db, self._actor, select_id),
+            self._show,
             self._failed,
         )
 
-    def _show(self, users: list[UserRecord], select_id: int | None) -> None:
+    @Slot(object)
+    def _show(self, answer: tuple[list[UserRecord], int | None]) -> None:
+        users, select_id = answer
         self.model.set_users(users)
         row = self.model.row_of(select_id) if select_id is not None else None
         if row is not None:
@@ -189,8 +164,12 @@ class UsersView(QWidget):
     def open_add_dialog(self) -> None:
         self.error_label.clear_error()
         dialog = AddAccountDialog(partial(user_admin.add_account, self._db, self._actor), self)
-        dialog.saved.connect(lambda user: self._done(f"{user.username} added", user.id))
+        dialog.saved.connect(self._added)
         self._open(dialog)
+
+    @Slot(object)
+    def _added(self, user: UserRecord) -> None:
+        self._done(f"{user.username} added", user.id)
 
     def open_reset_dialog(self) -> None:
         user = self.selected()
@@ -199,16 +178,21 @@ class UsersView(QWidget):
         self.error_label.clear_error()
         reset = partial(user_admin.reset_password, self._db, self._actor, user.id)
         dialog = ResetPasswordDialog(user, reset, self)
-        dialog.saved.connect(lambda done: self._done(f"password of {done.username} reset",
-                                                     done.id))
+        dialog.saved.connect(self._password_reset)
         self._open(dialog)
+
+    @Slot(object)
+    def _password_reset(self, user: UserRecord) -> None:
+        self._done(f"password of {user.username} reset", user.id)
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
-        dialog.finished.connect(lambda _result: self._closed(dialog))
+        dialog.finished.connect(self._closed)
         dialog.open()
 
-    def _closed(self, dialog: QDialog) -> None:
+    @Slot(int)
+    def _closed(self, _result: int) -> None:
+        dialog = self.sender()  # the form that just closed (it may no longer be the open one)
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()
@@ -223,6 +207,12 @@ class UsersView(QWidget):
             self.error_label.show_error(error, FIELD_LABELS)
         else:
             show_problem(self, error)
+
+
+def _accounts(db: Database, actor: Actor,
+              select_id: int | None) -> tuple[list[UserRecord], int | None]:
+    """Runs on the pool: the accounts, with the one to select once they are shown."""
+    return user_admin.list_accounts(db, actor), select_id
 
 
 def _table(model: UsersModel) -> QTableView:

@@ -13,7 +13,14 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -38,6 +45,7 @@ from consult.storage.db import Database
 from consult.storage.prices import PriceListInfo
 from ui.errors import show_problem
 from ui.forms import ErrorLabel
+from ui.paged_model import header_data
 from ui.style import make_primary
 from ui.workers import Worker
 
@@ -102,13 +110,7 @@ class PriceItemsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
+        return header_data(HEADERS, section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
@@ -200,8 +202,12 @@ class PriceEditor(QWidget):
         self._worker.start(
             partial(_current_and_versions, self._db),
             self._loaded,
-            lambda error: show_problem(self, error),
+            self._show_problem,
         )
+
+    @Slot(object)
+    def _show_problem(self, error: BaseException) -> None:
+        show_problem(self, error)
 
     def _loaded(self, answer: tuple[PriceList, list[PriceListInfo]]) -> None:
         current, versions = answer

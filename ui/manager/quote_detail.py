@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -92,8 +92,8 @@ class QuoteDetailDialog(QDialog):
         self.error_label = ErrorLabel(self)
         self._lay_out()
         self._set_actions_enabled(False)
-        self.approve_button.clicked.connect(lambda: self.decide(approve=True))
-        self.reject_button.clicked.connect(lambda: self.decide(approve=False))
+        self.approve_button.clicked.connect(self._approve)
+        self.reject_button.clicked.connect(self._reject)
         self.reopen_button.clicked.connect(self.reopen)
         self.load()
 
@@ -140,7 +140,11 @@ class QuoteDetailDialog(QDialog):
     def load(self) -> None:
         quote_id = self._quote_id
         self._worker.start(partial(self._queries.detail, quote_id), self._show,
-                           lambda error: show_problem(self, error))
+                           self._show_problem)
+
+    @Slot(object)
+    def _show_problem(self, error: BaseException) -> None:
+        show_problem(self, error)
 
     def _show(self, detail: QuoteDetail) -> None:
         self.detail = detail
@@ -222,6 +226,14 @@ class QuoteDetailDialog(QDialog):
         self.reopen_button.setEnabled(quote is not None and quote.status == "expired")
 
     # --- actions ----------------------------------------------------------------------------
+
+    @Slot()
+    def _approve(self) -> None:
+        self.decide(approve=True)
+
+    @Slot()
+    def _reject(self) -> None:
+        self.decide(approve=False)
 
     def decide(self, *, approve: bool) -> None:
         if self.detail is None:

@@ -8,16 +8,14 @@ each keystroke does not start a query.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -29,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.errors import ConsultError
 from consult.pricing.format import format_money
 from consult.storage.manager_queries import (
     ManagerQueries,
@@ -39,7 +36,7 @@ from consult.storage.manager_queries import (
     QuoteTotals,
 )
 from ui.errors import show_problem
-from ui.forms import ErrorLabel
+from ui.forms import ErrorLabel, date_edit, form_value, to_date
 from ui.manager.quotes_model import APPROVAL_LABELS, COLUMNS, STATUS_LABELS, QuotesModel
 from ui.workers import Worker
 
@@ -65,8 +62,8 @@ class QuotesView(QWidget):
         self.practitioner_box = QComboBox()
         self.practitioner_box.addItem("Any practitioner", ANY)
         self.dates_check = QCheckBox("Created from")
-        self.date_from = _date_edit(QDate.currentDate().addMonths(-1))
-        self.date_to = _date_edit(QDate.currentDate())
+        self.date_from = date_edit(QDate.currentDate().addMonths(-1))
+        self.date_to = date_edit(QDate.currentDate())
         self.name_edit = QLineEdit(placeholderText="Patient name")
         self.name_edit.setClearButtonEnabled(True)
         self.export_button = QPushButton("Export CSV…")
@@ -110,12 +107,16 @@ class QuotesView(QWidget):
         self.export_button.clicked.connect(self._ask_export)
         self.model.totals_changed.connect(self._show_totals)
         self.model.loading_changed.connect(self._show_loading)
-        self.model.failed.connect(lambda error: show_problem(self, error))
+        self.model.failed.connect(self._show_problem)
         self._dates_toggled(False)
 
     def _load_practitioners(self) -> None:
         self._worker.start(self._queries.practitioners, self._fill_practitioners,
-                           lambda error: show_problem(self, error))
+                           self._show_problem)
+
+    @Slot(object)
+    def _show_problem(self, error: BaseException) -> None:
+        show_problem(self, error)
 
     def _fill_practitioners(self, practitioners: list[Practitioner]) -> None:
         for practitioner in practitioners:
@@ -132,20 +133,15 @@ class QuotesView(QWidget):
             statuses=frozenset({status}) if status else frozenset(),
             approvals=frozenset({approval}) if approval else frozenset(),
             practitioner_id=self.practitioner_box.currentData(),
-            created_from=_to_date(self.date_from.date()) if dates_on else None,
-            created_to=_to_date(self.date_to.date()) if dates_on else None,
+            created_from=to_date(self.date_from.date()) if dates_on else None,
+            created_to=to_date(self.date_to.date()) if dates_on else None,
             patient_name=self.name_edit.text(),
         )
 
     def apply_filters(self) -> None:
         self._name_timer.stop()
-        try:
-            flt = self.current_filter()
-        except ConsultError as error:
-            self.error_label.show_error(error, {"created_to": "Date range"})
-            return
-        self.error_label.clear_error()
-        if flt != self.model.current_filter:
+        flt = form_value(self.current_filter, self.error_label, {"created_to": "Date range"})
+        if flt is not None and flt != self.model.current_filter:
             self.model.set_filter(flt)
 
     def _dates_toggled(self, on: bool) -> None:
@@ -213,13 +209,6 @@ def _choice_box(any_label: str, labels: dict[str, str]) -> QComboBox:
     return box
 
 
-def _date_edit(initial: QDate) -> QDateEdit:
-    edit = QDateEdit(initial)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
 def _table(model: QuotesModel) -> QTableView:
     table = QTableView()
     table.setModel(model)
@@ -252,7 +241,3 @@ def _size_columns(table: QTableView) -> None:
         widest = max(metrics.horizontalAdvance(WIDEST[column.key]),
                      metrics.horizontalAdvance(column.title))
         header.resizeSection(number, widest + 32)  # room for padding and the sort arrow
-
-
-def _to_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())

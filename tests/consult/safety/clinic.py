@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import date
@@ -19,31 +17,19 @@ from consult.storage import Database, patients
 from consult.storage.models import AuditEvent
 from consult.storage.models import Patient as PatientRow
 
-MANAGER = command_line_actor()
+# As in the storage tests: SQLite always, PostgreSQL too when CI provides a server
+# (ENGINES is re-exported for the tests that parametrise over it).
+from tests.postgres import ENGINES as ENGINES
+from tests.postgres import empty_database_url
 
-# As in the storage tests: SQLite always, PostgreSQL too when CI provides a server.
-POSTGRES_ENV = "CONSULT_TEST_POSTGRES_URL"
-ENGINES = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_ENV) else [])
+MANAGER = command_line_actor()
 
 
 @contextmanager
 def empty_database(engine: str, folder: Path) -> Iterator[str]:
     """The URL of a new, empty database on `engine` (a private schema on PostgreSQL)."""
-    if engine == "sqlite":
-        yield sqlite_url(folder / "clinic.sqlite3")
-        return
-    admin_url = os.environ[POSTGRES_ENV]
-    schema = f"safety_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with empty_database_url(engine, folder, prefix="safety") as url:
+        yield url
 
 
 def sqlite_url(path: Path) -> str:

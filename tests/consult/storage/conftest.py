@@ -7,44 +7,22 @@ search_path) that is dropped afterwards, so tests never see each other's rows.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from consult.access import Actor
 from consult.fileformat import Patient
 from consult.storage import Database, users
-
-POSTGRES_ENV = "CONSULT_TEST_POSTGRES_URL"
-ENGINES = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_ENV) else [])
+from tests.postgres import ENGINES, empty_database_url
 
 
 @pytest.fixture(params=ENGINES)
 def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     """A URL of a new, empty database on each engine under test."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
-        return
-    yield from _postgres_schema(os.environ[POSTGRES_ENV])
-
-
-def _postgres_schema(admin_url: str) -> Iterator[str]:
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with empty_database_url(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

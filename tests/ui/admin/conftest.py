@@ -6,41 +6,23 @@ Runs on SQLite, and on PostgreSQL too when CONSULT_TEST_POSTGRES_URL is set
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWidget
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from consult.access import Actor
 from consult.storage import Database, users
+from tests.postgres import ENGINES, empty_database_url
 
-POSTGRES_ENV = "CONSULT_TEST_POSTGRES_URL"
-ENGINES = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_ENV) else [])
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(params=ENGINES)
 def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
-        return
-    admin_url = os.environ[POSTGRES_ENV]
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with empty_database_url(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
