@@ -208,18 +208,28 @@ def test_an_encrypted_file_is_recognised_before_anything_heavy_loads(encrypted_c
 
 
 def test_the_app_asks_for_the_passphrase_then_starts(encrypted_clinic, monkeypatch, qapp):
+    import ui.app
     import ui.passphrase_dialog
     from consult import launch
 
-    asked = []
+    asked, started = [], []
 
     def answer(url):
         asked.append(url)
         return Database.open(url, passphrase=PASSPHRASE)
 
+    def start(app, *, opening, quit_when_ready):
+        # Stands in for the event loop, which must not run inside the test process.
+        opened = opening.result()
+        started.append((opened.has_users, opened.clinic.name, opened.bench_user.username))
+        opened.db.close()
+        return 0
+
     monkeypatch.setattr(ui.passphrase_dialog, "open_database_interactively", answer)
+    monkeypatch.setattr(ui.app, "run", start)
     code = launch._run_encrypted(encrypted_clinic, ("bench", "bench password 123"), True)
     assert (code, asked) == (0, [encrypted_clinic])
+    assert started == [(True, "Encrypted Clinic", "bench")]
 
 
 def test_cancelling_the_passphrase_leaves_quietly(encrypted_clinic, monkeypatch, qapp):
