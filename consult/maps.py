@@ -141,14 +141,16 @@ class Shape:
         left, top = min(xs), min(ys)
         width, height = max(xs) - left, max(ys) - top
         best, depth = (left + width / 2, top + height / 2), -1.0
+        edges = list(edges)  # reordered as it goes (see _clearance)
         for _ in range(3):
             for i in range(1, 10):
                 for j in range(1, 10):
                     x, y = left + width * i / 10, top + height * j / 10
-                    if not (self.contains(x, y) and _inside_polygon(piece, x, y)):
+                    # The one piece first: far cheaper than the whole shape.
+                    if not (_inside_polygon(piece, x, y) and self.contains(x, y)):
                         continue
-                    distance = min(_distance_to_segment((x, y), a, b) for a, b in edges)
-                    if distance > depth:
+                    distance = _clearance((x, y), edges, depth)
+                    if distance is not None:
                         best, depth = (x, y), distance
             # Zoom in around the best point found so far.
             width, height = width / 3, height / 3
@@ -205,6 +207,23 @@ def _inside_polygon(polygon: tuple[Point, ...], x: float, y: float) -> bool:
 def _edges(polygon: tuple[Point, ...]) -> list[tuple[Point, Point]]:
     """Every side of the closed polygon, the closing one included."""
     return [(polygon[i - 1], polygon[i]) for i in range(len(polygon))]
+
+
+def _clearance(point: Point, edges: list[tuple[Point, Point]], deeper_than: float) -> float | None:
+    """The distance from `point` to the nearest edge, or None once one is within `deeper_than`.
+
+    A point no deeper than the best so far cannot win, so most points stop after an
+    edge or two: the edge that stopped the last one is moved to the front, since
+    neighbouring points are usually stopped by the same edge.
+    """
+    nearest = math.inf
+    for index, (a, b) in enumerate(edges):
+        distance = _distance_to_segment(point, a, b)
+        if distance <= deeper_than:
+            edges[0], edges[index] = edges[index], edges[0]
+            return None
+        nearest = min(nearest, distance)
+    return nearest
 
 
 def _distance_to_segment(point: Point, a: Point, b: Point) -> float:

@@ -113,6 +113,8 @@ def test_going_on_past_a_defer_verdict_needs_a_written_reason(qtbot, db, manager
 def test_the_patient_card_offers_the_unfinished_consultation(qtbot, db, manager, ana):
     window = _open_window(qtbot, db, manager)
     wizard = _start_for(qtbot, window, ana)
+    # The record is created on a worker, so the page opens before it exists.
+    qtbot.waitUntil(lambda: wizard.draft.consultation_id is not None)
     draft_id = wizard.draft.consultation_id
     qtbot.mouseClick(wizard.close_button, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.home

@@ -38,6 +38,12 @@ class DraftSaver(QObject):
     def schedule(self) -> None:
         self._timer.start()
 
+    @Slot()
+    def save_now(self) -> None:
+        """Start a save on the thread pool without the debounce (a new record, say)."""
+        self._timer.stop()
+        self._save()
+
     def pending(self) -> bool:
         return self._timer.isActive() or self._in_flight or self._again
 

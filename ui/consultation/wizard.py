@@ -85,8 +85,13 @@ def open_draft(context: AppContext, patient: Any, consultation_id: int | None) -
 
 
 def save_work(context: AppContext, draft: DraftState) -> Any:
-    """The work of one draft save, with a snapshot of the draft taken now (GUI thread)."""
+    """The work of one draft save, with a snapshot of the draft taken now (GUI thread).
+
+    A new consultation has no record yet: its first save creates it.
+    """
     consultation = draft.consultation()
+    if draft.consultation_id is None:
+        return partial(_create_record, context, draft, consultation)
     consultation_id, version = draft.consultation_id, draft.version
     step, reason = draft.step, draft.override_reason
 
@@ -108,6 +113,13 @@ def save_work(context: AppContext, draft: DraftState) -> Any:
     return work
 
 
+def _create_record(context: AppContext, draft: DraftState, consultation: Any) -> int:
+    record = consultations.create_draft(context.db, context.actor, draft.patient.id, consultation)
+    # Set here, as save_work does, so a flush right after saves into this record.
+    draft.consultation_id, draft.version = record.id, record.version
+    return record.version
+
+
 class ConsultationWizard(QWidget):
     finished = Signal()
 
@@ -117,7 +129,12 @@ class ConsultationWizard(QWidget):
         super().__init__(parent)
         self.context = context
         self.services = load_services(context)
-        self.draft = open_draft(context, patient, consultation_id)
+        if consultation_id is None:
+            # The record is created by the first save, on a worker (see save_work): the
+            # page opens at once and is usable while the database writes.
+            self.draft = DraftState(patient=patient, consultation_date=date.today())
+        else:
+            self.draft = open_draft(context, patient, consultation_id)
         self.saver = DraftSaver(partial(save_work, context, self.draft), self)
         self._audit = Worker(self)
         self._overrides_recorded: set[tuple[str, str]] = set()  # (verdict, reason)
@@ -137,6 +154,8 @@ class ConsultationWizard(QWidget):
         self.next_button = make_primary(QPushButton("Next", self))
         self.close_button = QPushButton("Close (the draft is kept)", self)
         self._build()
+        if self.draft.consultation_id is None:
+            self.saver.save_now()
         self.go_to(self.draft.step, check=False)
         # The other steps are built one per idle moment, so each step change is quick.
         self._prebuild = QTimer(self)
@@ -242,8 +261,9 @@ class ConsultationWizard(QWidget):
 
     def _show(self, index: int) -> None:
         step = self.steps[index]
-        self.stack.setCurrentWidget(step)
+        # Refreshed before it is shown, so whatever `enter` adds is laid out as it appears.
         step.enter()
+        self.stack.setCurrentWidget(step)
         self._sync_step_list(index)
 
     def _sync_step_list(self, index: int) -> None:
@@ -312,7 +332,8 @@ class ConsultationWizard(QWidget):
         show_problem(self, error)
 
     def flush_draft(self) -> None:
-        if self.documents.has_documents():
+        documents = self._built[DOCUMENTS]
+        if documents is not None and documents.has_documents():
             return
         self.saver.flush()
 

@@ -2,14 +2,16 @@
 
 Painting is cheap on purpose: every path is scaled once per resize or view change
 (see map_paths), and paintEvent only strokes and fills those ready-made paths, so a
-click redraws at once.
+click redraws at once. The one slow piece of geometry, where each area's tick goes,
+is worked out once per process, one area per idle moment (current view first);
+until an area's is known, that area is filled without its tick.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -37,6 +39,8 @@ from ui.widgets.map_paths import (
     catalogue_order,
     check_marks,
     decoration,
+    known_anchor_points,
+    next_missing_anchor,
 )
 
 MARGIN = 10  # pixels kept free around the drawing
@@ -82,6 +86,13 @@ class AreaMapCanvas(QWidget):
         self._geometry: dict[str, AreaGeometry] = {}
         self._paint_order: list[str | int] = []  # area ids and decoration indexes, file order
         self._laid_out: tuple[str, QSize] | None = None  # what the geometry was made for
+        self._transform = QTransform()  # map coordinates to widget coordinates, this layout
+        self._check_size = 11.0
+        self._anchor_timer = QTimer(self)
+        self._anchor_timer.setSingleShot(True)
+        self._anchor_timer.setInterval(0)
+        self._anchor_timer.timeout.connect(self._work_out_next_anchor)
+        self._anchor_timer.start()
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -177,8 +188,15 @@ class AreaMapCanvas(QWidget):
         return QPainterPath(self._current(area_id).path)
 
     def area_position(self, area_id: str) -> QPointF:
-        """A point inside `area_id` on the current view, in widget coordinates."""
-        return QPointF(self._current(area_id).anchor)
+        """A point inside `area_id` on the current view, in widget coordinates.
+
+        Worked out now if the worker has not delivered it yet (a test, a script).
+        """
+        self._current(area_id)  # on the current view, laid out
+        if known_anchor_points(self._view, area_id) is None:
+            anchor_points(self._view, area_id)
+            self._place(area_id)
+        return QPointF(self._geometry[area_id].anchor)
 
     def status_text(self) -> str:
         return self._describe(self._subject())
@@ -210,28 +228,32 @@ class AreaMapCanvas(QWidget):
         """Scale the current view's paths to the widget; the only place geometry is made."""
         self._laid_out = (self._view, self.size())
         area_map = self._maps[self._view]
-        transform = self._fit(area_map.view_box)
+        transform = self._transform = self._fit(area_map.view_box)
         self._decorations = {
             index: decoration(shape, transform, self._scale)
             for index, shape in enumerate(area_map.shapes)
             if not shape.area
         }
-        check_size = max(9.0, min(18.0, 11.0 * self._scale))
+        self._check_size = max(9.0, min(18.0, 11.0 * self._scale))
         self._geometry = {}
         for area_id in area_map.areas:
-            anchors = [
-                transform.map(QPointF(*point))
-                for point in anchor_points(self._view, area_id)
-            ]
-            self._geometry[area_id] = AreaGeometry(
-                transform.map(self._base_paths[area_id]),
-                check_marks(anchors, check_size),
-                anchors[0],
-            )
+            self._place(area_id)
         self._paint_order = [
             shape.area if shape.area else index for index, shape in enumerate(area_map.shapes)
         ]
         self.update()
+
+    def _place(self, area_id: str) -> None:
+        """One area's outline, ticks and anchor for the current layout."""
+        path = self._transform.map(self._base_paths[area_id])
+        points = known_anchor_points(self._view, area_id)
+        anchors = [self._transform.map(QPointF(*point)) for point in points or ()]
+        self._geometry[area_id] = AreaGeometry(
+            path,
+            check_marks(anchors, self._check_size),
+            # Keyboard moves need only a rough centre until the real point is known.
+            anchors[0] if anchors else path.boundingRect().center(),
+        )
 
     def _fit(self, box: maps.ViewBox) -> QTransform:
         width = max(1, self.width() - 2 * MARGIN)
@@ -240,6 +262,20 @@ class AreaMapCanvas(QWidget):
         dx = (self.width() - box.width * self._scale) / 2 - box.x * self._scale
         dy = (self.height() - box.height * self._scale) / 2 - box.y * self._scale
         return QTransform(self._scale, 0, 0, self._scale, dx, dy)
+
+    @Slot()
+    def _work_out_next_anchor(self) -> None:
+        """One area's tick points per idle moment, so no moment is long; the view shown first."""
+        views = (self._view, *(view for view in self._maps if view != self._view))
+        missing = next_missing_anchor(views)
+        if missing is None:
+            return
+        view, area_id = missing
+        anchor_points(view, area_id)
+        if view == self._view and self._laid_out is not None:
+            self._place(area_id)
+            self.update()
+        self._anchor_timer.start()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -327,9 +363,7 @@ class AreaMapCanvas(QWidget):
             return
         self._focused = area_id
         if not self.toggle(area_id):
-            QToolTip.showText(
-                event.globalPosition().toPoint(), self._describe(area_id), self
-            )
+            QToolTip.showText(event.globalPosition().toPoint(), self._describe(area_id), self)
         event.accept()
 
     def _set_hovered(self, area_id: str | None) -> None:

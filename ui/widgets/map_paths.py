@@ -6,9 +6,8 @@ them (on resize or a change of view), never *how*.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QTransform
@@ -66,10 +65,33 @@ def area_path(shape: maps.Shape) -> QPainterPath:
     return path
 
 
-@cache
+# Where the ticks go, by (view, area id), in map coordinates. Finding the point deepest
+# inside each piece takes up to ~30 ms an area in pure Python, so it is done once per
+# process, one area per idle moment (see AreaMapCanvas), and only looked up when painting.
+# Not on a worker: pure Python there holds the GIL the window needs for every event.
+_ANCHORS: dict[tuple[str, str], tuple[maps.Point, ...]] = {}
+
+
+def known_anchor_points(view: str, area_id: str) -> tuple[maps.Point, ...] | None:
+    """The cached tick points of an area, or None while they are still to be worked out."""
+    return _ANCHORS.get((view, area_id))
+
+
 def anchor_points(view: str, area_id: str) -> tuple[maps.Point, ...]:
-    """Where the ticks go: one point inside each piece, found once per process."""
-    return maps.load(view).area(area_id).label_points()
+    """The tick points of one area: one point well inside each piece, found once."""
+    found = _ANCHORS.get((view, area_id))
+    if found is None:
+        found = _ANCHORS[(view, area_id)] = maps.load(view).area(area_id).label_points()
+    return found
+
+
+def next_missing_anchor(views: Iterable[str]) -> tuple[str, str] | None:
+    """The first (view, area id) on `views` whose tick points are not worked out yet."""
+    for view in views:
+        for area_id in maps.load(view).areas:
+            if (view, area_id) not in _ANCHORS:
+                return view, area_id
+    return None
 
 
 def check_marks(anchors: list[QPointF], size: float) -> QPainterPath:

@@ -138,9 +138,6 @@ class AreasStep(Step):
         row.addWidget(scroll, 3)
         self.layout_.addLayout(row, 1)
         self.map.selectionChanged.connect(self._selection_changed)
-        # The map works out its shapes on its first layout, which takes a moment; doing it
-        # now (the steps are built in idle time) keeps the first visit to this page quick.
-        self.map.canvas.area_position(catalogue().face_areas()[0])
 
     def enter(self) -> None:
         self.map.set_blocked(self._blocked_reasons())

@@ -170,7 +170,11 @@ class ConsentStep(Step):
     def enter(self) -> None:
         self.photography.set_value(self.draft.photography)
         self.marketing.set_value(self.draft.marketing)
-        self._build_preview()
+        # Started after the page is on screen: building the PDF is Python work that
+        # shares the GIL with the window, and showing the page needs it for every event.
+        if paperwork_request(self.draft, self.services) != self._shown_request:
+            self._shown_request = None
+        self._preview_timer.start()
         self._update_sign_button()
 
     @Slot()

@@ -7,7 +7,7 @@ the record shows the question was asked.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -219,29 +219,56 @@ class HistoryStep(Step):
             "Ask each question in turn. A yes opens what to ask next. Hover over a "
             "question for why it matters."
         )
-        self.rows: dict[str, QuestionRow] = {}
+        self._rows: dict[str, QuestionRow] = {}
         self.problems: dict[str, str] = {}
-        body = QWidget(self)
-        body.setObjectName("scrollBody")
-        body_layout = QVBoxLayout(body)
-        for section in questionnaire().sections:
-            box = QGroupBox(section.title, body)
-            box_layout = QVBoxLayout(box)
-            for question in section.questions:
-                row = QuestionRow(question, box)
-                row.answered.connect(self._answered)
-                box_layout.addWidget(row)
-                self.rows[question.condition] = row
-            body_layout.addWidget(box)
-        body_layout.addStretch(1)
+        self.body = QWidget(self)
+        self.body.setObjectName("scrollBody")
+        self._body_layout = QVBoxLayout(self.body)
+        self._body_layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
+        scroll.setWidget(self.body)
         self.scroll = scroll
         self.layout_.addWidget(scroll, 1)
-        for condition, row in self.rows.items():
-            row.load(self.draft.history.get(condition))
+        # Dozens of questions take longer to build than a moment the window may stand
+        # still, so they are built a section per idle moment (all at once if asked for).
+        self._to_build = list(questionnaire().sections)
+        self._more = QTimer(self)
+        self._more.setSingleShot(True)
+        self._more.setInterval(0)
+        self._more.timeout.connect(self._build_next_section)
+        self._build_next_section()
+
+    @property
+    def rows(self) -> dict[str, QuestionRow]:
+        """Every question's row by condition (the ones not built yet are built now)."""
+        self._build_the_rest()
+        return self._rows
+
+    def _build_the_rest(self) -> None:
+        while self._to_build:
+            self._build_next_section()
+
+    @Slot()
+    def _build_next_section(self) -> None:
+        if not self._to_build:
+            return
+        section = self._to_build.pop(0)
+        box = QGroupBox(section.title, self.body)
+        box_layout = QVBoxLayout(box)
+        for question in section.questions:
+            row = QuestionRow(question, box)
+            row.load(self.draft.history.get(question.condition))
+            row.answered.connect(self._answered)
+            box_layout.addWidget(row)
+            self._rows[question.condition] = row
+        self._body_layout.insertWidget(self._body_layout.count() - 1, box)
+        if self._to_build:
+            self._more.start()
+
+    def enter(self) -> None:
+        self._build_the_rest()  # the whole form, before it is seen
 
     @Slot(str)
     def _answered(self, condition: str) -> None:

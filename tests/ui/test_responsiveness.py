@@ -1,0 +1,153 @@
+"""The window stays responsive: slow work happens on a worker or a piece per idle moment.
+
+Behaviour only (which thread did the work, what is usable while it runs); how long
+anything takes is measured by bench/ui_blocking.py, never here.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+
+from consult import maps
+from consult.clinical.questionnaire import questionnaire
+from consult.storage import consultations, settings
+from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
+from ui.app import build_main_window
+from ui.consultation import wizard as wizard_module
+from ui.consultation.draft import DraftState
+from ui.consultation.steps import consent_step
+from ui.consultation.steps.consent_step import ConsentStep
+from ui.consultation.steps.history_step import HistoryStep, QuestionRow
+from ui.consultation.wizard import load_services
+from ui.widgets import map_paths
+from ui.widgets.area_map import AreaMapWidget
+
+pytestmark = OFFSCREEN_SIZE_HINTS
+
+
+@pytest.fixture
+def window(qtbot, db, manager):
+    main = build_main_window(db, manager, settings.get_settings(db))
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.ready):
+        main.show()
+    yield main
+    main.close()
+
+
+@pytest.fixture
+def held_creation(monkeypatch):
+    """Draft records are created only when the test says so, and it notes on which thread."""
+    release = threading.Event()
+    threads: list[threading.Thread] = []
+    create = consultations.create_draft
+
+    def held(*args, **kwargs):
+        threads.append(threading.current_thread())
+        release.wait(timeout=30)
+        return create(*args, **kwargs)
+
+    monkeypatch.setattr(wizard_module.consultations, "create_draft", held)
+    yield release, threads
+    release.set()  # never leave a worker waiting, whatever the test did
+
+
+def test_a_new_consultation_is_usable_while_its_record_is_written_on_a_worker(
+    qtbot, window, db, context, ana, held_creation
+):
+    release, threads = held_creation
+    window.start_consultation(ana)
+    wizard = window.consultation
+    qtbot.waitUntil(lambda: bool(threads))
+    assert threads[0] is not threading.main_thread()
+
+    # The record is not there yet, and the practitioner works on regardless.
+    assert wizard.draft.consultation_id is None
+    wizard.next()
+    assert wizard.current() == 1
+    qtbot.mouseClick(wizard.steps[1].rows["smoker"].yes, Qt.MouseButton.LeftButton)
+    assert consultations.list_for_patient(db, context.actor, ana.id) == []
+
+    release.set()
+    qtbot.waitUntil(lambda: wizard.draft.consultation_id is not None)
+
+    def stored():
+        return consultations.get_consultation(db, context.actor, wizard.draft.consultation_id)
+
+    # What was done meanwhile is saved into the new record once it exists.
+    qtbot.waitUntil(lambda: "smoker" in stored().consultation.history, timeout=10_000)
+    assert stored().draft_step == 1
+
+
+def test_closing_a_consultation_at_once_still_keeps_its_draft(qtbot, window, db, context, ana):
+    window.start_consultation(ana)
+    qtbot.mouseClick(window.consultation.close_button, Qt.MouseButton.LeftButton)
+    [summary] = consultations.list_for_patient(db, context.actor, ana.id)
+    assert summary.status == "draft"
+
+
+def test_the_consent_preview_is_built_off_the_gui_thread(qtbot, context, ana, monkeypatch):
+    threads: list[threading.Thread] = []
+    build = consent_step.unsigned_consent
+
+    def noted(request):
+        threads.append(threading.current_thread())
+        return build(request)
+
+    monkeypatch.setattr(consent_step, "unsigned_consent", noted)
+    draft = DraftState(patient=ana, consultation_date=ana.created_at.date())
+    draft.areas = {"forehead": ("fine_lines",)}
+    step = ConsentStep(draft, load_services(context), None)
+    qtbot.addWidget(step)
+    step.enter()
+    assert threads == []  # entering the page starts nothing on the spot
+    assert not step.sign_button.isEnabled()
+    qtbot.waitUntil(step.preview_ready, timeout=60_000)
+    assert threads and all(thread is not threading.main_thread() for thread in threads)
+    assert step.preview.page_count() >= 1
+
+
+def test_the_map_works_out_its_ticks_in_idle_time_not_while_being_built(qtbot, monkeypatch):
+    monkeypatch.setattr(map_paths, "_ANCHORS", {})
+    worked_out: list[str | None] = []
+    label_points = maps.Shape.label_points
+
+    def noted(shape):
+        worked_out.append(shape.area)
+        return label_points(shape)
+
+    monkeypatch.setattr(maps.Shape, "label_points", noted)
+    picker = AreaMapWidget(None, views=("face",))
+    qtbot.addWidget(picker)
+    picker.resize(420, 520)
+    assert worked_out == []
+    face_areas = picker.canvas.areas("face")
+    qtbot.waitUntil(lambda: len(worked_out) == len(face_areas))
+    assert sorted(worked_out) == sorted(face_areas)
+    for area in face_areas:
+        assert picker.canvas.area_at(picker.canvas.area_position(area)) == area
+    assert len(worked_out) == len(face_areas)  # each worked out once, then looked up
+
+
+def test_the_history_form_is_built_a_section_at_a_time_and_whole_when_asked(qtbot, context, ana):
+    step = HistoryStep(
+        DraftState(patient=ana, consultation_date=ana.created_at.date()),
+        load_services(context),
+        None,
+    )
+    qtbot.addWidget(step)
+    sections = questionnaire().sections
+    every_question = {q.condition for section in sections for q in section.questions}
+    assert len(step.findChildren(QuestionRow)) == len(sections[0].questions)
+    qtbot.waitUntil(lambda: len(step.findChildren(QuestionRow)) == len(every_question))
+
+    another = HistoryStep(
+        DraftState(patient=ana, consultation_date=ana.created_at.date()),
+        load_services(context),
+        None,
+    )
+    qtbot.addWidget(another)
+    assert set(another.rows) == every_question  # asked for at once: built at once
