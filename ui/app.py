@@ -44,6 +44,10 @@ def run(
     if opening is None:
         credentials = bench_credentials() if quit_when_ready else None
         opening = Opening.start(database_url, credentials)
+    # Worker threads (search, drafts, PDFs) run Python too; a short switch interval hands
+    # the GIL back to the GUI thread within a millisecond instead of five, so events keep
+    # flowing while they work.
+    sys.setswitchinterval(0.001)
     app.setApplicationName("Consult")
     app.setOrganizationName("Consult")
     install_exception_hook()

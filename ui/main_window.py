@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import threading
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal, Slot
@@ -146,6 +147,10 @@ class MainWindow(QMainWindow):
     @Slot()
     def _warm_up(self) -> None:
         importlib.import_module("ui.consultation.wizard")
+        from ui.consultation.paperwork import warm_up
+
+        # Pure Python work with no Qt objects: a plain daemon thread is enough.
+        threading.Thread(target=warm_up, name="warm-up-documents", daemon=True).start()
 
     # ------------------------------------------------------------------ consultations
 

@@ -70,6 +70,17 @@ def document_input(request: PaperworkRequest) -> Any:
     return replace(doc, areas=areas)
 
 
+def warm_up() -> None:
+    """Load the PDF code and register its fonts ahead of the consent step.
+
+    Run on a plain thread while the practitioner looks for a patient: the first import of
+    reportlab and pyHanko takes half a second, which would otherwise stall the step change.
+    """
+    from consult.documents import build, consent, fonts, plan, sealing  # noqa: F401
+
+    fonts.register()
+
+
 def unsigned_consent(request: PaperworkRequest) -> bytes:
     """What the patient reads before signing: the same document, without signatures."""
     from consult.documents.consent import build_consent

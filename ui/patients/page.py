@@ -71,8 +71,13 @@ class PatientsPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths sized for typical values: sizing to contents measured every cell on
+        # each search result and blocked the window for tens of milliseconds per keystroke.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        metrics = self.table.fontMetrics()
+        for column, sample in ((1, "00 Mmm 0000"), (2, "+00 000 000 0000"), (3, "m" * 24)):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         self.table.setAccessibleName("Patients")
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
