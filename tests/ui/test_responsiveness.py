@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from consult import maps
 from consult.clinical.questionnaire import questionnaire
 from consult.storage import consultations, settings
-from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
+from tests.ui.conftest import OFFSCREEN_SIZE_HINTS, stroke
 from ui.app import build_main_window
 from ui.consultation import wizard as wizard_module
 from ui.consultation.draft import DraftState
@@ -151,3 +151,33 @@ def test_the_history_form_is_built_a_section_at_a_time_and_whole_when_asked(qtbo
     )
     qtbot.addWidget(another)
     assert set(another.rows) == every_question  # asked for at once: built at once
+
+
+def test_a_choice_made_after_the_preview_blocks_signing_until_the_form_shows_it(
+    qtbot, context, ana
+):
+    draft = DraftState(patient=ana, consultation_date=ana.created_at.date())
+    draft.areas = {"forehead": ("fine_lines",)}
+    draft.photography, draft.marketing = True, False
+    step = ConsentStep(draft, load_services(context), None)
+    qtbot.addWidget(step)
+    step.show()
+    step.enter()
+    qtbot.waitUntil(step.preview_ready, timeout=60_000)
+    for pad in (step.patient_pad, step.practitioner_pad):
+        stroke(pad, [(20, 60), (60, 40), (100, 80), (140, 50), (180, 70), (220, 45)])
+    assert step.sign_button.isEnabled()
+    signed = []
+    step.signed.connect(signed.append)
+
+    qtbot.mouseClick(step.marketing.yes, Qt.MouseButton.LeftButton)
+    # What is on screen says "no" to marketing: it must not be signed as "yes".
+    assert not step.preview_ready()
+    assert not step.sign_button.isEnabled()
+    step.sign()
+    assert signed == []
+
+    qtbot.waitUntil(step.preview_ready, timeout=60_000)
+    assert step.sign_button.isEnabled()
+    qtbot.mouseClick(step.sign_button, Qt.MouseButton.LeftButton)
+    assert len(signed) == 1

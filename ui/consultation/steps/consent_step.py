@@ -172,8 +172,7 @@ class ConsentStep(Step):
         self.marketing.set_value(self.draft.marketing)
         # Started after the page is on screen: building the PDF is Python work that
         # shares the GIL with the window, and showing the page needs it for every event.
-        if paperwork_request(self.draft, self.services) != self._shown_request:
-            self._shown_request = None
+        self._forget_stale_preview()
         self._preview_timer.start()
         self._update_sign_button()
 
@@ -181,9 +180,16 @@ class ConsentStep(Step):
     def _choices_changed(self) -> None:
         self.draft.photography = self.photography.value()
         self.draft.marketing = self.marketing.value()
+        # The form on screen no longer shows these choices: it may not be signed until
+        # the rebuilt preview is on screen, or the patient would sign what they did not read.
+        self._forget_stale_preview()
         self._preview_timer.start()
         self._update_sign_button()
         self.changed.emit()
+
+    def _forget_stale_preview(self) -> None:
+        if paperwork_request(self.draft, self.services) != self._shown_request:
+            self._shown_request = None
 
     @Slot()
     def _build_preview(self) -> None:
@@ -234,7 +240,9 @@ class ConsentStep(Step):
 
     @Slot()
     def sign(self) -> None:
+        self._forget_stale_preview()
         if self.missing() is not None or self._shown_request is None:
+            self._update_sign_button()
             return
         request = paperwork_request(
             self.draft,
