@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt, QThreadPool
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -83,3 +83,18 @@ def stroke(widget: QWidget, points: list[tuple[float, float]]) -> None:
     for x, y in rest:
         send(QEvent.Type.MouseMove, x, y, Qt.MouseButton.LeftButton)
     send(QEvent.Type.MouseButtonRelease, *rest[-1], Qt.MouseButton.NoButton)
+
+
+@pytest.fixture
+def holder(qtbot):
+    """The parent of a test's widgets, deleted on the GUI thread after the pool is idle.
+
+    Without an owner, a model caught in a reference cycle could be collected by
+    Python's garbage collector on whichever thread runs next: a query thread.
+    """
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    yield widget
+    QThreadPool.globalInstance().waitForDone()
+    widget.deleteLater()
+    qtbot.wait(0)  # one pass of the event loop: the deletion happens on the GUI thread

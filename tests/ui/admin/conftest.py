@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QWidget
 
 from consult.access import Actor
 from consult.storage import Database, users
@@ -50,21 +49,6 @@ def practitioner(db: Database, manager: Actor) -> Actor:
         password=PASSWORD,
     )
     return record.actor("seat 2")
-
-
-@pytest.fixture
-def holder(qtbot) -> Iterator[QWidget]:
-    """The parent of a test's widgets, deleted on the GUI thread after the pool is idle.
-
-    Without an owner, a model caught in a reference cycle could be collected by
-    Python's garbage collector on whichever thread runs next: a query thread.
-    """
-    widget = QWidget()
-    qtbot.addWidget(widget)
-    yield widget
-    QThreadPool.globalInstance().waitForDone()
-    widget.deleteLater()
-    qtbot.wait(0)
 
 
 @pytest.fixture(autouse=True)

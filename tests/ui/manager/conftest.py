@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QWidget
 
 from tests.ui.manager.clinic_data import add_manager, fill, open_database
 
@@ -21,15 +20,6 @@ def clinic(tmp_path, qapp):
 
 
 @pytest.fixture
-def holder(qtbot, clinic):
-    """A widget owning the models and views of a test, deleted on the GUI thread.
-
-    Without an owner, a model caught in a reference cycle could be collected by
-    Python's garbage collector on whichever thread runs next: a query thread.
-    """
-    widget = QWidget()
-    qtbot.addWidget(widget)
-    yield widget
-    QThreadPool.globalInstance().waitForDone()
-    widget.deleteLater()
-    qtbot.wait(0)
+def holder(clinic, holder):
+    """tests/ui's holder, set up after the clinic so it is deleted before the database closes."""
+    return holder
