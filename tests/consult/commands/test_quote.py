@@ -16,42 +16,10 @@ from consult.access import command_line_actor
 from consult.cli import main
 from consult.storage import prices, settings
 from consult.storage.db import Database
+from tests.consult.pricing.builders import ACNE_SCARS_QUOTE
 
 NBSP = "\u00a0"
-ACNE_SCARS_JSON = {
-    "currency": "USD",
-    "sessions": 4,
-    "interval_weeks": 4,
-    "lines": [
-        {
-            "kind": "region",
-            "item": "face",
-            "description": "Face — cheeks, forehead: micro-needling session",
-            "unit_price": "199.00",
-            "quantity": 4,
-            "amount": "796.00",
-        },
-        {
-            "kind": "region",
-            "item": "neck",
-            "description": "Neck: micro-needling session",
-            "unit_price": "75.00",
-            "quantity": 4,
-            "amount": "300.00",
-        },
-    ],
-    "subtotal": "1096.00",
-    "discount": "0.00",
-    "tax": "0.00",
-    "total": "1096.00",
-    "course_discount": "0.00",
-    "manual_discount": "0.00",
-    "tax_rate": "0",
-    "valid_until": "2026-12-20",
-    "needs_approval": False,
-    "price_list_version": None,
-    "blocked_areas": [],
-}
+ACNE_SCARS_JSON = {**ACNE_SCARS_QUOTE, "blocked_areas": []}
 
 ACNE_SCARS_TEXT = """\
 Quote for Ana Souza: Micro-needling (mechanical pen), consultation of 2026-11-20

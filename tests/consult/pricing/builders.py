@@ -20,3 +20,40 @@ def make_consultation(
         areas=tuple(AreaRequest(area, concerns) for area, concerns in areas),
         extra=extra,
     )
+
+
+# What the engine gives for shared/spec/examples/acne-scars.json with the default
+# prices and settings: the spec's figures (796.00 + 300.00 = 1096.00).
+ACNE_SCARS_QUOTE = {
+    "currency": "USD",
+    "sessions": 4,
+    "interval_weeks": 4,
+    "lines": [
+        {
+            "kind": "region",
+            "item": "face",
+            "description": "Face — cheeks, forehead: micro-needling session",
+            "unit_price": "199.00",
+            "quantity": 4,
+            "amount": "796.00",
+        },
+        {
+            "kind": "region",
+            "item": "neck",
+            "description": "Neck: micro-needling session",
+            "unit_price": "75.00",
+            "quantity": 4,
+            "amount": "300.00",
+        },
+    ],
+    "subtotal": "1096.00",
+    "discount": "0.00",
+    "tax": "0.00",
+    "total": "1096.00",
+    "course_discount": "0.00",
+    "manual_discount": "0.00",
+    "tax_rate": "0",
+    "valid_until": "2026-12-20",
+    "needs_approval": False,
+    "price_list_version": None,
+}

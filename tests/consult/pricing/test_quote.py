@@ -11,45 +11,14 @@ from consult.pricing.options import QuoteOptions
 from consult.pricing.prices import PriceItem, PriceList
 from consult.pricing.quote import build_quote
 from consult.pricing.settings import ClinicSettings
+from tests.consult.pricing.builders import ACNE_SCARS_QUOTE
 
 D = Decimal
 
 
 def test_spec_example_acne_scars(acne_scars, prices, settings):
     quote = build_quote(acne_scars, prices, settings)
-    assert quote.to_json() == {
-        "currency": "USD",
-        "sessions": 4,
-        "interval_weeks": 4,
-        "lines": [
-            {
-                "kind": "region",
-                "item": "face",
-                "description": "Face — cheeks, forehead: micro-needling session",
-                "unit_price": "199.00",
-                "quantity": 4,
-                "amount": "796.00",
-            },
-            {
-                "kind": "region",
-                "item": "neck",
-                "description": "Neck: micro-needling session",
-                "unit_price": "75.00",
-                "quantity": 4,
-                "amount": "300.00",
-            },
-        ],
-        "subtotal": "1096.00",
-        "discount": "0.00",
-        "tax": "0.00",
-        "total": "1096.00",
-        "course_discount": "0.00",
-        "manual_discount": "0.00",
-        "tax_rate": "0",
-        "valid_until": "2026-12-20",
-        "needs_approval": False,
-        "price_list_version": None,
-    }
+    assert quote.to_json() == ACNE_SCARS_QUOTE
 
 
 def test_every_face_zone_is_one_face_line(consultation, prices, settings):
