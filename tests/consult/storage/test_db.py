@@ -49,9 +49,10 @@ def test_reopening_a_current_database_makes_no_backup(tmp_path: Path):
     assert list(tmp_path.glob("*.bak")) == []
 
 
-def _database_at_first_revision_with_a_patient(path: Path) -> None:
-    engine = dbmod._engine(dbmod.parse_url(f"sqlite:///{path}"))
-    dbmod.upgrade(engine, path, target="0001")
+def database_at_first_revision_with_a_patient(path: Path, passphrase: str | None = None) -> None:
+    """An SQLite file (encrypted when a passphrase is given) left at migration 0001."""
+    engine = dbmod._engine(dbmod.parse_url(f"sqlite:///{path}"), passphrase)
+    dbmod.upgrade(engine, path, target="0001", passphrase=passphrase)
     now = datetime.now(UTC)
     with engine.begin() as connection:
         connection.execute(
@@ -70,7 +71,7 @@ def _database_at_first_revision_with_a_patient(path: Path) -> None:
 
 def test_migrating_a_file_with_data_backs_it_up_first(tmp_path: Path):
     path = tmp_path / "clinic.sqlite3"
-    _database_at_first_revision_with_a_patient(path)
+    database_at_first_revision_with_a_patient(path)
 
     database = Database.open(f"sqlite:///{path}")
 

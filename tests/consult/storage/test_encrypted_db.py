@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from consult.safety.backup import backup_database, restore_database
 from consult.storage import Database, patients
 from consult.storage import db as dbmod
 from consult.storage.models import Patient
+from tests.consult.storage.test_db import database_at_first_revision_with_a_patient
 
 PASSPHRASE = "needles & 'serum' 2026"
 ANA = fileformat.Patient("Ana Souza", date(1989, 4, 2))
@@ -112,28 +113,9 @@ def test_is_encrypted_file(tmp_path: Path, content: bytes | None, expected: bool
     assert dbmod.is_encrypted_file(path) is expected
 
 
-def _encrypted_database_at_first_revision(path: Path) -> None:
-    engine = dbmod._engine(dbmod.parse_url(_url(path)), PASSPHRASE)
-    dbmod.upgrade(engine, path, target="0001", passphrase=PASSPHRASE)
-    now = datetime.now(UTC)
-    with engine.begin() as connection:
-        connection.execute(
-            Patient.__table__.insert(),
-            {
-                "name": "Ana Souza",
-                "date_of_birth": date(1989, 4, 2),
-                "search_key": " ana souza",
-                "created_at": now,
-                "updated_at": now,
-                "version": 1,
-            },
-        )
-    engine.dispose()
-
-
 def test_migrating_an_encrypted_database_keeps_an_encrypted_backup(tmp_path: Path):
     path = tmp_path / "clinic.sqlite3"
-    _encrypted_database_at_first_revision(path)
+    database_at_first_revision_with_a_patient(path, PASSPHRASE)
 
     with Database.open(_url(path), passphrase=PASSPHRASE) as database:
         assert dbmod.current_revision(database.engine) == dbmod.head_revision()
