@@ -42,6 +42,20 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def _bench_clinic(folder: Path) -> Path:
+    """A clinic database whose only account is the benchmark's manager."""
+    database = folder / "clinic.sqlite3"
+    with Database.open(f"sqlite:///{database}") as db:
+        users.create_first_manager(
+            db,
+            clinic_name="Bench Clinic",
+            username="bench",
+            full_name="Bench Mark",
+            password="bench password 123",
+        )
+    return database
+
+
 def test_display_check_follows_the_environment(monkeypatch):
     monkeypatch.setattr(sys, "platform", "linux")
     assert not display_available({})
@@ -79,15 +93,7 @@ def test_a_file_that_is_not_a_database_is_refused_with_exit_2(tmp_path):
 
 
 def test_the_benchmark_account_opens_the_main_window(tmp_path):
-    database = tmp_path / "clinic.sqlite3"
-    with Database.open(f"sqlite:///{database}") as db:
-        users.create_first_manager(
-            db,
-            clinic_name="Bench Clinic",
-            username="bench",
-            full_name="Bench Mark",
-            password="bench password 123",
-        )
+    database = _bench_clinic(tmp_path)
     env = _env(tmp_path, CONSULT_BENCH_USER="bench", CONSULT_BENCH_PASSWORD="bench password 123")
     result = _consult("--quit-when-ready", env=env)
     assert result.returncode == 0, result.stderr
@@ -101,15 +107,7 @@ def test_the_benchmark_account_opens_the_main_window(tmp_path):
 
 
 def test_the_benchmark_variables_never_sign_in_with_a_wrong_password(tmp_path):
-    database = tmp_path / "clinic.sqlite3"
-    with Database.open(f"sqlite:///{database}") as db:
-        users.create_first_manager(
-            db,
-            clinic_name="Bench Clinic",
-            username="bench",
-            full_name="Bench Mark",
-            password="bench password 123",
-        )
+    database = _bench_clinic(tmp_path)
     env = _env(tmp_path, CONSULT_BENCH_USER="bench", CONSULT_BENCH_PASSWORD="guessed password")
     assert _consult("--quit-when-ready", env=env).returncode == 0  # the login dialog showed
     with Database.open(f"sqlite:///{database}") as db, db.Session() as session:
@@ -140,15 +138,7 @@ def test_a_database_that_cannot_open_is_reported_once_the_opening_thread_ends(tm
 
 
 def test_the_opening_thread_checks_the_benchmark_password(tmp_path):
-    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
-    with Database.open(url) as db:
-        users.create_first_manager(
-            db,
-            clinic_name="Bench Clinic",
-            username="bench",
-            full_name="Bench Mark",
-            password="bench password 123",
-        )
+    url = f"sqlite:///{_bench_clinic(tmp_path)}"
     refused = Opening.start(url, ("bench", "not the password")).result()
     refused.db.close()
     assert (refused.has_users, refused.clinic.name, refused.bench_user) == (
