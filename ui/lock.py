@@ -1,7 +1,7 @@
 """The idle lock: after the clinic's idle time, patient data goes behind a lock screen.
 
-`IdleWatcher` watches every key, mouse and touch event of the application; when none
-arrives for the set minutes it emits `idle`. The main window then shows `LockScreen`
+`IdleWatcher` watches every key, mouse and touch event of the application's windows;
+when none arrives for the set minutes it emits `idle`. The main window then shows `LockScreen`
 instead of its pages (the open consultation stays where it was, already saved as a
 draft) until the signed-in user types their password again.
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -77,18 +78,34 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        # A coarse timer may shift a restart by up to 5% (15 s of 5 minutes): precise, so
+        # every input gives exactly the clinic's idle time again.
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self.idle)
+        self._watching = False
         self.set_minutes(minutes)
 
     def start_watching(self) -> None:
-        """Reset the countdown on every input event of the application from now on.
+        """Reset the countdown on every input event of the application's windows from now on.
 
-        Called once the window is on screen: the filter sees every event, so installing
-        it later keeps the first paint free of it (the countdown already runs).
+        The filter sits on the top-level windows (QWindow), where the platform's input
+        arrives before it is handed to a widget, not on the application: an application
+        filter is called for every event of every widget (each polish, layout and paint of
+        a page being shown), which made showing a large page a fifth slower. A window
+        opened later (a dialog, a menu) is watched from the moment it takes the focus.
         """
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        app = QGuiApplication.instance()
+        if app is None:
+            return
+        app.focusWindowChanged.connect(self._watch_windows)
+        self._watching = True
+        self._watch_windows()
+
+    @Slot()
+    def _watch_windows(self) -> None:
+        # Installing a filter again only moves it to the front: never twice.
+        for window in QGuiApplication.topLevelWindows():
+            window.installEventFilter(self)
 
     def set_minutes(self, minutes: int) -> None:
         self._timer.setInterval(max(1, minutes) * 60_000)
@@ -98,6 +115,10 @@ class IdleWatcher(QObject):
         """For tests: a lock after a few milliseconds instead of minutes."""
         self._timer.setInterval(milliseconds)
         self._timer.start()
+
+    def remaining_ms(self) -> int:
+        """Milliseconds left before the lock (-1 while paused)."""
+        return self._timer.remainingTime()
 
     def pause(self) -> None:
         self._timer.stop()
@@ -111,9 +132,12 @@ class IdleWatcher(QObject):
         return False
 
     def stop_watching(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        app = QGuiApplication.instance()
+        if app is not None and self._watching:
+            self._watching = False
+            app.focusWindowChanged.disconnect(self._watch_windows)
+            for window in QGuiApplication.topLevelWindows():
+                window.removeEventFilter(self)
         self._timer.stop()
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QLabel
 
 from consult.fileformat import Patient
 from consult.storage import patients, settings
@@ -155,3 +157,48 @@ def test_the_file_menu_offers_import_and_both_exports(window):
         "Export consultation file…",
         "Export patient records (zip)…",
     ]
+
+
+def _countdown_ran_down(watcher, interval_ms: int) -> bool:
+    return 0 <= watcher.remaining_ms() < interval_ms - 20
+
+
+@pytest.mark.parametrize("event", ["key", "mouse move", "click"])
+def test_input_arriving_at_the_window_restarts_the_idle_countdown(qtbot, window, event):
+    minute = 60_000
+    window.idle.set_interval_ms(minute)
+    qtbot.waitUntil(lambda: _countdown_ran_down(window.idle, minute))
+    # As the platform delivers it: to the window, which hands it on to a widget.
+    handle = window.windowHandle()
+    if event == "key":
+        QTest.keyClick(handle, Qt.Key.Key_Shift)
+    elif event == "mouse move":
+        QTest.mouseMove(handle, QPoint(40, 40))
+        QTest.mouseMove(handle, QPoint(60, 50))
+    else:
+        QTest.mouseClick(handle, Qt.MouseButton.LeftButton, pos=QPoint(50, 50))
+    assert window.idle.remaining_ms() > minute - 20
+
+
+def test_input_to_a_dialog_opened_later_restarts_the_idle_countdown(qtbot, window):
+    minute = 60_000
+    dialog = QDialog(window)
+    dialog.resize(200, 100)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is dialog.windowHandle())
+    window.idle.set_interval_ms(minute)
+    qtbot.waitUntil(lambda: _countdown_ran_down(window.idle, minute))
+    QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_Shift)
+    assert window.idle.remaining_ms() > minute - 20
+    dialog.close()
+
+
+def test_with_no_input_the_countdown_is_not_restarted_by_the_window_repainting(qtbot, window):
+    minute = 60_000
+    window.idle.set_interval_ms(minute)
+    qtbot.waitUntil(lambda: _countdown_ran_down(window.idle, minute))
+    left = window.idle.remaining_ms()
+    window.resize(window.width() + 40, window.height())
+    window.repaint()
+    assert window.idle.remaining_ms() <= left
