@@ -32,6 +32,7 @@ from consult.fileformat import HistoryEntry
 from ui.consultation.draft import DraftState
 from ui.consultation.steps.base import Services, Step
 from ui.dates import HINT, parse_date, show_date
+from ui.widgets.wrapping_label import WrappingLabel
 
 NOT_SAID = "Not said"
 AreaRole = Qt.ItemDataRole.UserRole + 3
@@ -139,8 +140,7 @@ class QuestionRow(QFrame):
         super().__init__(parent)
         self.question = question
         self.follow_ups: FollowUps | None = None
-        self.prompt = QLabel(question.prompt, self)
-        self.prompt.setWordWrap(True)
+        self.prompt = WrappingLabel(question.prompt, self)
         self.prompt.setToolTip(question.help)
         self.no = QRadioButton("No", self)
         self.yes = QRadioButton("Yes", self)
