@@ -26,7 +26,6 @@ from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMenu, QMessageBox, 
 
 from consult import fileformat
 from consult.access import Actor
-from consult.safety.patient_export import export_patient
 from consult.storage import exchange, patients
 from ui.context import AppContext
 from ui.dates import show_date
@@ -220,6 +219,10 @@ def _export(db: Any, actor: Actor, consultation_id: int, target: Path) -> tuple[
 
 
 def _export_patient(db: Any, actor: Actor, patient_id: int, target: Path) -> tuple[str, Any]:
+    # Imported here, on the worker: it brings the quote and consultation stores with it,
+    # a fifth of what the main window's code costs to load, for a rarely used action.
+    from consult.safety.patient_export import export_patient
+
     name = patients.get_patient(db, actor, patient_id).name
     report = export_patient(db, actor, patient_id, target)
     held = ", ".join(
