@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from consult.access import Actor, workstation_name
 from consult.errors import ConsultError
-from consult.launch import Opened, Opening, bench_credentials
+from consult.launch import Opened, Opening, bench_credentials, resume_garbage_collection
 from ui.context import AppContext
 from ui.errors import install_exception_hook
 from ui.style import apply_style
@@ -48,6 +48,9 @@ def run(
     # the GIL back to the GUI thread within a millisecond instead of five, so events keep
     # flowing while they work.
     sys.setswitchinterval(0.001)
+    # Runs with the first turn of whichever event loop comes first (the login dialog's,
+    # the main window's, an error box's): the first window is on screen by then.
+    QTimer.singleShot(0, resume_garbage_collection)
     app.setApplicationName("Consult")
     app.setOrganizationName("Consult")
     install_exception_hook()

@@ -106,6 +106,59 @@ def test_the_benchmark_account_opens_the_main_window(tmp_path):
     assert sign_ins == [("bench", "ok")]
 
 
+# Runs `consult --quit-when-ready` in a child process and notes, in order, when the
+# garbage collector was paused, when it collected, when the main window was shown and
+# when collection resumed.
+_GC_WATCH = """
+import gc, json, sys
+from consult import launch
+from consult.cli import main
+import ui.app, ui.main_window
+
+events = []
+gc.callbacks.append(lambda phase, info: phase == "start" and events.append("collect"))
+
+def noted(name, function):
+    def call(*args):
+        events.append(name)
+        return function(*args)
+    return call
+
+launch.pause_garbage_collection = noted("paused", launch.pause_garbage_collection)
+ui.app.resume_garbage_collection = noted("resumed", ui.app.resume_garbage_collection)
+shown = ui.main_window.MainWindow.showEvent
+ui.main_window.MainWindow.showEvent = noted("shown", shown)
+code = main(["--quit-when-ready"])
+gc.collect()
+print(json.dumps({"events": events, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}))
+sys.exit(code)
+"""
+
+
+def test_start_up_runs_without_garbage_collection_until_the_window_is_up(tmp_path):
+    import json
+
+    _bench_clinic(tmp_path)
+    env = _env(tmp_path, CONSULT_BENCH_USER="bench", CONSULT_BENCH_PASSWORD="bench password 123")
+    result = subprocess.run(
+        [sys.executable, "-c", _GC_WATCH],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    events = seen["events"]
+    paused, shown, resumed = (events.index(name) for name in ("paused", "shown", "resumed"))
+    assert paused < shown < resumed
+    assert "collect" not in events[paused:resumed]
+    assert "collect" in events[resumed:]  # collecting as usual afterwards
+    assert seen["enabled"]
+    assert seen["frozen"] > 10_000  # start-up's objects, set aside for good
+
+
 def test_the_benchmark_variables_never_sign_in_with_a_wrong_password(tmp_path):
     database = _bench_clinic(tmp_path)
     env = _env(tmp_path, CONSULT_BENCH_USER="bench", CONSULT_BENCH_PASSWORD="guessed password")
