@@ -141,8 +141,12 @@ def test_the_history_form_is_built_a_section_at_a_time_and_whole_when_asked(qtbo
     qtbot.addWidget(step)
     sections = questionnaire().sections
     every_question = {q.condition for section in sections for q in section.questions}
-    assert len(step.findChildren(QuestionRow)) == len(sections[0].questions)
-    qtbot.waitUntil(lambda: len(step.findChildren(QuestionRow)) == len(every_question))
+    built = [len(step.findChildren(QuestionRow))]
+    while step.build_more():
+        built.append(len(step.findChildren(QuestionRow)))
+    # One section per call: never two pieces of work in one idle moment.
+    assert built == [sum(len(s.questions) for s in sections[: n + 1]) for n in range(len(sections))]
+    assert built[-1] == len(every_question)
 
     another = HistoryStep(
         DraftState(patient=ana, consultation_date=ana.created_at.date()),
@@ -151,6 +155,20 @@ def test_the_history_form_is_built_a_section_at_a_time_and_whole_when_asked(qtbo
     )
     qtbot.addWidget(another)
     assert set(another.rows) == every_question  # asked for at once: built at once
+    assert not another.build_more()
+
+
+def test_the_wizard_builds_every_step_and_the_whole_history_form_in_idle_time(
+    qtbot, window, ana
+):
+    window.start_consultation(ana)
+    wizard = window.consultation
+    questions = sum(len(section.questions) for section in questionnaire().sections)
+    every_step = range(len(wizard.steps))
+    qtbot.waitUntil(lambda: None not in map(wizard.built_step, every_step), timeout=10_000)
+    history = wizard.built_step(1)
+    qtbot.waitUntil(lambda: len(history.findChildren(QuestionRow)) == questions, timeout=10_000)
+    assert wizard.current() == 0  # all of it while the practitioner is still on step 1
 
 
 def test_a_choice_made_after_the_preview_blocks_signing_until_the_form_shows_it(

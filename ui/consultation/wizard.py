@@ -157,7 +157,7 @@ class ConsultationWizard(QWidget):
         if self.draft.consultation_id is None:
             self.saver.save_now()
         self.go_to(self.draft.step, check=False)
-        # The other steps are built one per idle moment, so each step change is quick.
+        # The other steps are built one piece per idle moment, so each step change is quick.
         self._prebuild = QTimer(self)
         self._prebuild.setSingleShot(True)
         self._prebuild.setInterval(0)
@@ -212,11 +212,19 @@ class ConsultationWizard(QWidget):
         self._built[index] = step
         return step
 
+    def built_step(self, index: int) -> Step | None:
+        """The step at `index` if it is built yet, without building it."""
+        return self._built[index]
+
     @Slot()
     def _build_next_step(self) -> None:
+        """One piece of idle-time work: a step built, or one more piece of a built one."""
         for index, built in enumerate(self._built):
             if built is None:
                 self.step(index)
+                self._prebuild.start()
+                return
+            if built.build_more():
                 self._prebuild.start()
                 return
 

@@ -41,6 +41,14 @@ class Step(QWidget):
     def enter(self) -> None:
         """Called each time the step is shown: refresh from the draft."""
 
+    def build_more(self) -> bool:
+        """Build one more piece of a page too big to build at once; False if none was left.
+
+        The wizard calls it once per idle moment, one piece of one page at a time, so no
+        moment's work is two pieces long.
+        """
+        return False
+
     def blocker(self) -> str | None:
         """Why the practitioner cannot go on from here yet, or None."""
         return None

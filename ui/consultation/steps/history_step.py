@@ -7,7 +7,7 @@ the record shows the question was asked.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -232,12 +232,9 @@ class HistoryStep(Step):
         self.scroll = scroll
         self.layout_.addWidget(scroll, 1)
         # Dozens of questions take longer to build than a moment the window may stand
-        # still, so they are built a section per idle moment (all at once if asked for).
+        # still: the first section now, the others one per idle moment as the wizard
+        # asks (build_more), or all at once when the page is entered first.
         self._to_build = list(questionnaire().sections)
-        self._more = QTimer(self)
-        self._more.setSingleShot(True)
-        self._more.setInterval(0)
-        self._more.timeout.connect(self._build_next_section)
         self._build_next_section()
 
     @property
@@ -250,7 +247,12 @@ class HistoryStep(Step):
         while self._to_build:
             self._build_next_section()
 
-    @Slot()
+    def build_more(self) -> bool:
+        if not self._to_build:
+            return False
+        self._build_next_section()
+        return True
+
     def _build_next_section(self) -> None:
         if not self._to_build:
             return
@@ -264,8 +266,6 @@ class HistoryStep(Step):
             box_layout.addWidget(row)
             self._rows[question.condition] = row
         self._body_layout.insertWidget(self._body_layout.count() - 1, box)
-        if self._to_build:
-            self._more.start()
 
     def enter(self) -> None:
         self._build_the_rest()  # the whole form, before it is seen
