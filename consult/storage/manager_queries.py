@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy import Select, case, func, literal, literal_column, select
 from sqlalchemy.orm import Session, selectinload
 
 from consult import reports
@@ -221,25 +221,46 @@ class ManagerQueries:
         return len(rows)
 
     def status_tallies(self, flt: QuoteFilter | None = None) -> list[reports.StatusTally]:
-        """Quotes counted and summed per (month created, practitioner, status)."""
-        require(self.actor, "reports.read")
-        quotes = QUOTES.c
-        month = _month_of(self.db, quotes.created_at)
-        practitioner = func.coalesce(USERS.c.full_name, literal_column("'(no practitioner)'"))
-        statement = _filtered(
-            select(month, practitioner, quotes.status, func.count(quotes.id),
-                   func.sum(quotes.total))
-            .select_from(QUOTES)
-            .outerjoin(USERS, USERS.c.id == quotes.practitioner_id)
-            .group_by(month, practitioner, quotes.status),
-            flt or QuoteFilter(),
-        )
-        with self.db.engine.connect() as connection:
-            return [
-                reports.StatusTally(_month_start(label), name, status, count, total)
-                for label, name, status, count, total in connection.execute(statement)
-            ]
+        """Quotes counted and summed per (month created, practitioner, status).
 
+        Months are the clinic's local months, the same clock the date filters use: a
+        quote made at 00:30 on 1 April counts in April wherever UTC has it. The month
+        boundaries are worked out here, as instants, and each quote is put in its month
+        by comparing instants in SQL (the same comparison the filters make), so
+        both engines agree and no time zone database is needed in the server.
+        """
+        require(self.actor, "reports.read")
+        flt = flt or QuoteFilter()
+        quotes = QUOTES.c
+        with self.db.engine.connect() as connection:
+            # Two queries, not one: SQLite reads a lone min() or max() off the index.
+            first, last = (
+                connection.scalar(_filtered(select(edge(quotes.created_at)), flt))
+                for edge in (func.min, func.max)
+            )
+            if first is None or last is None:
+                return []
+            months = local_months(first, last)
+            practitioner = func.coalesce(USERS.c.full_name, literal_column("'(no practitioner)'"))
+            # Grouped by the output column's name: the month's SQL carries bound
+            # parameters, which PostgreSQL would not match between SELECT and GROUP BY.
+            statement = _filtered(
+                select(
+                    _month_number(quotes.created_at, months).label("month_number"),
+                    practitioner,
+                    quotes.status,
+                    func.count(quotes.id),
+                    func.sum(quotes.total),
+                )
+                .select_from(QUOTES)
+                .outerjoin(USERS, USERS.c.id == quotes.practitioner_id)
+                .group_by(literal_column("month_number"), practitioner, quotes.status),
+                flt,
+            )
+            return [
+                reports.StatusTally(months[number], name, status, count, total)
+                for number, name, status, count, total in connection.execute(statement)
+            ]
 
     def detail(self, quote_id: int) -> QuoteDetail:
         """The quote with its lines, consultation summary and history (the view is audited)."""
@@ -416,19 +437,38 @@ def _options_of(old: Quote) -> QuoteOptions:
     )
 
 
-def _month_of(db: Database, created_at):
-    """The 'YYYY-MM' (UTC) of a timestamp column, in the engine's own SQL."""
-    if db.engine.dialect.name == "sqlite":
-        return func.substr(created_at, 1, 7)
-    # Constants as literal SQL: PostgreSQL only matches a GROUP BY expression to the
-    # selected one when they are textually equal, which two bound parameters are not.
-    in_utc = func.timezone(literal_column("'UTC'"), created_at)
-    return func.to_char(in_utc, literal_column("'YYYY-MM'"))
+def local_months(first: datetime, last: datetime) -> list[date]:
+    """The first day of each local month from the one holding `first` to `last`'s."""
+    month = first.astimezone().date().replace(day=1)
+    final = last.astimezone().date().replace(day=1)
+    months = [month]
+    while month < final:
+        month = _next_month(month)
+        months.append(month)
+    return months
 
 
-def _month_start(label: str) -> date:
-    year, month = label.split("-")
-    return date(int(year), int(month), 1)
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _month_number(created_at, months: list[date]):
+    """SQL for the position in `months` of the local month a timestamp falls in.
+
+    A nested CASE that halves the months at each level: a few comparisons per quote
+    (six for three years) where a flat CASE makes one per month.
+    """
+
+    def within(low: int, high: int):
+        if low == high:
+            return literal(low)
+        middle = (low + high + 1) // 2  # the first month of the later half
+        return case(
+            (created_at < local_day_start(months[middle]), within(low, middle - 1)),
+            else_=within(middle, high),
+        )
+
+    return within(0, len(months) - 1)
 
 
 def local_day_start(day: date) -> datetime:

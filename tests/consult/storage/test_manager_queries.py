@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -196,6 +197,37 @@ def test_status_tallies_feed_the_monthly_report(clinic):
     assert set(by_person) == {"Ana Souza", "Ben Okafor", "(no practitioner)"}
     assert by_person["Ana Souza"].accepted_revenue == Decimal("1575.50")
     assert by_person["Ben Okafor"].conversion_percent == Decimal("0.0")
+
+
+@pytest.fixture
+def ten_hours_east(monkeypatch):
+    """This computer's clock at UTC+10 all year (a POSIX zone: no time zone files needed)."""
+    monkeypatch.setenv("TZ", "AEST-10")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_monthly_report_counts_local_months_as_the_date_filters_do(clinic, ten_hours_east):
+    _, queries, _ = clinic
+    # 23:00 UTC on 31 January is 09:00 on 1 February here: a February quote.
+    rows = {row.key: row for row in reports.by_month(queries.status_tallies())}
+    assert (rows["2026-01"].quotes, rows["2026-02"].quotes) == (3, 4)
+    assert rows["2026-02"].presented == 4  # the declined quote among them
+    for key, row in rows.items():
+        first = date.fromisoformat(f"{key}-01")
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        listed = everything(queries, QuoteFilter(created_from=first, created_to=last))
+        assert row.quotes == len(listed), key
+
+
+def test_the_monthly_report_of_a_filtered_selection(clinic, ten_hours_east):
+    _, queries, _ = clinic
+    flt = QuoteFilter(statuses=frozenset({"declined"}))
+    rows = reports.by_month(queries.status_tallies(flt))
+    assert [(row.key, row.quotes) for row in rows] == [("2026-02", 1), ("2026-03", 1)]
+    assert queries.status_tallies(QuoteFilter(patient_name="nobody")) == []
 
 
 def test_practitioners_for_the_filter(clinic):
