@@ -147,10 +147,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _warm_up(self) -> None:
         importlib.import_module("ui.consultation.wizard")
-        from ui.consultation.paperwork import warm_up
-
         # Pure Python work with no Qt objects: a plain daemon thread is enough.
-        threading.Thread(target=warm_up, name="warm-up-documents", daemon=True).start()
+        threading.Thread(target=_warm_up_in_background, name="warm-up", daemon=True).start()
 
     # ------------------------------------------------------------------ consultations
 
@@ -240,3 +238,12 @@ class MainWindow(QMainWindow):
             self.consultation.flush_draft()
         self.idle.stop_watching()
         super().closeEvent(event)
+
+
+def _warm_up_in_background() -> None:
+    """The consultation's data files, then the PDF code, read before they are needed."""
+    from consult.preload import consultation_data
+    from ui.consultation.paperwork import warm_up
+
+    consultation_data()
+    warm_up()

@@ -57,7 +57,7 @@ class CoursePlan:
 
 def course_for(concern: str) -> Course:
     """The course for `concern`; an unknown concern is a `ConsultError`."""
-    courses = _courses()
+    courses = course_table()
     if concern not in courses:
         raise ConsultError(f"{concern!r} has no treatment course in {RESOURCE}")
     return courses[concern]
@@ -88,7 +88,8 @@ def schedule(start: date, sessions: int, interval_weeks: int) -> list[date]:
 
 
 @cache
-def _courses() -> dict[str, Course]:
+def course_table() -> dict[str, Course]:
+    """The shipped courses by concern, read and checked once per process."""
     return parse_courses(data.read_toml(RESOURCE))
 
 

@@ -69,7 +69,7 @@ class DepthTable:
 
 def suggested_depth(area: str, concerns: Sequence[str], treatment: str) -> DepthRange:
     """The depth range to suggest for `concerns` on `area` with `treatment`."""
-    table = _table()
+    table = depth_table()
     if area not in table.areas:
         raise ConsultError(f"area: {area!r} is not a known area")
     if treatment not in table.treatments:
@@ -129,7 +129,8 @@ def _label(area: str) -> str:
 
 
 @cache
-def _table() -> DepthTable:
+def depth_table() -> DepthTable:
+    """The shipped depth table, read and checked once per process."""
     return parse_depths(data.read_text(RESOURCE))
 
 

@@ -76,9 +76,9 @@ def test_areas_without_concerns_count_as_texture() -> None:
 def test_a_tie_on_sessions_takes_the_longer_interval(monkeypatch: pytest.MonkeyPatch) -> None:
     from consult.clinical import courses as module
 
-    table = dict(module._courses())
+    table = dict(module.course_table())
     table["pigmentation"] = Course("pigmentation", 4, 6, 4, 6, "yearly", "test")
-    monkeypatch.setattr(module, "_courses", lambda: table)
+    monkeypatch.setattr(module, "course_table", lambda: table)
     plan = plan_course(consultation(areas={"cheeks": ["acne_scars", "pigmentation"]}))
     assert (plan.sessions, plan.interval_weeks) == (4, 6)
 
