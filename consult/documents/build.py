@@ -63,13 +63,16 @@ def document_input(
     choices: ConsentChoices | None = None,
     logo: bytes | None = None,
     first_session: date | None = None,
+    override_reason: str = "",
 ) -> DocumentInput:
     """Everything both documents print for this consultation."""
     screening = screen(consultation)
-    treatable = _treatable(consultation, screening)
+    # A recorded override means the practitioner goes ahead with every requested area.
+    treatable = consultation if override_reason.strip() else _treatable(consultation, screening)
     if options is None:
         options = options_from_consultation(consultation, price_list)
-    quote = build_quote(consultation, price_list, settings, options, screening.blocked_areas)
+    blocked = () if override_reason.strip() else screening.blocked_areas
+    quote = build_quote(consultation, price_list, settings, options, blocked)
     start = first_session or first_session_date(consultation, screening, treatable)
     return DocumentInput(
         document_id=document_id(consultation),
@@ -79,7 +82,7 @@ def document_input(
         treatment_label=catalogue().treatments[consultation.treatment],
         patient=PatientIdentity(consultation.patient.name, consultation.patient.date_of_birth),
         areas=tuple(_area_plan(request, consultation.treatment) for request in treatable.areas),
-        excluded_areas=tuple(catalogue().area(area).label for area in screening.blocked_areas),
+        excluded_areas=tuple(catalogue().area(area).label for area in blocked),
         course=_course(treatable, quote, start),
         quote=quote_summary(quote, settings),
         findings=tuple(_finding_note(finding) for finding in screening.findings),
@@ -87,6 +90,7 @@ def document_input(
         choices=choices if choices is not None else consent_choices(consultation),
         signatures=signatures,
         signed_at=signed_at,
+        override_reason=override_reason,
     )
 
 

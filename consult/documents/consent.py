@@ -175,6 +175,9 @@ def _history(doc: DocumentInput) -> list[Flowable]:
             story.append(para(f"Overall screening result: {bold(doc.verdict.capitalize())}."))
     else:
         story.append(para(esc(wording.consent_text("history.no_findings"))))
+    if doc.override_reason:
+        story.append(para(f"{bold('Going ahead despite the screening, because:')} "
+                          f"{esc(doc.override_reason)}"))
     story += [Spacer(0, 2 * mm), para(bold(wording.consent_text("history.statement")))]
     return story
 

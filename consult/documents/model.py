@@ -143,6 +143,8 @@ class DocumentInput:
     choices: ConsentChoices = field(default_factory=ConsentChoices)
     signatures: Signatures = field(default_factory=Signatures)
     signed_at: datetime | None = None
+    # The practitioner's recorded reason for going ahead despite the screening ("": none).
+    override_reason: str = ""
 
     def __post_init__(self) -> None:
         if not self.document_id.strip():

@@ -57,6 +57,8 @@ def build_plan(doc: DocumentInput) -> bytes:
     ]
     if doc.practitioner:
         identity.append(("Practitioner", esc(doc.practitioner)))
+    if doc.override_reason:
+        identity.append(("Going ahead because", esc(doc.override_reason)))
     story.append(fields(identity))
     story += _areas(doc.areas, doc.excluded_areas)
     story += _course(doc)

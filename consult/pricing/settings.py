@@ -50,6 +50,9 @@ class ClinicSettings:
     manual_discount_limit_percent: Decimal = Decimal(10)
     quote_validity_days: int = 30
     idle_lock_minutes: int = 5
+    # IANA zone ("Europe/Lisbon") dates and times on screen and paper are in; "" until
+    # the clinic is set up (the machine's own zone is used meanwhile).
+    time_zone: str = ""
 
     def __post_init__(self) -> None:
         for key in ("name", "address", "phone", "email"):
@@ -67,6 +70,7 @@ class ClinicSettings:
             parse_percent(getattr(self, key), key)
         _check_whole(self.quote_validity_days, "quote_validity_days", 1, MAX_VALIDITY_DAYS)
         _check_whole(self.idle_lock_minutes, "idle_lock_minutes", 1, MAX_IDLE_LOCK_MINUTES)
+        _check_time_zone(self.time_zone)
 
     @property
     def tax_percent(self) -> Decimal:
@@ -100,6 +104,21 @@ def _check_text(value: Any, field: str) -> None:
         raise InvalidField(field, f"is longer than {MAX_TEXT} characters")
     if any(ord(ch) < 32 and ch != "\n" for ch in value):
         raise InvalidField(field, "contains control characters")
+
+
+def _check_time_zone(name: Any) -> None:
+    if not isinstance(name, str):
+        raise InvalidField("time_zone", "must be text")
+    if not name:
+        return
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidField(
+            "time_zone", f'"{name}" is not a time zone (an IANA name, like Europe/Lisbon)'
+        ) from None
 
 
 def _check_currency(code: Any) -> None:

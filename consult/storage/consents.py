@@ -8,7 +8,6 @@ one it supersedes, so the original stays readable next to it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -16,29 +15,14 @@ from sqlalchemy.orm import Session, defer
 
 from consult.access import Actor, require
 from consult.errors import ConsultError, InvalidField
+from consult.records import ConsentInfo
 from consult.storage import audit, consultations
 from consult.storage.db import Database
 from consult.storage.models import CONSENT_KINDS, ConsentRecord
+from consult.storage.models import Consultation as ConsultationRow
 
 PDF_MAGIC = b"%PDF-"
 MAX_PDF_BYTES = 50 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class ConsentInfo:
-    """A stored document's details, without the PDF bytes."""
-
-    id: int
-    consultation_id: int
-    patient_id: int
-    kind: str
-    sha256: str
-    size: int
-    signed_at: datetime | None
-    patient_signed_name: str | None
-    practitioner_id: int | None
-    supersedes_id: int | None
-    created_at: datetime
 
 
 def store(
@@ -57,30 +41,61 @@ def store(
     _check(kind, pdf, signed_at)
     with db.Session.begin() as session:
         consultation = consultations.load(session, consultation_id)
-        if supersedes_id is not None:
-            _check_supersedes(session, supersedes_id, consultation_id, kind)
-        row = ConsentRecord(
-            consultation_id=consultation_id,
-            patient_id=consultation.patient_id,
-            kind=kind,
-            pdf=pdf,
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            signed_at=signed_at,
-            patient_signed_name=(patient_signed_name or "").strip() or None,
-            practitioner_id=actor.user_id,
-            supersedes_id=supersedes_id,
-            created_at=datetime.now(UTC),
-        )
-        session.add(row)
-        session.flush()
-        audit.record(
+        return add_record(
             session,
             actor,
-            "consent.amend" if supersedes_id else "consent.store",
-            patient_id=row.patient_id,
-            detail={"record": row.id, "kind": kind, "sha256": row.sha256},
+            consultation,
+            kind,
+            pdf,
+            signed_at=signed_at,
+            patient_signed_name=patient_signed_name,
+            supersedes_id=supersedes_id,
         )
-        return _info(row, len(pdf))
+
+
+def add_record(
+    session: Session,
+    actor: Actor,
+    consultation: ConsultationRow,
+    kind: str,
+    pdf: bytes,
+    *,
+    signed_at: datetime | None = None,
+    patient_signed_name: str | None = None,
+    supersedes_id: int | None = None,
+    document_number: str | None = None,
+) -> ConsentInfo:
+    """Keep a finished PDF inside an open transaction (and audit it)."""
+    require(actor, "consent.sign")
+    _check(kind, pdf, signed_at)
+    if supersedes_id is not None:
+        _check_supersedes(session, supersedes_id, consultation.id, kind)
+    row = ConsentRecord(
+        consultation_id=consultation.id,
+        patient_id=consultation.patient_id,
+        kind=kind,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        signed_at=signed_at,
+        patient_signed_name=(patient_signed_name or "").strip() or None,
+        practitioner_id=actor.user_id,
+        supersedes_id=supersedes_id,
+        document_number=document_number,
+        created_at=datetime.now(UTC),
+    )
+    session.add(row)
+    session.flush()
+    detail: dict[str, object] = {"record": row.id, "kind": kind, "sha256": row.sha256}
+    if document_number:
+        detail["number"] = document_number
+    audit.record(
+        session,
+        actor,
+        "consent.amend" if supersedes_id else "consent.store",
+        patient_id=row.patient_id,
+        detail=detail,
+    )
+    return _info(row, len(pdf))
 
 
 def amend(
@@ -180,4 +195,5 @@ def _info(row: ConsentRecord, size: int) -> ConsentInfo:
         practitioner_id=row.practitioner_id,
         supersedes_id=row.supersedes_id,
         created_at=row.created_at,
+        document_number=row.document_number,
     )

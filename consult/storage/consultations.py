@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
@@ -21,6 +20,7 @@ from consult import fileformat
 from consult.access import Actor, require
 from consult.errors import ConsultError, InvalidField
 from consult.fileformat import AreaRequest, Consultation, HistoryEntry
+from consult.records import ConsultationRecord, ConsultationSummary
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.models import Consultation as ConsultationRow
@@ -36,45 +36,6 @@ class ScreeningLike(Protocol):
     verdict: str
 
     def to_json(self) -> dict[str, Any]: ...
-
-
-@dataclass(frozen=True)
-class ConsultationSummary:
-    """One line of a patient's list of consultations (no medical history in it)."""
-
-    id: int
-    patient_id: int
-    practitioner_id: int | None
-    consultation_date: date
-    treatment: str
-    status: str
-    screening_verdict: str | None
-    updated_at: datetime
-    version: int
-
-
-@dataclass(frozen=True)
-class ConsultationRecord:
-    id: int
-    patient_id: int
-    practitioner_id: int | None
-    status: str
-    consultation: Consultation  # the consult/1 view, patient details as stored now
-    screening_verdict: str | None
-    screening: Mapping[str, Any] | None = field(compare=False)
-    override_reason: str | None
-    draft_step: int
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-    @property
-    def consultation_date(self) -> date:
-        return self.consultation.consultation_date
-
-    @property
-    def treatment(self) -> str:
-        return self.consultation.treatment
 
 
 # --------------------------------------------------------------------------- reading
@@ -321,35 +282,63 @@ def complete(
     screening: ScreeningLike | None = None,
 ) -> int:
     """Mark the consultation completed (after a last save of its content, if given)."""
-    require(actor, "consultation.write")
     with db.Session.begin() as session:
-        row = _editable(session, consultation_id, expected_version)
-        if consultation is not None or override_reason is not None or screening is not None:
-            _update(session, actor, row, consultation, None, override_reason, screening)
-        if not row.areas:
-            raise InvalidField("areas", "choose at least one area before completing")
-        row.status = "completed"
-        row.updated_at = datetime.now(UTC)
-        flush_or_stale(session, f"consultation {row.id}")
-        audit.record(
+        row = load(session, consultation_id)
+        complete_row(
             session,
             actor,
-            "consultation.complete",
-            patient_id=row.patient_id,
-            detail={"consultation": row.id, "verdict": row.screening_verdict},
+            row,
+            expected_version=expected_version,
+            consultation=consultation,
+            override_reason=override_reason,
+            screening=screening,
         )
         return row.version
 
 
+def complete_row(
+    session: Session,
+    actor: Actor,
+    row: ConsultationRow,
+    *,
+    expected_version: int,
+    consultation: Consultation | None = None,
+    override_reason: str | None = None,
+    screening: ScreeningLike | None = None,
+) -> ConsultationRow:
+    """Complete a loaded draft inside an open transaction (and audit it)."""
+    require(actor, "consultation.write")
+    _check_editable(row, expected_version)
+    if consultation is not None or override_reason is not None or screening is not None:
+        _update(session, actor, row, consultation, None, override_reason, screening)
+    if not row.areas:
+        raise InvalidField("areas", "choose at least one area before completing")
+    row.status = "completed"
+    row.updated_at = datetime.now(UTC)
+    flush_or_stale(session, f"consultation {row.id}")
+    audit.record(
+        session,
+        actor,
+        "consultation.complete",
+        patient_id=row.patient_id,
+        detail={"consultation": row.id, "verdict": row.screening_verdict},
+    )
+    return row
+
+
 def _editable(session: Session, consultation_id: int, expected_version: int) -> ConsultationRow:
     row = load(session, consultation_id)
+    _check_editable(row, expected_version)
+    return row
+
+
+def _check_editable(row: ConsultationRow, expected_version: int) -> None:
     check_version(row.version, expected_version, f"consultation {row.id}")
     if row.status != "draft":
         raise ConsultError(
             f"consultation {row.id} is completed and can no longer be changed; "
             "start a new consultation instead"
         )
-    return row
 
 
 def _update(

@@ -10,7 +10,7 @@ consult/1 file that imports to the same thing, unknown keys included.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -20,17 +20,10 @@ from consult import fileformat
 from consult.access import Actor, require
 from consult.errors import InvalidField
 from consult.fileformat import Consultation
+from consult.records import ImportResult
 from consult.storage import audit, consultations, patients
 from consult.storage.db import Database
 from consult.storage.models import Patient as PatientRow
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    patient_id: int
-    consultation_id: int
-    patient_created: bool
-    consultation_version: int
 
 
 def import_file(
@@ -94,6 +87,31 @@ def _match_or_create(
     )
     patients.update_row(session, actor, existing, newer)
     return existing, False
+
+
+def existing_or_new_patient(
+    session: Session, actor: Actor, patient: fileformat.Patient
+) -> PatientRow:
+    """The stored patient with this name and date of birth, or a newly registered one.
+
+    A stored patient's contact details are never changed here: a signed record is
+    filed under the patient as registered; correcting their details is its own action.
+    """
+    checked = patients.validated(patient)
+    existing = _same_patient(session, checked)
+    return existing if existing is not None else patients.add_patient(session, actor, checked)
+
+
+def _same_patient(session: Session, patient: fileformat.Patient) -> PatientRow | None:
+    return session.scalars(
+        select(PatientRow)
+        .where(
+            PatientRow.search_key == patients.search_key(patient.name),
+            PatientRow.date_of_birth == patient.date_of_birth,
+        )
+        .order_by(PatientRow.id)
+        .limit(1)
+    ).first()
 
 
 def export_consultation(db: Database, actor: Actor, consultation_id: int) -> Consultation:

@@ -20,9 +20,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Select, case, func, literal, literal_column, select
@@ -31,15 +30,23 @@ from sqlalchemy.orm import Session, selectinload
 from consult import reports
 from consult.access import Actor, require
 from consult.catalogue import catalogue
-from consult.errors import ConsultError, InvalidField
+from consult.errors import ConsultError
 from consult.pricing import lifecycle
 from consult.pricing.options import QuoteOptions
 from consult.pricing.quote import build_quote
+from consult.records import (
+    AreaSummary,
+    ChangeEvent,
+    Practitioner,
+    QuoteDetail,
+    QuoteFilter,
+    QuoteRow,
+    QuoteSort,
+    QuoteTotals,
+)
 from consult.storage import audit, consultations, prices, quotes, settings
 from consult.storage.db import Database
 from consult.storage.models import (
-    APPROVALS,
-    QUOTE_STATUSES,
     AuditEvent,
     Consultation,
     Patient,
@@ -60,7 +67,7 @@ QUOTES = Quote.__table__
 PATIENTS = Patient.__table__
 USERS = User.__table__
 
-SORT_COLUMNS = {
+SORT_EXPRESSIONS = {
     "id": QUOTES.c.id,
     "created": QUOTES.c.created_at,
     "patient": PATIENTS.c.name,
@@ -74,94 +81,6 @@ SORT_COLUMNS = {
 
 CSV_HEADER = ("quote", "created_at", "patient", "practitioner", "status", "approval",
               "currency", "subtotal", "discount", "tax", "total", "valid_until")
-
-
-@dataclass(frozen=True)
-class QuoteFilter:
-    """Which quotes to list; an empty set or None means "any"."""
-
-    statuses: frozenset[str] = frozenset()
-    approvals: frozenset[str] = frozenset()
-    practitioner_id: int | None = None
-    created_from: date | None = None  # inclusive, the clinic's local day
-    created_to: date | None = None  # inclusive
-    patient_name: str = ""
-
-    def __post_init__(self) -> None:
-        unknown = sorted(self.statuses - set(QUOTE_STATUSES))
-        if unknown:
-            choices = ", ".join(QUOTE_STATUSES)
-            raise InvalidField("status", f'"{unknown[0]}" is not one of {choices}')
-        unknown = sorted(self.approvals - set(APPROVALS))
-        if unknown:
-            raise InvalidField("approval", f'"{unknown[0]}" is not one of {", ".join(APPROVALS)}')
-        if self.created_from and self.created_to and self.created_from > self.created_to:
-            raise InvalidField("created_to", "the end of the date range is before its start")
-
-
-@dataclass(frozen=True)
-class QuoteSort:
-    column: str = "created"
-    descending: bool = True
-
-    def __post_init__(self) -> None:
-        if self.column not in SORT_COLUMNS:
-            raise InvalidField("sort", f'"{self.column}" is not one of {", ".join(SORT_COLUMNS)}')
-
-
-@dataclass(frozen=True)
-class QuoteRow:
-    id: int
-    created_at: datetime
-    patient_name: str
-    practitioner_name: str
-    status: str
-    approval: str
-    total: Decimal
-    currency: str
-
-
-@dataclass(frozen=True)
-class QuoteTotals:
-    count: int
-    # Normally one currency; a clinic that changed currency gets one sum per currency.
-    sums: dict[str, Decimal] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Practitioner:
-    id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class ChangeEvent:
-    """One change in a quote's history, from the audit trail."""
-
-    at: datetime
-    username: str
-    action: str  # quote.create, quote.present, quote.approve, quote.reopen, …
-    outcome: str
-    detail: dict
-
-
-@dataclass(frozen=True)
-class AreaSummary:
-    area: str  # the catalogue's label
-    concerns: tuple[str, ...]  # labels too
-
-
-@dataclass(frozen=True)
-class QuoteDetail:
-    """Everything the manager's quote detail shows, read in one transaction."""
-
-    quote: QuoteRecord
-    patient_name: str
-    practitioner_name: str
-    treatment: str  # label
-    areas: tuple[AreaSummary, ...]
-    screening_verdict: str | None
-    history: tuple[ChangeEvent, ...]  # oldest first
 
 
 class ManagerQueries:
@@ -386,7 +305,7 @@ def _filtered(statement: Select, flt: QuoteFilter) -> Select:
 
 
 def _order(sort: QuoteSort) -> list:
-    column = SORT_COLUMNS[sort.column]
+    column = SORT_EXPRESSIONS[sort.column]
     tie_breaker = QUOTES.c.id
     if sort.descending:
         return [column.desc(), tie_breaker.desc()]

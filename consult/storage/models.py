@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from consult.records import APPROVALS, QUOTE_STATUSES
 from consult.storage.types import UTCDateTime, money, percent, rate
 
 # Stable constraint names: Alembic's batch mode on SQLite needs them to alter tables.
@@ -45,8 +46,6 @@ NAMING_CONVENTION = {
 
 ROLES = ("practitioner", "manager", "reception")
 CONSULTATION_STATUSES = ("draft", "completed")
-QUOTE_STATUSES = ("draft", "presented", "accepted", "declined", "expired")
-APPROVALS = ("not_needed", "pending", "approved", "rejected")
 PRICE_KINDS = ("region", "addon")
 CONSENT_KINDS = ("consent", "plan")
 
@@ -85,6 +84,7 @@ class ClinicSettings(Base):
     manual_discount_limit_percent: Mapped[Decimal] = mapped_column(percent(), default=Decimal("10"))
     quote_validity_days: Mapped[int] = mapped_column(Integer, default=30)
     idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=5)
+    time_zone: Mapped[str] = mapped_column(String(64), default="", server_default="")
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
@@ -290,4 +290,6 @@ class ConsentRecord(Base):
     patient_signed_name: Mapped[str | None] = mapped_column(String(200))
     practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("consent_records.id"))
+    # The number printed on the sealed PDF; one per sealed version (None before 0007).
+    document_number: Mapped[str | None] = mapped_column(String(40), unique=True, index=True)
     created_at: Mapped[datetime]

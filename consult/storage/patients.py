@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Select, and_, select
@@ -19,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from consult import fileformat
 from consult.access import Actor, require
 from consult.errors import ConsultError, InvalidField, StaleRecord
+from consult.records import PatientRecord
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.models import Patient as PatientRow
@@ -32,25 +32,6 @@ _PHONE_PUNCTUATION = re.compile(r"[\s+().\-/]")
 # Fewer digits than this match too many phone numbers to be a useful search.
 MIN_PHONE_DIGITS = 3
 MAX_RESULTS = 200
-
-
-@dataclass(frozen=True)
-class PatientRecord:
-    id: int
-    name: str
-    date_of_birth: date
-    fitzpatrick: int | None
-    email: str | None
-    phone: str | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-    def as_patient(self) -> fileformat.Patient:
-        """The consult/1 patient, for screening, quoting and documents."""
-        return fileformat.Patient(
-            self.name, self.date_of_birth, self.fitzpatrick, self.email, self.phone
-        )
 
 
 # --------------------------------------------------------------------------- search keys

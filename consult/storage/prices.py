@@ -8,7 +8,6 @@ version is written when a new database is opened, from resources/prices.toml.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from consult.access import Actor, require
 from consult.errors import ConsultError, InvalidField
 from consult.pricing.prices import PriceItem, PriceList, default_price_list
+from consult.records import PriceListInfo
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.models import PriceItem as PriceItemRow
@@ -24,15 +24,6 @@ from consult.storage.models import PriceListVersion
 
 SEEDED_BY = "resources/prices.toml"
 MAX_NOTE = 500
-
-
-@dataclass(frozen=True)
-class PriceListInfo:
-    id: int
-    created_at: datetime
-    created_by: str
-    note: str
-    items: int
 
 
 def seed_if_empty(db: Database) -> None:

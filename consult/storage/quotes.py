@@ -10,9 +10,7 @@ decides approvals (`quote.approve`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -21,6 +19,7 @@ from consult.access import Actor, require
 from consult.errors import ConsultError, InvalidField, PermissionDenied
 from consult.pricing import lifecycle
 from consult.pricing.quote import Quote as PricedQuote
+from consult.records import QuoteLineRecord, QuotePage, QuoteRecord
 from consult.storage import audit, consultations
 from consult.storage.db import Database
 from consult.storage.models import APPROVALS, QUOTE_STATUSES, PriceListVersion
@@ -30,51 +29,6 @@ from consult.storage.patients import check_version, flush_or_stale
 
 MAX_COMMENT = 2000
 MAX_PAGE = 500
-
-
-@dataclass(frozen=True)
-class QuoteLineRecord:
-    position: int
-    kind: str
-    item: str
-    description: str
-    unit_price: Decimal
-    quantity: int
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class QuoteRecord:
-    id: int
-    consultation_id: int
-    patient_id: int
-    practitioner_id: int | None
-    price_list_version_id: int
-    status: str
-    approval: str
-    approval_comment: str | None
-    approved_by: int | None
-    currency: str
-    sessions: int
-    interval_weeks: int
-    tax_rate: Decimal
-    course_discount_percent: Decimal
-    manual_discount_percent: Decimal
-    subtotal: Decimal
-    discount: Decimal
-    tax: Decimal
-    total: Decimal
-    valid_until: date
-    created_at: datetime
-    updated_at: datetime
-    version: int
-    lines: tuple[QuoteLineRecord, ...] = ()
-
-
-@dataclass(frozen=True)
-class QuotePage:
-    quotes: tuple[QuoteRecord, ...]
-    next_after: tuple[datetime, int] | None  # pass back as `after` for the next page
 
 
 # --------------------------------------------------------------------------- saving
@@ -318,26 +272,33 @@ def change_status(
     """Apply `event` (present, accept, decline, expire) by consult.pricing.lifecycle's rules."""
     with db.Session.begin() as session:
         row = _load(session, quote_id)
-        _require_write(actor, row)
         check_version(row.version, expected_version, f"quote {row.id}")
-        before = row.status
-        row.status = lifecycle.transition(
-            row.status,
-            event,
-            today=today or date.today(),
-            valid_until=row.valid_until,
-            approval=row.approval,
-        )
-        row.updated_at = datetime.now(UTC)
-        flush_or_stale(session, f"quote {row.id}")
-        audit.record(
-            session,
-            actor,
-            f"quote.{event}",
-            patient_id=row.patient_id,
-            detail={"quote": row.id, "from": before, "to": row.status},
-        )
+        transition_row(session, actor, row, event, today=today)
         return to_record(row)
+
+
+def transition_row(
+    session: Session, actor: Actor, row: QuoteRow, event: str, *, today: date | None = None
+) -> None:
+    """Apply `event` to a loaded quote inside an open transaction (and audit it)."""
+    _require_write(actor, row)
+    before = row.status
+    row.status = lifecycle.transition(
+        row.status,
+        event,
+        today=today or date.today(),
+        valid_until=row.valid_until,
+        approval=row.approval,
+    )
+    row.updated_at = datetime.now(UTC)
+    flush_or_stale(session, f"quote {row.id}")
+    audit.record(
+        session,
+        actor,
+        f"quote.{event}",
+        patient_id=row.patient_id,
+        detail={"quote": row.id, "from": before, "to": row.status},
+    )
 
 
 def decide_approval(
@@ -376,6 +337,7 @@ def decide_approval(
 
 def expire_due(db: Database, actor: Actor, today: date | None = None) -> int:
     """Mark every presented quote past its validity as expired; returns how many."""
+    require(actor, "quote.read_all")
     day = today or date.today()
     with db.Session.begin() as session:
         rows = session.scalars(

@@ -6,14 +6,14 @@ engine prices with. The row is written on first open from resources/clinic.toml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-from decimal import Decimal
+from dataclasses import fields, replace
 
 from sqlalchemy.orm import Session
 
 from consult.access import Actor, require
 from consult.errors import InvalidField
 from consult.pricing.settings import ClinicSettings, default_settings
+from consult.records import StoredSettings
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.models import ClinicSettings as SettingsRow
@@ -23,30 +23,6 @@ ROW_ID = 1
 # A logo is printed on documents; keep it to the size of a reasonable image file.
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 _KEYS = tuple(f.name for f in fields(ClinicSettings))
-
-
-@dataclass(frozen=True)
-class StoredSettings:
-    """The settings as stored: every ClinicSettings field, the logo and the row version."""
-
-    name: str
-    address: str
-    phone: str
-    email: str
-    currency: str
-    locale: str
-    tax_rate: Decimal
-    course_discount_percent: Decimal
-    manual_discount_limit_percent: Decimal
-    quote_validity_days: int
-    idle_lock_minutes: int
-    logo: bytes | None
-    version: int
-
-    @property
-    def pricing(self) -> ClinicSettings:
-        """The validated settings the quote engine prices with."""
-        return ClinicSettings(**{key: getattr(self, key) for key in _KEYS})
 
 
 def get_settings(db: Database) -> StoredSettings:

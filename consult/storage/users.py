@@ -8,7 +8,6 @@ for the first manager. Every sign-in, failed or not, is written to the audit tra
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from consult.access import ROLES, Actor, require
 from consult.errors import ConsultError, InvalidField
+from consult.records import UserRecord
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.models import ClinicSettings as SettingsRow
@@ -27,19 +27,6 @@ from consult.storage.models import User
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
-
-
-@dataclass(frozen=True)
-class UserRecord:
-    id: int
-    username: str
-    full_name: str
-    role: str
-    active: bool
-    created_at: datetime
-
-    def actor(self, workstation: str) -> Actor:
-        return Actor(self.id, self.username, self.role, workstation)
 
 
 @cache
@@ -129,6 +116,17 @@ def practitioners(db: Database) -> list[UserRecord]:
             .order_by(User.full_name)
         )
         return [_to_record(user) for user in users]
+
+
+def current_role(db: Database, user_id: int | None) -> str | None:
+    """The account's role as stored now; None when it is unknown or deactivated."""
+    if user_id is None:
+        return None
+    with db.Session() as session:
+        row = session.execute(select(User.role, User.active).where(User.id == user_id)).first()
+    if row is None or not row.active:
+        return None
+    return str(row.role)
 
 
 def authenticate(

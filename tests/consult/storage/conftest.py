@@ -1,87 +1,16 @@
-"""Storage fixtures: every test runs on SQLite, and on PostgreSQL too when
-CONSULT_TEST_POSTGRES_URL is set (`eval "$(.ci/postgres.sh)"` provides one).
+"""The storage tests use the clinic database fixtures of tests/helpers/clinic.py.
 
-Each PostgreSQL test gets a fresh schema (selected through the connection's
-search_path) that is dropped afterwards, so tests never see each other's rows.
+Fixtures are found by name, so importing them here makes them this folder's; the
+autouse one (Argon2 at its smallest cost) applies to every test in it.
 """
 
-from __future__ import annotations
-
-from collections.abc import Iterator
-from datetime import date
-
-import pytest
-
-from consult.access import Actor
-from consult.fileformat import Patient
-from consult.storage import Database, users
-from tests.postgres import ENGINES, empty_database_url
-
-
-@pytest.fixture(params=ENGINES)
-def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    """A URL of a new, empty database on each engine under test."""
-    with empty_database_url(request.param, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[Database]:
-    database = Database.open(database_url)
-    try:
-        yield database
-    finally:
-        database.close()
-
-
-def _account(db: Database, manager: Actor, username: str, role: str) -> Actor:
-    record = users.create_user(
-        db,
-        manager,
-        username=username,
-        full_name=username.title(),
-        role=role,
-        password="correct horse battery",
-    )
-    return record.actor("test-workstation")
-
-
-@pytest.fixture
-def manager(db: Database) -> Actor:
-    record = users.create_first_manager(
-        db,
-        clinic_name="Test Clinic",
-        username="mara",
-        full_name="Mara Manager",
-        password="correct horse battery",
-    )
-    return record.actor("test-workstation")
-
-
-@pytest.fixture
-def practitioner(db: Database, manager: Actor) -> Actor:
-    return _account(db, manager, "pia", "practitioner")
-
-
-@pytest.fixture
-def other_practitioner(db: Database, manager: Actor) -> Actor:
-    return _account(db, manager, "otto", "practitioner")
-
-
-@pytest.fixture
-def reception(db: Database, manager: Actor) -> Actor:
-    return _account(db, manager, "rita", "reception")
-
-
-@pytest.fixture
-def ana() -> Patient:
-    return Patient("Ana Souza", date(1989, 4, 2), 3, "ana@example.org", "+1 555 0100")
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 with the smallest cost: the hashes are real, the tests stay quick."""
-    from argon2 import PasswordHasher
-
-    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    monkeypatch.setattr(users, "_hasher", lambda: cheap)
+from tests.helpers.clinic import (  # noqa: F401
+    ana,
+    database_url,
+    db,
+    manager,
+    other_practitioner,
+    practitioner,
+    quick_password_hashing,
+    reception,
+)

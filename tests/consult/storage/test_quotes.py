@@ -129,7 +129,7 @@ def test_a_big_discount_waits_for_a_manager(
 
 
 def test_a_presented_quote_past_its_date_expires(
-    db: Database, practitioner: Actor, consultation_id: int
+    db: Database, practitioner: Actor, manager: Actor, consultation_id: int
 ):
     stored = quotes.save_quote(
         db, practitioner, consultation_id, _priced(db, practitioner, consultation_id)
@@ -137,8 +137,13 @@ def test_a_presented_quote_past_its_date_expires(
     quotes.change_status(
         db, practitioner, stored.id, "present", expected_version=stored.version, today=DAY
     )
-    assert quotes.expire_due(db, practitioner, today=stored.valid_until + timedelta(days=1)) == 1
+    assert quotes.expire_due(db, manager, today=stored.valid_until + timedelta(days=1)) == 1
     assert quotes.get_quote(db, practitioner, stored.id).status == "expired"
+
+
+def test_only_a_manager_expires_quotes(db, practitioner):
+    with pytest.raises(PermissionDenied):
+        quotes.expire_due(db, practitioner)
 
 
 def test_a_status_change_from_a_stale_screen_is_refused(

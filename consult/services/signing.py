@@ -1,0 +1,336 @@
+"""Signing a consultation: the consent and the plan sealed, and everything stored at once.
+
+The app's consent step and `consult documents --patient-signature … --practitioner-
+signature …` both sign through `sign`, so the rules are in one place:
+
+- both signatures are present and each is ink (consult.documents.ink);
+- the patient answered both consent questions (clinical photography, marketing);
+- the clinic has been set up (a sealed record never carries invented clinic details);
+- the screening allows it: no signature while a clearance is still required, and not
+  when every requested area is blocked by a defer or decline, unless the practitioner
+  records an override reason (audited, printed on both documents);
+- no discount waits for a manager's approval;
+- the practitioner on the record is the signed-in account.
+
+The PDFs are built and sealed first, outside the database (sealing takes a moment and
+must not hold the clinic's write lock); then one transaction stores the consultation
+(completed), the quote (presented, then accepted), both sealed PDFs with their
+document numbers and the audit events. A failure anywhere leaves nothing written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from consult.clinical.screening import ScreeningResult, screen
+from consult.documents import numbers
+from consult.documents.ink import require_ink
+from consult.documents.model import ConsentChoices, DepthRange, DocumentInput, Signatures
+from consult.errors import ConsultError, InvalidField
+from consult.fileformat import Consultation
+from consult.pricing import QuoteOptions, build_quote, lifecycle, options_from_consultation
+from consult.pricing.quote import Quote
+from consult.records import ConsentInfo, QuoteRecord
+from consult.services import clinic
+from consult.services.acting import SignedIn, transaction, use_case
+from consult.storage import audit, consents, consultations, exchange, quotes
+from consult.storage.models import Consultation as ConsultationRow
+from consult.storage.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from consult.pricing import PriceList
+    from consult.records import StoredSettings
+
+CONSENT_REASON = "Signed consent to treatment"
+PLAN_REASON = "Treatment plan issued by the clinic"
+STOPPING = ("defer", "decline")
+
+
+@dataclass(frozen=True)
+class SigningRequest:
+    """What the practitioner and the patient agreed, as shown on screen when they signed.
+
+    `consultation_id` and `expected_version` name the stored draft (the app); without
+    them (the command line) the consultation is stored as a new, completed one for the
+    patient the file names (registered if new, never changing a stored patient's
+    contact details).
+    """
+
+    consultation: Consultation
+    photography: bool | None
+    marketing: bool | None
+    patient_signature: bytes | None
+    practitioner_signature: bytes | None
+    options: QuoteOptions | None = None
+    depths: tuple[tuple[str, Decimal, Decimal], ...] = ()
+    override_reason: str = ""
+    consultation_id: int | None = None
+    expected_version: int | None = None
+    logo: bytes | None = None
+
+
+@dataclass(frozen=True)
+class SignedRecord:
+    consultation_id: int
+    patient_id: int
+    consent_number: str
+    plan_number: str
+    consent_pdf: bytes
+    plan_pdf: bytes
+    consent: ConsentInfo
+    plan: ConsentInfo
+    quote: QuoteRecord
+
+
+@use_case("signing.sign")
+def sign(user: SignedIn, request: SigningRequest) -> SignedRecord:
+    """Seal and store the signed consent and plan; all of it or nothing."""
+    prepared = prepare(user, request)
+    return _store(user, request, prepared)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Both documents sealed, the quote priced: everything but the database."""
+
+    screening: ScreeningResult
+    quote: Quote
+    consent_number: str
+    plan_number: str
+    consent_pdf: bytes
+    plan_pdf: bytes
+    signed_at: datetime
+
+
+def prepare(user: SignedIn, request: SigningRequest) -> Prepared:
+    """Check every rule of signing, then build and seal both documents."""
+    signatures = _checked_signatures(request)
+    choices = _checked_choices(request)
+    settings = get_settings(user.database)
+    clinic.require_set_up(settings.pricing)
+    screening = screen(request.consultation)
+    _check_screening(screening, request)
+    _check_practitioner(user, request.consultation)
+    price_list = clinic.price_list_for_signing(user.database)
+    options = request.options or options_from_consultation(request.consultation, price_list)
+    request = replace(request, options=options)
+    blocked = () if request.override_reason.strip() else screening.blocked_areas
+    quote = build_quote(request.consultation, price_list, settings.pricing, options, blocked)
+    if quote.needs_approval:
+        raise ConsultError(
+            "the discount is above the clinic's limit and waits for a manager's approval; "
+            "ask a manager to approve it, or remove the discount, before signing"
+        )
+    signed_at = clinic.local_now(settings.pricing)
+    consent_number = numbers.new_document_number("consent", signed_at.date())
+    plan_number = numbers.new_document_number("plan", signed_at.date())
+    document = _document(user, request, price_list, settings, signatures, choices, signed_at)
+    consent_pdf, plan_pdf = _sealed(document, consent_number, plan_number, settings.pricing.name)
+    return Prepared(
+        screening, quote, consent_number, plan_number, consent_pdf, plan_pdf, signed_at
+    )
+
+
+def _checked_signatures(request: SigningRequest) -> Signatures:
+    patient, practitioner = request.patient_signature, request.practitioner_signature
+    if patient is None and practitioner is None:
+        raise InvalidField("signatures", "both the patient and the practitioner must sign")
+    if patient is None:
+        raise InvalidField("patient_signature", "the patient has not signed")
+    if practitioner is None:
+        raise InvalidField("practitioner_signature", "the practitioner has not signed")
+    require_ink(patient, "patient_signature")
+    require_ink(practitioner, "practitioner_signature")
+    return Signatures(patient, practitioner)
+
+
+def _checked_choices(request: SigningRequest) -> ConsentChoices:
+    if request.photography is None:
+        raise InvalidField(
+            "consent.photography", "ask whether the patient agrees to clinical photographs"
+        )
+    if request.marketing is None:
+        raise InvalidField(
+            "consent.marketing", "ask whether the patient agrees to photographs in marketing"
+        )
+    return ConsentChoices(request.photography, request.marketing)
+
+
+def _check_screening(screening: ScreeningResult, request: SigningRequest) -> None:
+    """Documents refuse what the screening refuses, unless an override is recorded."""
+    if request.override_reason.strip():
+        return
+    requested = set(request.consultation.area_ids)
+    stopped = {
+        area
+        for finding in screening.findings
+        if finding.severity in STOPPING
+        for area in (finding.areas or requested)
+    }
+    if requested and requested <= stopped:
+        raise ConsultError(
+            f"the screening verdict is {screening.verdict} for every requested area; "
+            "nothing can be signed today without a recorded override reason"
+        )
+    if any(finding.severity == "clearance" for finding in screening.findings):
+        raise ConsultError(
+            "a physician's clearance is still required; the consent can be printed but not "
+            "signed until the clearance is received (or an override reason is recorded)"
+        )
+
+
+def _check_practitioner(user: SignedIn, consultation: Consultation) -> None:
+    named = consultation.extra.get("practitioner")
+    if named is None:
+        return
+    if not isinstance(named, str):
+        raise InvalidField("practitioner", "must be the practitioner's name as text")
+    given = " ".join(named.split()).casefold()
+    if given and given not in (user.full_name.casefold(), user.username.casefold()):
+        raise InvalidField(
+            "practitioner",
+            f'"{named.strip()}" is not the signed-in account ({user.full_name}); '
+            "the practitioner who signs is the one on the record",
+        )
+
+
+def _document(
+    user: SignedIn,
+    request: SigningRequest,
+    price_list: PriceList,
+    settings: StoredSettings,
+    signatures: Signatures,
+    choices: ConsentChoices,
+    signed_at: datetime,
+) -> DocumentInput:
+    from consult.documents import build
+
+    doc = build.document_input(
+        request.consultation,
+        price_list,
+        settings.pricing,
+        options=request.options,
+        signatures=signatures,
+        signed_at=signed_at,
+        practitioner=user.full_name,
+        choices=choices,
+        logo=request.logo if request.logo is not None else settings.logo,
+        override_reason=request.override_reason.strip(),
+    )
+    chosen = {area: (low, high) for area, low, high in request.depths}
+    areas = tuple(
+        replace(plan, depth=DepthRange(*chosen[plan.area], plan.depth.note if plan.depth else ""))
+        if plan.area in chosen
+        else plan
+        for plan in doc.areas
+    )
+    return replace(doc, areas=areas)
+
+
+def _sealed(
+    document: DocumentInput, consent_number: str, plan_number: str, clinic_name: str
+) -> tuple[bytes, bytes]:
+    from consult.documents.certificate import clinic_certificate
+    from consult.documents.consent import build_consent
+    from consult.documents.plan import build_plan
+    from consult.documents.sealing import seal
+
+    certificate = clinic_certificate(clinic_name)
+    consent = seal(
+        build_consent(replace(document, document_id=consent_number)), certificate, CONSENT_REASON
+    )
+    plan = seal(build_plan(replace(document, document_id=plan_number)), certificate, PLAN_REASON)
+    return consent.pdf, plan.pdf
+
+
+# --------------------------------------------------------------------------- storing
+
+def _store(user: SignedIn, request: SigningRequest, prepared: Prepared) -> SignedRecord:
+    actor = user.actor
+    with transaction(user) as session:
+        consultation_row = _consultation_row(session, user, request, prepared)
+        quote_row = quotes.add_quote(session, actor, consultation_row.id, prepared.quote)
+        quotes.transition_row(session, actor, quote_row, lifecycle.PRESENT)
+        quotes.transition_row(session, actor, quote_row, lifecycle.ACCEPT)
+        consent = consents.add_record(
+            session,
+            actor,
+            consultation_row,
+            "consent",
+            prepared.consent_pdf,
+            signed_at=prepared.signed_at,
+            patient_signed_name=request.consultation.patient.name,
+            document_number=prepared.consent_number,
+        )
+        plan = consents.add_record(
+            session,
+            actor,
+            consultation_row,
+            "plan",
+            prepared.plan_pdf,
+            signed_at=prepared.signed_at,
+            document_number=prepared.plan_number,
+        )
+        if request.override_reason.strip():
+            audit.record(
+                session,
+                actor,
+                "screening.override",
+                patient_id=consultation_row.patient_id,
+                detail={
+                    "consultation": consultation_row.id,
+                    "verdict": prepared.screening.verdict,
+                    "reason": request.override_reason.strip(),
+                },
+            )
+        audit.record(
+            session,
+            actor,
+            "consent.sign",
+            patient_id=consultation_row.patient_id,
+            detail={
+                "consultation": consultation_row.id,
+                "consent": prepared.consent_number,
+                "plan": prepared.plan_number,
+                "quote": quote_row.id,
+            },
+        )
+        return SignedRecord(
+            consultation_id=consultation_row.id,
+            patient_id=consultation_row.patient_id,
+            consent_number=prepared.consent_number,
+            plan_number=prepared.plan_number,
+            consent_pdf=prepared.consent_pdf,
+            plan_pdf=prepared.plan_pdf,
+            consent=consent,
+            plan=plan,
+            quote=quotes.to_record(quote_row),
+        )
+
+
+def _consultation_row(
+    session: Session, user: SignedIn, request: SigningRequest, prepared: Prepared
+) -> ConsultationRow:
+    if request.consultation_id is None:
+        patient = exchange.existing_or_new_patient(
+            session, user.actor, request.consultation.patient
+        )
+        row = consultations.add_consultation(session, user.actor, patient.id, request.consultation)
+        expected = row.version
+    else:
+        row = consultations.load(session, request.consultation_id)
+        expected = request.expected_version if request.expected_version is not None else -1
+    return consultations.complete_row(
+        session,
+        user.actor,
+        row,
+        expected_version=expected,
+        consultation=request.consultation,
+        override_reason=request.override_reason,
+        screening=prepared.screening,
+    )
