@@ -42,7 +42,6 @@ ENTRY_POINTS = frozenset(
         "consult.services.accounts.sign_in",
         "consult.services.accounts.needs_first_manager",
         "consult.services.accounts.set_up_clinic",
-        "consult.services.clinic.open_database",
     }
 )
 

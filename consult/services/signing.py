@@ -25,6 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from consult import clinic
 from consult.clinical.screening import ScreeningResult, screen
 from consult.documents import numbers
 from consult.documents.ink import require_ink
@@ -34,9 +35,8 @@ from consult.fileformat import Consultation
 from consult.pricing import QuoteOptions, build_quote, lifecycle, options_from_consultation
 from consult.pricing.quote import Quote
 from consult.records import ConsentInfo, QuoteRecord
-from consult.services import clinic
 from consult.services.acting import SignedIn, transaction, use_case
-from consult.storage import audit, consents, consultations, exchange, quotes
+from consult.storage import audit, consents, consultations, exchange, prices, quotes
 from consult.storage.models import Consultation as ConsultationRow
 from consult.storage.settings import get_settings
 
@@ -90,7 +90,7 @@ class SignedRecord:
 @use_case("signing.sign")
 def sign(user: SignedIn, request: SigningRequest) -> SignedRecord:
     """Seal and store the signed consent and plan; all of it or nothing."""
-    prepared = prepare(user, request)
+    prepared = _prepare(user, request)
     return _store(user, request, prepared)
 
 
@@ -107,7 +107,7 @@ class Prepared:
     signed_at: datetime
 
 
-def prepare(user: SignedIn, request: SigningRequest) -> Prepared:
+def _prepare(user: SignedIn, request: SigningRequest) -> Prepared:
     """Check every rule of signing, then build and seal both documents."""
     signatures = _checked_signatures(request)
     choices = _checked_choices(request)
@@ -116,7 +116,7 @@ def prepare(user: SignedIn, request: SigningRequest) -> Prepared:
     screening = screen(request.consultation)
     _check_screening(screening, request)
     _check_practitioner(user, request.consultation)
-    price_list = clinic.price_list_for_signing(user.database)
+    price_list = prices.current_price_list(user.database)
     options = request.options or options_from_consultation(request.consultation, price_list)
     request = replace(request, options=options)
     blocked = () if request.override_reason.strip() else screening.blocked_areas

@@ -8,6 +8,7 @@ for the first manager. Every sign-in, failed or not, is written to the audit tra
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from datetime import UTC, datetime
 from functools import cache
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from consult.access import ROLES, Actor, require
 from consult.errors import ConsultError, InvalidField
+from consult.pricing.settings import ClinicSettings
 from consult.records import UserRecord
 from consult.storage import audit
 from consult.storage.db import Database
@@ -69,9 +71,19 @@ def count_users(db: Database) -> int:
 
 
 def create_first_manager(
-    db: Database, *, clinic_name: str, username: str, full_name: str, password: str
+    db: Database,
+    *,
+    clinic_name: str,
+    username: str,
+    full_name: str,
+    password: str,
+    clinic: ClinicSettings | None = None,
 ) -> UserRecord:
-    """The clinic's first account, a manager, and the clinic's name; only on a new database."""
+    """The clinic's first account, a manager, and the clinic's details; only on a new database.
+
+    `clinic` is the whole set-up (name, address, phone, currency, time zone, locale);
+    without it only the name is set, as before the set-up asked for more.
+    """
     from consult.storage.settings import validated_name
 
     name = validated_name(clinic_name)
@@ -82,6 +94,9 @@ def create_first_manager(
         user = _add(session, username, full_name, "manager", password_hash)
         settings = session.get(SettingsRow, 1)
         if settings is not None:
+            if clinic is not None:
+                for key in (f.name for f in fields(ClinicSettings)):
+                    setattr(settings, key, getattr(clinic, key))
             settings.name = name
         actor = Actor(user.id, user.username, user.role, "setup")
         audit.record(session, actor, "user.create_first_manager", detail={"user": user.username})

@@ -1,17 +1,17 @@
-"""The clinic itself: is it set up, its local time, the price list signing uses."""
+"""The clinic itself: whether it is set up, and its local time.
+
+A record sealed in the clinic's name must name a real clinic a patient can reach, so
+nothing is sealed until the set-up details are given (never the shipped examples), and
+every time on screen or paper is in the clinic's time zone.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from consult.errors import ConsultError
 from consult.pricing.settings import ClinicSettings
-
-if TYPE_CHECKING:
-    from consult.pricing import PriceList
-    from consult.storage.db import Database
 
 # What a set-up clinic has given: a record names the clinic, and a patient can reach it.
 SET_UP_FIELDS = {
@@ -61,9 +61,3 @@ def zone_of(settings: ClinicSettings) -> tzinfo:
 
 def local_now(settings: ClinicSettings) -> datetime:
     return datetime.now(zone_of(settings))
-
-
-def price_list_for_signing(database: Database) -> PriceList:
-    from consult.storage import prices
-
-    return prices.current_price_list(database)

@@ -1,0 +1,31 @@
+"""Protecting the records: backups, restores and a patient's complete export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from consult.safety.backup import BackupReport, RestoreReport, backup_database, restore_database
+from consult.safety.patient_export import ExportReport, export_patient
+from consult.services.acting import SignedIn, use_case
+
+
+@use_case("protection.export_patient")
+def export_patient_records(user: SignedIn, patient_id: int, zip_path: str | Path) -> ExportReport:
+    """Every record of the patient, with its PDFs and audit events, in one zip (audited)."""
+    return export_patient(user.database, user.actor, patient_id, zip_path)
+
+
+def _url(user: SignedIn) -> str:
+    return user.database.url.render_as_string(hide_password=False)
+
+
+@use_case("protection.backup")
+def backup(user: SignedIn, target: str | Path, passphrase: str | None = None) -> BackupReport:
+    """A consistent, checked copy of the clinic database, taken while it is in use."""
+    return backup_database(_url(user), target, user.actor, passphrase)
+
+
+@use_case("protection.restore")
+def restore(user: SignedIn, source: str | Path, passphrase: str | None = None) -> RestoreReport:
+    """Replace the clinic database with a backup, keeping the database as it was beside it."""
+    return restore_database(_url(user), source, user.actor, passphrase)
