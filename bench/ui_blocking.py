@@ -165,16 +165,14 @@ def measured(heart: Heartbeat, into: dict[str, float], name: str) -> Iterator[No
 def demo_window(folder: Path, patients: int):  # -> (MainWindow, Database)
     os.environ["CONSULT_DATA_DIR"] = str(folder)
     from consult.demo import build_demo
-    from consult.storage import Database, settings, users
+    from consult.services import accounts, opening
     from ui.app import build_main_window
 
-    db = Database.open(f"sqlite:///{folder / 'clinic.sqlite3'}")
+    db = opening.open_clinic(f"sqlite:///{folder / 'clinic.sqlite3'}")
     summary = build_demo(db, patients=patients)
     account = next(a for a in summary.accounts if a.role == "practitioner")
-    user = users.authenticate(db, account.username, account.password, workstation="bench")
-    if user is None:
-        raise SystemExit("the demo practitioner could not sign in")
-    window = build_main_window(db, user, settings.get_settings(db))
+    user = accounts.sign_in(db, account.username, account.password, workstation="bench")
+    window = build_main_window(user, opening.clinic_on_start(db))
     window.resize(1360, 860)
     return window, db
 

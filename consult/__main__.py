@@ -1,4 +1,4 @@
-"""`python -m consult` behaves exactly like the `consult` command."""
+"""`python -m consult`: the command line's subcommands (the app itself is `python -m ui`)."""
 
 import sys
 

@@ -16,9 +16,10 @@ import importlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from consult import __version__
+from consult.commands import signin
 from consult.errors import ConsultError
 
 EXIT_OK = 0
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     documents.add_argument(
         "--blank", action="store_true", help="a blank consent form for paper use"
     )
+    signin.add_option(documents)
     _database_option(documents)
 
     verify = commands.add_parser("verify", help="check a signed PDF is intact and the clinic's")
@@ -103,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("patient_id", metavar="PATIENT_ID", type=int)
     export.add_argument("--out", metavar="ZIP", required=True)
     _database_option(export)
+    signin.add_option(export)
 
     audit = commands.add_parser("audit", help="audit trail tools")
     audit_commands = audit.add_subparsers(
@@ -110,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit_verify = audit_commands.add_parser("verify", help="check the audit trail's hash chain")
     _database_option(audit_verify)
+    signin.add_option(audit_verify)
     return parser
 
 
@@ -127,13 +131,23 @@ _COMMANDS = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    open_app: Callable[[argparse.Namespace], int] | None = None,
+) -> int:
+    """Run a subcommand; with none, `open_app` starts the desktop app (given by ui.main).
+
+    The core never imports the UI: the app's entry point passes its start-up in.
+    """
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            from consult.launch import run_app
-
-            return run_app(args)
+            if open_app is None:
+                raise ConsultError(
+                    "no command given; start the desktop app with `consult` "
+                    "(or `python -m ui`), or see `python -m consult --help`"
+                )
+            return open_app(args)
         module = importlib.import_module(f"consult.commands.{_COMMANDS[args.command]}")
         return module.run(args)
     except ConsultError as exc:

@@ -55,6 +55,8 @@ CLINIC = {
     "address": "12 Willow Lane, Springfield",
     "phone": "+1 555 0142",
     "email": "hello@willowlane.example",
+    # A demo clinic is set up like a real one, so its documents can be sealed.
+    "time_zone": "America/Chicago",
 }
 ACCOUNTS = (
     ("manager", "Helena Marsh", "manager"),

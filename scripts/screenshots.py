@@ -117,7 +117,7 @@ def main() -> int:
     user = login.result_user
     assert user is not None, "the demo manager could not sign in"
 
-    window = build_main_window(db, user, clinic)
+    window = build_main_window(user, clinic)
     window.resize(*SIZE)
     window.show()
     wait_until(app, lambda: window.patients.search is not None)

@@ -1,16 +1,21 @@
 """First start (set up the clinic and its first manager) and signing in.
 
 The dialogs only collect and check what is typed; creating the account and checking
-a password happen in the storage layer (argon2), passed in as plain callables.
+a password happen in the core's services (argon2), passed in as plain callables.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar
+from zoneinfo import available_timezones
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -21,13 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import ConsultError, InvalidField
+from consult.pricing.format import LOCALES
+from consult.pricing.settings import CURRENCIES, ClinicSettings, default_settings
 from ui.forms import ErrorLabel
 from ui.style import make_primary
 
 MIN_PASSWORD = 10
 WRONG_LOGIN = "The username or password is not right. Please try again."
 
-CreateManager = Callable[[str, str, str, str], Any]  # clinic, username, full name, password
+# clinic, username, full name, password
+CreateManager = Callable[[ClinicSettings, str, str, str], Any]
 Authenticate = Callable[[str, str], Any]  # username, password -> signed-in user or None
 
 
@@ -47,10 +55,22 @@ def _heading(parent: QWidget, title: str, subtitle: str) -> tuple[QLabel, QLabel
 
 
 class SetupDialog(QDialog):
-    """Shown once, when the database has no users: there are no default accounts."""
+    """Shown once, when the database has no users: there are no default accounts.
+
+    The clinic is set up here for real (name, address, phone, currency, time zone and
+    locale): every document and seal carries these details, and nothing is sealed
+    until they are given. A manager can change them later in Clinic settings.
+    """
 
     LABELS: ClassVar[dict[str, str]] = {
         "clinic": "Clinic name",
+        "name": "Clinic name",
+        "address": "Address",
+        "phone": "Phone",
+        "email": "E-mail (optional)",
+        "currency": "Currency",
+        "time_zone": "Time zone",
+        "locale": "Dates and money",
         "username": "Username",
         "full_name": "Full name",
         "password": "Password",
@@ -64,6 +84,12 @@ class SetupDialog(QDialog):
         self._create = create_manager
         self.result_user: Any = None
         self.clinic = QLineEdit(self)
+        self.address = QLineEdit(self)
+        self.phone = QLineEdit(self)
+        self.email = QLineEdit(self)
+        self.currency = _choice_box(self, sorted(CURRENCIES), "USD")
+        self.time_zone = _choice_box(self, sorted(available_timezones()), _local_zone_name())
+        self.locale = _choice_box(self, list(LOCALES), "en_US")
         self.username = QLineEdit(self)
         self.full_name = QLineEdit(self)
         self.password = _password_field(self)
@@ -76,12 +102,15 @@ class SetupDialog(QDialog):
         for label in _heading(
             self,
             "Set up your clinic",
-            "Welcome to Consult. Name your clinic and create the first manager's account. "
+            "Welcome to Consult. Give your clinic's details, as patients should see them on "
+            "their documents, and create the first manager's account. "
             f"Passwords need at least {MIN_PASSWORD} characters.",
         ):
             layout.addWidget(label)
         form = QFormLayout()
-        for name in ("clinic", "username", "full_name", "password", "repeat"):
+        for name in ("clinic", "address", "phone", "email", "currency", "time_zone", "locale"):
+            form.addRow(self.LABELS[name], getattr(self, name))
+        for name in ("username", "full_name", "password", "repeat"):
             form.addRow(self.LABELS[name], getattr(self, name))
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -93,12 +122,31 @@ class SetupDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-    def _checked(self) -> tuple[str, str, str, str]:
-        clinic = self.clinic.text().strip()
+    def clinic_details(self) -> ClinicSettings:
+        """The clinic as typed; an InvalidField names the first thing to correct."""
+        typed = {
+            "name": self.clinic.text().strip(),
+            "address": " ".join(self.address.text().split()),
+            "phone": self.phone.text().strip(),
+        }
+        for field, value in typed.items():
+            if not value:
+                raise InvalidField("clinic" if field == "name" else field, "is required")
+        return replace(
+            default_settings(),
+            **typed,
+            email=self.email.text().strip(),
+            currency=self.currency.currentText(),
+            time_zone=self.time_zone.currentText(),
+            locale=self.locale.currentText(),
+        )
+
+    def _checked(self) -> tuple[ClinicSettings, str, str, str]:
+        clinic = self.clinic_details()
         username = self.username.text().strip()
         full_name = self.full_name.text().strip()
         password = self.password.text()
-        for field, value in (("clinic", clinic), ("username", username), ("full_name", full_name)):
+        for field, value in (("username", username), ("full_name", full_name)):
             if not value:
                 raise InvalidField(field, "is required")
         if len(password) < MIN_PASSWORD:
@@ -116,6 +164,30 @@ class SetupDialog(QDialog):
             self.error.show_error(error, self.LABELS)
             return
         self.accept()
+
+
+def _choice_box(parent: QWidget, choices: list[str], chosen: str) -> QComboBox:
+    box = QComboBox(parent)
+    box.addItems(choices)
+    if chosen in choices:
+        box.setCurrentText(chosen)
+    return box
+
+
+def _local_zone_name() -> str:
+    """This computer's IANA zone name, the likely answer for the clinic (UTC if unknown)."""
+    local = datetime.now().astimezone().tzinfo
+    key = getattr(local, "key", None)
+    if key:
+        return str(key)
+    try:
+        link = Path("/etc/localtime").resolve()
+    except OSError:
+        return "UTC"
+    parts = link.parts
+    if "zoneinfo" in parts:
+        return "/".join(parts[parts.index("zoneinfo") + 1 :])
+    return "UTC"
 
 
 class LoginDialog(QDialog):
@@ -166,7 +238,12 @@ class LoginDialog(QDialog):
 
     @Slot()
     def submit(self) -> None:
-        user = self._authenticate(self.username.text().strip(), self.password.text())
+        try:
+            user = self._authenticate(self.username.text().strip(), self.password.text())
+        except ConsultError as error:  # refused for another reason (a locked account)
+            self.password.clear()
+            self.error.show_error(error)
+            return
         self.password.clear()
         if user is None:
             self.error.show_error(WRONG_LOGIN)

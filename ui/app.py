@@ -21,11 +21,15 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from consult.access import Actor, workstation_name
 from consult.errors import ConsultError
-from consult.launch import Opened, Opening, bench_credentials, resume_garbage_collection
+from consult.pricing.settings import ClinicSettings
+from consult.records import StoredSettings
+from consult.services import accounts, opening
+from consult.services.acting import SignedIn
+from consult.services.opening import OpenedDatabase
 from ui.context import AppContext
 from ui.errors import install_exception_hook
+from ui.launch import Opened, Opening, bench_credentials, resume_garbage_collection
 from ui.style import apply_style
 from ui.workers import wait_for_background_work
 
@@ -40,7 +44,7 @@ def run(
     quit_when_ready: bool = False,
     opening: Opening | None = None,
 ) -> int:
-    """Run the app on `opening` (consult.launch starts it early) or on `database_url`."""
+    """Run the app on `opening` (ui.launch starts it early) or on `database_url`."""
     if opening is None:
         credentials = bench_credentials() if quit_when_ready else None
         opening = Opening.start(database_url, credentials)
@@ -80,15 +84,15 @@ def _run_signed_in(app: QApplication, opened: Opened, quit_when_ready: bool) -> 
 
         if quit_when_ready:
             return _quit_when_shown(app, SetupDialog(partial(create_first_manager, db)))
-        if not SetupDialog(partial(create_first_manager, db)).exec():
+        setup = SetupDialog(partial(create_first_manager, db))
+        if not setup.exec():
             return EXIT_OK
-        from consult.storage import settings as settings_repo
-
-        clinic = settings_repo.get_settings(db)
+        user = setup.result_user
+        clinic = opening.clinic_on_start(db)
     if user is None:
         from ui.account_dialogs import LoginDialog
 
-        login = LoginDialog(partial(authenticate, db), clinic.name)
+        login = LoginDialog(partial(authenticate, db), clinic.name if clinic else "")
         if quit_when_ready:
             return _quit_when_shown(app, login)
         # The window's code loads while the password is typed, not after it.
@@ -96,7 +100,7 @@ def _run_signed_in(app: QApplication, opened: Opened, quit_when_ready: bool) -> 
         if not login.exec():
             return EXIT_OK
         user = login.result_user
-    window = build_main_window(db, user, clinic)
+    window = build_main_window(user, opening.clinic_on_start(db))
     window.show()
     if quit_when_ready:
         QTimer.singleShot(0, app.quit)
@@ -105,41 +109,43 @@ def _run_signed_in(app: QApplication, opened: Opened, quit_when_ready: bool) -> 
     return code
 
 
-def build_main_window(db: Any, user: Any, clinic: Any) -> Any:
+def build_main_window(user: SignedIn, clinic: StoredSettings) -> Any:
     from ui.main_window import MainWindow
 
-    context = context_for(db, user)
+    context = context_for(user)
     return MainWindow(
         context,
         clinic_name=clinic.name,
         idle_minutes=clinic.idle_lock_minutes,
-        check_password=partial(password_matches, db, user.username),
+        check_password=partial(password_matches, user),
     )
 
 
-def context_for(db: Any, user: Any) -> AppContext:
-    from consult.storage.db import where
-
-    actor = Actor(user.id, user.username, user.role, workstation_name())
-    return AppContext(db, actor, user.full_name, where(db.url))
+def context_for(user: SignedIn) -> AppContext:
+    return AppContext(user, opening.database_label(user.database))
 
 
-def create_first_manager(db: Any, clinic: str, username: str, full_name: str, password: str) -> Any:
-    from consult.storage import users
-
-    return users.create_first_manager(
-        db, clinic_name=clinic, username=username, full_name=full_name, password=password
+def create_first_manager(
+    db: OpenedDatabase, clinic: ClinicSettings, username: str, full_name: str, password: str
+) -> SignedIn:
+    return accounts.set_up_clinic(
+        db, clinic, username=username, full_name=full_name, password=password
     )
 
 
-def authenticate(db: Any, username: str, password: str) -> Any:
-    from consult.storage import users
+def authenticate(db: OpenedDatabase, username: str, password: str) -> SignedIn | None:
+    """The signed-in user, or None for a wrong name or password; other refusals raise."""
+    try:
+        return accounts.sign_in(db, username, password)
+    except ConsultError as error:
+        if str(error) == accounts.SIGN_IN_REFUSED:
+            return None
+        raise
 
-    return users.authenticate(db, username, password, workstation=workstation_name())
 
-
-def password_matches(db: Any, username: str, password: str) -> bool:
-    return authenticate(db, username, password) is not None
+def password_matches(user: SignedIn, password: str) -> bool:
+    """The lock screen: the same account's password, checked as a sign-in (and audited)."""
+    return authenticate(user.database, user.username, password) is not None
 
 
 def _quit_when_shown(app: QApplication, dialog: Any) -> int:

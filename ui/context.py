@@ -1,19 +1,25 @@
-"""What every screen needs to reach the core: the open database and who is signed in."""
+"""What every screen needs to reach the core: who is signed in, and to which clinic."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from consult.access import Actor
+from consult.services.acting import SignedIn
 
 
 @dataclass(frozen=True)
 class AppContext:
-    db: Any  # consult.storage.db.Database
-    actor: Actor
-    full_name: str
+    user: SignedIn
     database_label: str  # shown in the status bar; never contains a password
+
+    @property
+    def actor(self) -> Actor:
+        return self.user.actor
+
+    @property
+    def full_name(self) -> str:
+        return self.user.full_name
 
     @property
     def is_manager(self) -> bool:

@@ -5,7 +5,7 @@
     exchange.follow(window.patients)      # or call exchange.set_selection(...) yourself
 
 Each action asks for a file, hands the work to the core on the thread pool
-(consult.storage.exchange, consult.safety.patient_export: both check the role and
+(consult.services.consultations and protection: both check the role and
 audit what they did) and says in a sentence what happened. A bad file is refused
 with its one-line, field-named reason; nothing half-written is ever left behind.
 
@@ -26,7 +26,9 @@ from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMenu, QMessageBox, 
 
 from consult import fileformat
 from consult.access import Actor
-from consult.storage import exchange, patients
+from consult.records import ImportResult
+from consult.services import consultations, patients
+from consult.services.acting import SignedIn
 from ui.context import AppContext
 from ui.dates import show_date
 from ui.errors import show_problem
@@ -48,7 +50,7 @@ class ExchangeActions(QObject):
     # Emitted after the user has been told: the sentence they read.
     finished = Signal(str)
     failed = Signal(str)
-    # A consultation file was imported (consult.storage.exchange.ImportResult), so the
+    # A consultation file was imported (consult.records.ImportResult), so the
     # window can show the patient it went to.
     imported = Signal(object)
 
@@ -136,7 +138,7 @@ class ExchangeActions(QObject):
             self.window, "Import a consultation file", str(Path.home()), JSON_FILTER
         )
         if path:
-            self._run(partial(_import, self.context.db, self.context.actor, Path(path)))
+            self._run(partial(_import, self.context.user, Path(path)))
 
     @Slot()
     def export_consultation(self) -> None:
@@ -146,8 +148,7 @@ class ExchangeActions(QObject):
         suggested = Path.home() / f"consultation-{consultation_id}.json"
         target = self._save_path("Export the consultation file", suggested, JSON_FILTER)
         if target is not None:
-            db, actor = self.context.db, self.context.actor
-            self._run(partial(_export, db, actor, consultation_id, target))
+            self._run(partial(_export, self.context.user, consultation_id, target))
 
     @Slot()
     def export_patient_records(self) -> None:
@@ -157,8 +158,7 @@ class ExchangeActions(QObject):
         suggested = Path.home() / f"patient-{patient_id}-records.zip"
         target = self._save_path("Export the patient's records", suggested, ZIP_FILTER)
         if target is not None:
-            db, actor = self.context.db, self.context.actor
-            self._run(partial(_export_patient, db, actor, patient_id, target))
+            self._run(partial(_export_patient, self.context.user, patient_id, target))
 
     def _save_path(self, title: str, suggested: Path, name_filter: str) -> Path | None:
         path, _filter = QFileDialog.getSaveFileName(self.window, title, str(suggested), name_filter)
@@ -180,7 +180,7 @@ class ExchangeActions(QObject):
         message, result = outcome
         self._refresh()
         QMessageBox.information(self.window, "Consult", message)
-        if isinstance(result, exchange.ImportResult):
+        if isinstance(result, ImportResult):
             self.imported.emit(result)
         self.finished.emit(message)
 
@@ -194,11 +194,11 @@ class ExchangeActions(QObject):
 # ---------------------------------------------------------------------- on the pool
 
 
-def _import(db: Any, actor: Actor, path: Path) -> tuple[str, exchange.ImportResult]:
+def _import(user: SignedIn, path: Path) -> tuple[str, ImportResult]:
     consultation = fileformat.load(path)
-    result = exchange.import_consultation(db, actor, consultation, source=path.name)
+    result = consultations.import_consultation(user, consultation, source=path.name)
     # The name as the clinic registered it (the file may spell it in other capitals).
-    name = patients.get_patient(db, actor, result.patient_id).name
+    name = patients.open_patient(user, result.patient_id).name
     who = (
         f"{name} was registered as a new patient"
         if result.patient_created
@@ -213,18 +213,18 @@ def _import(db: Any, actor: Actor, path: Path) -> tuple[str, exchange.ImportResu
     return message, result
 
 
-def _export(db: Any, actor: Actor, consultation_id: int, target: Path) -> tuple[str, Path]:
-    written = exchange.export_file(db, actor, consultation_id, target)
+def _export(user: SignedIn, consultation_id: int, target: Path) -> tuple[str, Path]:
+    written = consultations.export_file(user, consultation_id, target)
     return f"The consultation was written to {written} (a consult/1 file).", written
 
 
-def _export_patient(db: Any, actor: Actor, patient_id: int, target: Path) -> tuple[str, Any]:
+def _export_patient(user: SignedIn, patient_id: int, target: Path) -> tuple[str, Any]:
     # Imported here, on the worker: it brings the quote and consultation stores with it,
     # a fifth of what the main window's code costs to load, for a rarely used action.
-    from consult.safety.patient_export import export_patient
+    from consult.services import protection
 
-    name = patients.get_patient(db, actor, patient_id).name
-    report = export_patient(db, actor, patient_id, target)
+    name = patients.open_patient(user, patient_id).name
+    report = protection.export_patient_records(user, patient_id, target)
     held = ", ".join(
         (
             _count(report.consultations, "consultation"),

@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
             return
         module, class_name = target
         widget = getattr(importlib.import_module(module), class_name)(
-            self.context.db, self.context.actor, self.home
+            self.context.user, self.home
         )
         title = self.home.tabText(index)
         placeholder = self.home.widget(index)

@@ -15,7 +15,6 @@ code to show like any other database that cannot be opened.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
@@ -27,10 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult import paths
 from consult.errors import ConsultError
-from consult.safety import encryption
-from consult.storage.db import Database, is_encrypted_file, parse_url
+from consult.services import opening
+from consult.services.opening import OpenedDatabase, needs_passphrase
 from ui.forms import ErrorLabel
 
 ATTEMPTS = 3
@@ -99,41 +97,31 @@ def ask_passphrase(parent: QWidget | None, database_label: str, problem: str = "
         dialog.deleteLater()
 
 
-def needs_passphrase(url: str | None) -> bool:
-    """Whether opening `url` needs a passphrase nobody has given yet (so ask for it)."""
-    if encryption.passphrase_from_environment():
-        return False
-    parsed = parse_url(url or paths.default_database_url())
-    if parsed.get_backend_name() != "sqlite":
-        return False
-    return is_encrypted_file(Path(str(parsed.database)).expanduser())
-
-
 def open_database_interactively(
     url: str | None, ask: Ask = ask_passphrase, *, parent: QWidget | None = None
-) -> Database | None:
+) -> OpenedDatabase | None:
     """Open the clinic database, asking for its passphrase if the file is encrypted.
 
     Returns None if the user cancels the prompt. A database that needs no passphrase
     (a plain file, PostgreSQL, or CONSULT_DB_PASSPHRASE set) opens at once.
     """
     if not needs_passphrase(url):
-        return Database.open(url)
-    label = str(parse_url(url or paths.default_database_url()).database)
+        return opening.open_clinic(url)
+    label = opening.database_file_label(url)
     problem = ""
     for attempt in range(1, ATTEMPTS):
         passphrase = ask(parent, label, problem)
         if passphrase is None:
             return None
         try:
-            return Database.open(url, passphrase=passphrase)
+            return opening.open_clinic(url, passphrase=passphrase)
         except ConsultError as error:
             if WRONG_PASSPHRASE not in str(error):
                 raise
             problem = _again(error, ATTEMPTS - attempt)
     # The last try: a wrong passphrase now ends the attempt to open the database.
     passphrase = ask(parent, label, problem)
-    return None if passphrase is None else Database.open(url, passphrase=passphrase)
+    return None if passphrase is None else opening.open_clinic(url, passphrase=passphrase)
 
 
 def _again(error: ConsultError, left: int) -> str:

@@ -18,7 +18,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 from consult.errors import ConsultError
-from consult.storage import activity
+from consult.services import documents
 from ui.context import AppContext
 from ui.errors import show_problem
 from ui.pdf_output import print_pdf, save_pdf_as
@@ -37,27 +37,25 @@ class Handout:
 def stored_document_handout(context: AppContext, record: Any, patient_name: str) -> Handout | None:
     """Print and save for a stored consent or plan, audited against its patient.
 
-    `record` is a consult.storage.consents.ConsentInfo. None when the role may not hand
+    `record` is a consult.records.ConsentInfo. None when the role may not hand
     out a patient's documents: the viewer then only shows it.
     """
     if not context.actor.may("documents.print"):
         return None
     target = {
-        "db": context.db,
-        "actor": context.actor,
         "patient_id": record.patient_id,
         "document_kind": record.kind,
         "consultation_id": record.consultation_id,
     }
 
     def audit_export(path: Path) -> None:
-        activity.record_export(**target, file_name=path.name)
+        documents.record_save(context.user, **target, file_name=path.name)
 
     kept = record.signed_at or record.created_at
     name = "-".join(patient_name.split())
     return Handout(
         file_name=f"{record.kind}-{name}-{kept.astimezone():%Y-%m-%d}.pdf",
-        before_printing=partial(activity.record_print, **target),
+        before_printing=partial(documents.record_print, context.user, **target),
         before_saving=audit_export,
     )
 

@@ -12,15 +12,14 @@ with the version of the wording it carries, before a page goes out.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
-from consult.access import Actor, require
+from consult.services.acting import SignedIn
+from consult.services.documents import BlankForm
 from ui.context import AppContext
 from ui.errors import show_problem
 from ui.workers import Worker
@@ -29,23 +28,11 @@ ACTION_TEXT = "Print blank consent form…"
 PERMISSION = "forms.print_blank"
 
 
-@dataclass(frozen=True)
-class BlankForm:
-    form_id: str  # FORM-…: names the version of the consent wording printed
-    pdf: bytes
-
-
-def build_blank_form(db: Any, actor: Actor) -> BlankForm:
+def build_blank_form(user: SignedIn) -> BlankForm:
     """Runs on the thread pool: the blank consent form with the clinic's details."""
-    require(actor, PERMISSION)
-    # Imported inside the work, so reportlab's weight never slows the app's start.
-    from consult.documents.build import blank_input
-    from consult.documents.consent import build_consent
-    from consult.storage import settings
+    from consult.services import documents
 
-    stored = settings.get_settings(db)
-    document = blank_input(stored.pricing, stored.logo)
-    return BlankForm(document.document_id, build_consent(document))
+    return documents.blank_consent_form(user)
 
 
 class BlankFormAction(QAction):
@@ -71,7 +58,7 @@ class BlankFormAction(QAction):
         self.setEnabled(False)
         self._window.setCursor(Qt.CursorShape.BusyCursor)
         self._worker.start(
-            partial(build_blank_form, self.context.db, self.context.actor),
+            partial(build_blank_form, self.context.user),
             self._show,
             self._problem,
         )
@@ -80,16 +67,13 @@ class BlankFormAction(QAction):
         self._done()
         if self._locked is not None and self._locked():
             return  # asked for before the lock; the user asks again after unlocking
-        from consult.storage import activity
+        from consult.services import documents
         from ui.pdf_dialog import Handout, PdfDialog
 
         handout = Handout(
             file_name=f"consent-form-{form.form_id}.pdf",
             before_printing=partial(
-                activity.record_blank_form_print,
-                self.context.db,
-                self.context.actor,
-                form_id=form.form_id,
+                documents.record_blank_form_print, self.context.user, form_id=form.form_id
             ),
         )
         dialog = PdfDialog(

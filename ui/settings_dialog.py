@@ -37,7 +37,7 @@ from consult.pricing.settings import (
     MAX_VALIDITY_DAYS,
     ClinicSettings,
 )
-from consult.storage import settings as settings_repo
+from consult.services import pricing
 from ui.context import AppContext
 from ui.forms import ErrorLabel
 from ui.style import make_primary
@@ -66,7 +66,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Clinic settings")
         self.setMinimumWidth(520)
         self.context = context
-        self.stored = settings_repo.get_settings(context.db)
+        self.stored = pricing.clinic_settings(context.user)
         self.saved: Any = None
         self.logo: bytes | None = self.stored.logo
         self.logo_changed = False
@@ -213,9 +213,8 @@ class SettingsDialog(QDialog):
     @Slot()
     def submit(self) -> None:
         try:
-            self.saved = settings_repo.update_settings(
-                self.context.db,
-                self.context.actor,
+            self.saved = pricing.change_settings(
+                self.context.user,
                 self.values(),
                 self.stored.version,
                 logo=self.logo if self.logo_changed else None,

@@ -1,7 +1,9 @@
 """`consult documents FILE --out DIR`: write the consent form and the treatment plan.
 
-The plan is always sealed with the clinic's certificate; the consent is sealed (a
-signed record) when both the patient's and the practitioner's signatures are given.
+The plan is always sealed with the clinic's certificate. With both signatures the
+consent is a signed record: the command signs in (`--user`), and the signing service
+checks every rule of a signed record, seals both documents in the clinic's name and
+keeps them in the clinic database before they are written here.
 `--blank` writes a blank consent form for paper use and no plan. Both PDFs are built
 in memory before either is written, and each is written atomically, so an error never
 leaves a half-written file. Prices and clinic details come from the clinic database
@@ -13,44 +15,99 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 
-from consult import fileformat
-from consult.cli import EXIT_OK
+from consult import atomic, fileformat
+from consult.cli import EXIT_OK, database_url
+from consult.clinical.screening import screen
+from consult.commands import signin
 from consult.commands.quote import pricing_sources
-from consult.documents.build import blank_input, document_input
+from consult.documents.build import (
+    blank_input,
+    consent_choices,
+    document_input,
+    screening_override,
+)
+from consult.documents.gate import check_printable
 from consult.documents.images import check_png
-from consult.documents.issue import Issued, issue
-from consult.documents.model import Signatures
+from consult.documents.ink import require_ink
+from consult.documents.issue import CONSENT_FILE, PLAN_FILE, Issued, issue
 from consult.errors import ConsultError, InvalidField
 
 
 def run(args: argparse.Namespace) -> int:
-    out = _output_folder(args.out)
-    signatures = Signatures(
-        _signature(args.patient_signature, "--patient-signature"),
-        _signature(args.practitioner_signature, "--practitioner-signature"),
-    )
+    patient = _signature(args.patient_signature, "--patient-signature")
+    practitioner = _signature(args.practitioner_signature, "--practitioner-signature")
     if args.blank:
-        if signatures.patient_png is not None or signatures.practitioner_png is not None:
+        if patient is not None or practitioner is not None:
             raise ConsultError("--blank: a blank paper form takes no signatures")
         _, settings = pricing_sources(args)
-        _report(issue(blank_input(settings), out))
+        document = blank_input(settings)
+        _report(issue(document, _output_folder(args.out)))
         return EXIT_OK
     if args.file is None:
         raise ConsultError("documents: FILE is required (or --blank for a blank paper form)")
     consultation = fileformat.load(args.file)
+    override = screening_override(consultation)
+    if patient is not None or practitioner is not None:
+        return _sign(args, consultation, patient, practitioner, override)
     price_list, settings = pricing_sources(args)
-    signed = signatures.patient_png is not None or signatures.practitioner_png is not None
-    document = document_input(
-        consultation,
-        price_list,
-        settings,
-        signatures=signatures,
-        signed_at=datetime.now().astimezone() if signed else None,
-    )
-    _report(issue(document, out))
+    check_printable(screen(consultation), consultation.area_ids, override)
+    document = document_input(consultation, price_list, settings, override_reason=override)
+    _report(issue(document, _output_folder(args.out)))
+    return EXIT_OK
+
+
+def _sign(
+    args: argparse.Namespace,
+    consultation: fileformat.Consultation,
+    patient: bytes | None,
+    practitioner: bytes | None,
+    override: str,
+) -> int:
+    """A signed record: sealed in the clinic's name by the signed-in practitioner, and kept."""
+    if patient is None:
+        raise InvalidField(
+            "--patient-signature", "missing: a signed consent needs both signatures"
+        )
+    if practitioner is None:
+        raise InvalidField(
+            "--practitioner-signature", "missing: a signed consent needs both signatures"
+        )
+    require_ink(patient, "--patient-signature")
+    require_ink(practitioner, "--practitioner-signature")
+    choices = consent_choices(consultation)
+    for name in ("photography", "marketing"):
+        if getattr(choices, name) is None:
+            raise InvalidField(
+                f"consent.{name}", "a signed consent needs the patient's answer (true or false)"
+            )
+    from consult.services import opening, signing
+
+    with opening.open_existing_clinic(database_url(args)) as database:
+        user = signin.sign_in(args, database, "signing a consent")
+        record = signing.sign(
+            user,
+            signing.SigningRequest(
+                consultation=consultation,
+                photography=choices.photography,
+                marketing=choices.marketing,
+                patient_signature=patient,
+                practitioner_signature=practitioner,
+                override_reason=override,
+            ),
+        )
+    folder = _output_folder(args.out)
+    consent = atomic.write_bytes(folder / CONSENT_FILE, record.consent_pdf)
+    plan = atomic.write_bytes(folder / PLAN_FILE, record.plan_pdf)
+    written = {
+        "consent": str(consent),
+        "plan": str(plan),
+        "signed": True,
+        "consent_number": record.consent_number,
+        "plan_number": record.plan_number,
+    }
+    sys.stdout.write(json.dumps(written, ensure_ascii=False) + "\n")
     return EXIT_OK
 
 

@@ -1,30 +1,25 @@
 """`consult export-patient PATIENT_ID --out ZIP`: one patient's records in one zip.
 
 For a subject access request: everything the clinic holds about that patient (see
-consult.safety.patient_export), selected by id alone. Run by the operating-system
-user at this seat (consult.access.command_line_actor), who is named in the audit
-trail's `patient.export` event.
+consult.services.protection), selected by id alone. Run by a signed-in account allowed
+to export (a practitioner or a manager), who is named in the audit trail's
+`patient.export` event.
 """
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from consult.access import command_line_actor
 from consult.cli import EXIT_OK, database_url
-from consult.errors import ConsultError
-from consult.paths import default_database_url
+from consult.commands import signin
 
 
 def run(args: argparse.Namespace) -> int:
-    from consult.safety.patient_export import export_patient
-    from consult.storage import Database
+    from consult.services import opening, protection
 
-    url = database_url(args) or default_database_url()
-    _refuse_missing_sqlite_file(url)
-    with Database.open(url) as database:
-        report = export_patient(database, command_line_actor(), args.patient_id, args.out)
+    with opening.open_existing_clinic(database_url(args)) as database:
+        user = signin.sign_in(args, database, "exporting a patient's records")
+        report = protection.export_patient_records(user, args.patient_id, args.out)
     print(
         f"patient {args.patient_id} exported to {report.file} "
         f"({report.consultations} consultations, {report.quotes} quotes, "
@@ -32,15 +27,3 @@ def run(args: argparse.Namespace) -> int:
         f"sha256 {report.sha256})"
     )
     return EXIT_OK
-
-
-def _refuse_missing_sqlite_file(url: str) -> None:
-    """A mistyped --database must not quietly create an empty clinic to export from."""
-    from consult.storage.db import parse_url
-
-    parsed = parse_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return
-    path = Path(str(parsed.database)).expanduser()
-    if not path.is_file():
-        raise ConsultError(f"database {path} does not exist")

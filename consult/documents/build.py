@@ -203,6 +203,27 @@ def _practitioner(consultation: Consultation) -> str:
     return value.strip()
 
 
+OVERRIDE_KEY = "screening_override"
+MAX_OVERRIDE_REASON = 2000
+
+
+def screening_override(consultation: Consultation) -> str:
+    """The practitioner's recorded reason for going on past the screening ("" if none)."""
+    raw = consultation.extra.get(OVERRIDE_KEY)
+    if raw is None:
+        return ""
+    if not isinstance(raw, Mapping) or set(raw) - {"reason"}:
+        raise InvalidField(OVERRIDE_KEY, 'must be an object with one key, "reason"')
+    reason = raw.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidField(f"{OVERRIDE_KEY}.reason", "say why treatment goes ahead (text)")
+    if len(reason) > MAX_OVERRIDE_REASON:
+        raise InvalidField(
+            f"{OVERRIDE_KEY}.reason", f"is longer than {MAX_OVERRIDE_REASON} characters"
+        )
+    return " ".join(reason.split())
+
+
 def consent_choices(consultation: Consultation) -> ConsentChoices:
     """The patient's photography choices from the file's optional `consent` object."""
     raw = consultation.extra.get(CONSENT_KEY)

@@ -42,6 +42,12 @@ ENTRY_POINTS = frozenset(
         "consult.services.accounts.sign_in",
         "consult.services.accounts.needs_first_manager",
         "consult.services.accounts.set_up_clinic",
+        "consult.services.opening.open_clinic",
+        "consult.services.opening.open_existing_clinic",
+        "consult.services.opening.database_label",
+        "consult.services.opening.database_file_label",
+        "consult.services.opening.needs_passphrase",
+        "consult.services.opening.clinic_on_start",
     }
 )
 
@@ -119,7 +125,7 @@ def check_allowed(user: SignedIn, action: str, permission: str | None) -> None:
             "sign in again",
         )
     if permission is not None and not user.actor.may(permission):
-        what = action.replace(".", ": ").replace("_", " ")
+        what = permission.replace(".", ": ").replace("_", " ")
         _deny(user, action, f"{user.username} ({role_label(user.role)}) is not allowed to {what}")
 
 

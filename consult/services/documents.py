@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from consult.records import ConsentInfo
 from consult.services.acting import SignedIn, use_case
 from consult.storage import activity, consents
@@ -55,3 +57,22 @@ def record_save(
 @use_case("forms.print_blank")
 def record_blank_form_print(user: SignedIn, *, form_id: str | None = None) -> int:
     return activity.record_blank_form_print(user.database, user.actor, form_id=form_id)
+
+
+@dataclass(frozen=True)
+class BlankForm:
+    form_id: str  # names the version of the wording printed (FORM-…)
+    pdf: bytes
+
+
+@use_case("forms.print_blank")
+def blank_consent_form(user: SignedIn) -> BlankForm:
+    """A consent form with the clinic's details and no patient, to fill in by hand."""
+    # Imported inside the work, so reportlab's weight never slows the app's start.
+    from consult.documents.build import blank_input
+    from consult.documents.consent import build_consent
+    from consult.storage import settings
+
+    stored = settings.get_settings(user.database)
+    document = blank_input(stored.pricing, stored.logo)
+    return BlankForm(document.document_id, build_consent(document))

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from consult import clinic
 from consult.clinical.screening import ScreeningResult, screen
 from consult.documents import numbers
+from consult.documents.gate import check_signable
 from consult.documents.ink import require_ink
 from consult.documents.model import ConsentChoices, DepthRange, DocumentInput, Signatures
 from consult.errors import ConsultError, InvalidField
@@ -48,7 +49,8 @@ if TYPE_CHECKING:
 
 CONSENT_REASON = "Signed consent to treatment"
 PLAN_REASON = "Treatment plan issued by the clinic"
-STOPPING = ("defer", "decline")
+# Going on past these verdicts is an override the practitioner records with a reason.
+OVERRIDDEN_VERDICTS = ("clearance", "defer", "decline")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ class SigningRequest:
     consultation_id: int | None = None
     expected_version: int | None = None
     logo: bytes | None = None
+    # The number the consent read on screen already carries (the app's preview); None:
+    # a new one is made.
+    consent_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ def _prepare(user: SignedIn, request: SigningRequest) -> Prepared:
     settings = get_settings(user.database)
     clinic.require_set_up(settings.pricing)
     screening = screen(request.consultation)
-    _check_screening(screening, request)
+    check_signable(screening, request.consultation.area_ids, request.override_reason)
     _check_practitioner(user, request.consultation)
     price_list = prices.current_price_list(user.database)
     options = request.options or options_from_consultation(request.consultation, price_list)
@@ -127,7 +132,10 @@ def _prepare(user: SignedIn, request: SigningRequest) -> Prepared:
             "ask a manager to approve it, or remove the discount, before signing"
         )
     signed_at = clinic.local_now(settings.pricing)
-    consent_number = numbers.new_document_number("consent", signed_at.date())
+    consent_number = request.consent_number or numbers.new_document_number(
+        "consent", signed_at.date()
+    )
+    numbers.check_document_number(consent_number, "consent", "consent_number")
     plan_number = numbers.new_document_number("plan", signed_at.date())
     document = _document(user, request, price_list, settings, signatures, choices, signed_at)
     consent_pdf, plan_pdf = _sealed(document, consent_number, plan_number, settings.pricing.name)
@@ -159,29 +167,6 @@ def _checked_choices(request: SigningRequest) -> ConsentChoices:
             "consent.marketing", "ask whether the patient agrees to photographs in marketing"
         )
     return ConsentChoices(request.photography, request.marketing)
-
-
-def _check_screening(screening: ScreeningResult, request: SigningRequest) -> None:
-    """Documents refuse what the screening refuses, unless an override is recorded."""
-    if request.override_reason.strip():
-        return
-    requested = set(request.consultation.area_ids)
-    stopped = {
-        area
-        for finding in screening.findings
-        if finding.severity in STOPPING
-        for area in (finding.areas or requested)
-    }
-    if requested and requested <= stopped:
-        raise ConsultError(
-            f"the screening verdict is {screening.verdict} for every requested area; "
-            "nothing can be signed today without a recorded override reason"
-        )
-    if any(finding.severity == "clearance" for finding in screening.findings):
-        raise ConsultError(
-            "a physician's clearance is still required; the consent can be printed but not "
-            "signed until the clearance is received (or an override reason is recorded)"
-        )
 
 
 def _check_practitioner(user: SignedIn, consultation: Consultation) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from consult.fileformat import Patient
 from consult.storage import Database, patients, users
+from tests.helpers.signing import SET_UP_CLINIC, signed
 from ui.app import context_for
 from ui.context import AppContext
 from ui.workers import wait_for_background_work
@@ -38,12 +39,13 @@ def manager(db):
         username="mara",
         full_name="Mara Quinn",
         password=MANAGER_PASSWORD,
+        clinic=SET_UP_CLINIC,
     )
 
 
 @pytest.fixture
 def context(db, manager) -> AppContext:
-    return context_for(db, manager)
+    return context_for(signed(db, manager))
 
 
 @pytest.fixture

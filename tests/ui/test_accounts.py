@@ -6,6 +6,7 @@ from functools import partial
 
 from PySide6.QtCore import Qt
 
+from consult.clinic import is_set_up
 from consult.storage import settings, users
 from tests.ui.conftest import MANAGER_PASSWORD, OFFSCREEN_SIZE_HINTS
 from ui.account_dialogs import WRONG_LOGIN, LoginDialog, SetupDialog
@@ -16,6 +17,11 @@ pytestmark = OFFSCREEN_SIZE_HINTS
 
 def _fill_setup(qtbot, dialog: SetupDialog, password: str, repeat: str) -> None:
     qtbot.keyClicks(dialog.clinic, "Harbour Skin Clinic")
+    qtbot.keyClicks(dialog.address, "4 Quay Street, Portsmouth")
+    qtbot.keyClicks(dialog.phone, "+44 23 9200 0000")
+    dialog.time_zone.setCurrentText("Europe/London")
+    dialog.currency.setCurrentText("GBP")
+    dialog.locale.setCurrentText("en_GB")
     qtbot.keyClicks(dialog.username, "mara")
     qtbot.keyClicks(dialog.full_name, "Mara Quinn")
     qtbot.keyClicks(dialog.password, password)
@@ -32,9 +38,29 @@ def test_first_start_creates_one_manager_and_no_other_account(qtbot, db):
     assert users.count_users(db) == 1
     manager = dialog.result_user
     assert (manager.username, manager.full_name, manager.role) == ("mara", "Mara Quinn", "manager")
-    assert settings.get_settings(db).name == "Harbour Skin Clinic"
-    actor = manager.actor("test")
-    assert [user.username for user in users.list_users(db, actor)] == ["mara"]
+    stored = settings.get_settings(db)
+    assert (stored.name, stored.address, stored.phone) == (
+        "Harbour Skin Clinic",
+        "4 Quay Street, Portsmouth",
+        "+44 23 9200 0000",
+    )
+    assert (stored.time_zone, stored.currency, stored.locale) == ("Europe/London", "GBP", "en_GB")
+    assert is_set_up(stored.pricing)
+    assert [user.username for user in users.list_users(db, manager.actor)] == ["mara"]
+
+
+def test_setup_requires_the_clinic_details_a_patient_needs(qtbot, db):
+    dialog = SetupDialog(partial(create_first_manager, db))
+    qtbot.addWidget(dialog)
+    _fill_setup(qtbot, dialog, "twelve chars ok", "twelve chars ok")
+    dialog.address.clear()
+    dialog.submit()
+    assert dialog.error.text() == "Address: is required"
+    dialog.address.setText("4 Quay Street")
+    dialog.phone.clear()
+    dialog.submit()
+    assert dialog.error.text() == "Phone: is required"
+    assert users.count_users(db) == 0
 
 
 def test_setup_refuses_a_short_or_mistyped_password_naming_the_field(qtbot, db):
@@ -84,5 +110,5 @@ def test_login_right_password_signs_in_as_that_user(qtbot, db, manager):
     qtbot.keyClicks(dialog.password, MANAGER_PASSWORD)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.result() == dialog.DialogCode.Accepted
-    assert dialog.result_user.id == manager.id
+    assert dialog.result_user.actor.user_id == manager.id
     assert dialog.result_user.role == "manager"

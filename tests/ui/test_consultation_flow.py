@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from consult.storage import consents, consultations, quotes, settings
 from consult.storage.models import AuditEvent
+from tests.helpers.signing import signed
 from tests.ui.conftest import OFFSCREEN_SIZE_HINTS, stroke
 from ui import pdf_output
 from ui.app import build_main_window
@@ -27,7 +28,7 @@ pytestmark = [OFFSCREEN_SIZE_HINTS, pytest.mark.slow]
 
 @pytest.fixture
 def window(qtbot, db, manager, ana):
-    main = build_main_window(db, manager, settings.get_settings(db))
+    main = build_main_window(signed(db, manager), settings.get_settings(db))
     main.resize(1280, 860)
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.ready):
@@ -181,17 +182,21 @@ def test_a_whole_consultation_ends_in_signed_stored_documents(
     [quote] = quotes.list_for_patient(db, context.actor, ana.id)
     assert quote.manual_discount_percent == 5
     assert quote.total == quote_step.quote.total
-    # Signing is when the patient is shown the quote: it moved on from draft.
-    assert (quote.status, quote.approval) == ("presented", "not_needed")
-    assert "The quote is presented." in documents.state.text()
+    # Signing the consent is the patient accepting the quote, in the same transaction.
+    assert (quote.status, quote.approval) == ("accepted", "not_needed")
+    assert "The quote is accepted." in documents.state.text()
     # The signatures are in the audit trail with each stored document's fingerprint.
-    signed = _events(db, "consent.store", "quote.present")
+    signed = _events(db, "quote.present", "quote.accept", "consent.store", "consent.sign")
     assert [(action, patient) for action, patient, _ in signed] == [
-        ("consent.store", ana.id),
-        ("consent.store", ana.id),
         ("quote.present", ana.id),
+        ("quote.accept", ana.id),
+        ("consent.store", ana.id),
+        ("consent.store", ana.id),
+        ("consent.sign", ana.id),
     ]
-    assert {detail["sha256"] for _, _, detail in signed[:2]} == {record.sha256 for record in stored}
+    assert {detail["sha256"] for _, _, detail in signed[2:4]} == {r.sha256 for r in stored}
+    # The consent signed is the one read: the same document number on both.
+    assert signed[4][2]["consent"] == wizard.draft.consent_number
 
     # Printing is audited before a page goes out, naming the document.
     printed: list[tuple[bytes, int]] = []  # (document, print events already written)

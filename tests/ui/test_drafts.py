@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from consult.storage import Database, consultations, settings
+from tests.helpers.signing import signed
 from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
 from ui.app import build_main_window, context_for
 
@@ -14,7 +15,7 @@ pytestmark = OFFSCREEN_SIZE_HINTS
 
 
 def _open_window(qtbot, db, user):
-    main = build_main_window(db, user, settings.get_settings(db))
+    main = build_main_window(signed(db, user), settings.get_settings(db))
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.ready):
         main.show()
@@ -46,7 +47,7 @@ def test_a_draft_survives_closing_the_window_and_reopening_the_database(
     db.close()
     reopened = Database.open(url)
     try:
-        actor = context_for(reopened, manager).actor
+        actor = context_for(signed(reopened, manager)).actor
         [summary] = consultations.list_for_patient(reopened, actor, ana.id)
         assert summary.status == "draft"
         record = consultations.get_consultation(reopened, actor, summary.id)

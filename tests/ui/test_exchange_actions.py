@@ -14,6 +14,7 @@ from consult import fileformat
 from consult.storage import consultations, exchange, patients, users
 from consult.storage.models import AuditEvent
 from consult.storage.models import Patient as PatientRow
+from tests.helpers.signing import signed
 from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
 from ui.app import context_for
 from ui.exchange_actions import ExchangeActions
@@ -64,7 +65,7 @@ def context_with_role(db, context, role: str):
         role=role,
         password=PASSWORD,
     )
-    return context_for(db, user)
+    return context_for(signed(db, user))
 
 
 def audit_actions(db) -> list[str]:

@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from consult.errors import ConsultError
-from consult.launch import (
+from consult.storage import Database, users
+from consult.storage.models import AuditEvent
+from ui.launch import (
     BENCH_PASSWORD,
     BENCH_USER,
     NO_DISPLAY,
@@ -19,15 +21,13 @@ from consult.launch import (
     bench_credentials,
     display_available,
 )
-from consult.storage import Database, users
-from consult.storage.models import AuditEvent
 
 pytestmark = pytest.mark.slow
 
 
 def _consult(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "consult", *args],
+        [sys.executable, "-m", "ui", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -111,8 +111,8 @@ def test_the_benchmark_account_opens_the_main_window(tmp_path):
 # when collection resumed.
 _GC_WATCH = """
 import gc, json, sys
-from consult import launch
-from consult.cli import main
+from ui import launch
+from ui.main import main
 import ui.app, ui.main_window
 
 events = []
@@ -205,7 +205,7 @@ def test_the_opening_thread_checks_the_benchmark_password(tmp_path):
 
 
 def test_missing_x11_libraries_are_named_as_debian_packages():
-    from consult.launch import missing_x11_packages
+    from ui.launch import missing_x11_packages
 
     x11 = {"DISPLAY": ":0"}
     present = missing_x11_packages(x11, find_library=lambda name: f"lib{name}.so")
@@ -240,7 +240,7 @@ def encrypted_clinic(tmp_path, monkeypatch):
 
 
 def test_an_encrypted_file_is_recognised_before_anything_heavy_loads(encrypted_clinic, tmp_path):
-    from consult.launch import encrypted_without_passphrase
+    from ui.launch import encrypted_without_passphrase
 
     assert encrypted_without_passphrase(encrypted_clinic)
     plain = f"sqlite:///{tmp_path / 'plain.sqlite3'}"
@@ -253,7 +253,7 @@ def test_an_encrypted_file_is_recognised_before_anything_heavy_loads(encrypted_c
 def test_the_app_asks_for_the_passphrase_then_starts(encrypted_clinic, monkeypatch, qapp):
     import ui.app
     import ui.passphrase_dialog
-    from consult import launch
+    from ui import launch
 
     asked, started = [], []
 
@@ -277,7 +277,7 @@ def test_the_app_asks_for_the_passphrase_then_starts(encrypted_clinic, monkeypat
 
 def test_cancelling_the_passphrase_leaves_quietly(encrypted_clinic, monkeypatch, qapp):
     import ui.passphrase_dialog
-    from consult import launch
+    from ui import launch
 
     monkeypatch.setattr(ui.passphrase_dialog, "open_database_interactively", lambda url: None)
     assert launch._run_encrypted(encrypted_clinic, None, True) == 0

@@ -12,6 +12,7 @@ from reportlab.pdfgen import canvas
 
 from consult.errors import ConsultError
 from consult.storage import patients, settings
+from tests.helpers.signing import signed
 from tests.ui.conftest import MANAGER_PASSWORD, OFFSCREEN_SIZE_HINTS
 from ui.app import build_main_window
 from ui.errors import show_problem
@@ -23,7 +24,7 @@ pytestmark = OFFSCREEN_SIZE_HINTS
 
 @pytest.fixture
 def window(qtbot, db, manager):
-    main = build_main_window(db, manager, settings.get_settings(db))
+    main = build_main_window(signed(db, manager), settings.get_settings(db))
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.ready):
         main.show()

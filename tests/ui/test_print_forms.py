@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -32,9 +31,11 @@ from consult.storage import (
     users,
 )
 from consult.storage.models import AuditEvent
+from tests.helpers.signing import signed
 from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
 from ui import pdf_output
 from ui.app import build_main_window, context_for
+from ui.context import AppContext
 from ui.patients.page import PatientDetail
 from ui.pdf_dialog import PdfDialog, stored_document_handout
 from ui.print_forms import ACTION_TEXT, blank_form_action, build_blank_form
@@ -53,7 +54,7 @@ def _user_context(db, context, role: str):
         role=role,
         password="a long enough passphrase",
     )
-    return user, context_for(db, user)
+    return user, context_for(signed(db, user))
 
 
 def _events(db, action: str) -> list[AuditEvent]:
@@ -102,7 +103,7 @@ def bea(db, context):
 @pytest.fixture
 def reception_window(qtbot, db, context, bea):
     user, _ = _user_context(db, context, "reception")
-    window = build_main_window(db, user, settings.get_settings(db))
+    window = build_main_window(signed(db, user), settings.get_settings(db))
     qtbot.addWidget(window)
     return window
 
@@ -217,13 +218,16 @@ def test_a_blank_form_saved_as_a_file_is_the_form_shown(
 def test_a_role_without_the_permission_gets_no_action_and_the_core_refuses(qtbot, db, context):
     window = QWidget()
     qtbot.addWidget(window)
-    outsider = replace(context, actor=MADE_UP_ROLE)
+    outsider = AppContext(signed(db, MADE_UP_ROLE), "")
     assert blank_form_action(outsider, window) is None
     with pytest.raises(PermissionDenied):
         activity.record_blank_form_print(db, MADE_UP_ROLE, form_id="FORM-00000000")
     with pytest.raises(PermissionDenied):
-        build_blank_form(db, MADE_UP_ROLE)
-    assert _events(db, "forms.print_blank") == []
+        build_blank_form(signed(db, MADE_UP_ROLE))
+    # Nothing was printed: the one event is the refusal, recorded as a denial.
+    assert [(e.username, e.outcome) for e in _events(db, "forms.print_blank")] == [
+        ("visitor", "denied")
+    ]
 
 
 @pytest.fixture
@@ -231,7 +235,7 @@ def stored_consent(db, context, ana) -> consents.ConsentInfo:
     patient = Patient(ana.name, ana.date_of_birth, ana.fitzpatrick, ana.email, ana.phone)
     visit = Consultation(date(2026, 11, 20), patient, "microneedling", (AreaRequest("cheeks", ()),))
     consultation = consultations.create_draft(db, context.actor, ana.id, visit)
-    form = build_blank_form(db, context.actor)  # any real PDF stands in for the signed one
+    form = build_blank_form(context.user)  # any real PDF stands in for the signed one
     return consents.store(
         db,
         context.actor,

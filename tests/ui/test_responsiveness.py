@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from consult import maps
 from consult.clinical.questionnaire import questionnaire
 from consult.storage import consultations, settings
+from tests.helpers.signing import signed
 from tests.ui.conftest import OFFSCREEN_SIZE_HINTS, stroke
 from ui.app import build_main_window
 from ui.consultation import wizard as wizard_module
@@ -30,7 +31,7 @@ pytestmark = OFFSCREEN_SIZE_HINTS
 
 @pytest.fixture
 def window(qtbot, db, manager):
-    main = build_main_window(db, manager, settings.get_settings(db))
+    main = build_main_window(signed(db, manager), settings.get_settings(db))
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.ready):
         main.show()
@@ -43,14 +44,14 @@ def held_creation(monkeypatch):
     """Draft records are created only when the test says so, and it notes on which thread."""
     release = threading.Event()
     threads: list[threading.Thread] = []
-    create = consultations.create_draft
+    create = wizard_module.consultations.start
 
     def held(*args, **kwargs):
         threads.append(threading.current_thread())
         release.wait(timeout=30)
         return create(*args, **kwargs)
 
-    monkeypatch.setattr(wizard_module.consultations, "create_draft", held)
+    monkeypatch.setattr(wizard_module.consultations, "start", held)
     yield release, threads
     release.set()  # never leave a worker waiting, whatever the test did
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from PIL import Image
 
-from consult.access import Actor
 from consult.errors import PermissionDenied
-from consult.storage import settings
+from consult.storage import settings, users
+from tests.helpers.signing import signed
 from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
 from ui.context import AppContext
 from ui.settings_dialog import SettingsDialog
@@ -75,9 +75,11 @@ def test_a_text_file_is_not_accepted_as_a_logo(qtbot, context, tmp_path):
 
 
 def test_a_practitioner_cannot_save_settings(qtbot, db, context):
-    practitioner = AppContext(
-        db, Actor(context.actor.user_id, "pat", "practitioner", "test"), "Pat", ""
+    account = users.create_user(
+        db, context.actor, username="pat", full_name="Pat", role="practitioner",
+        password="correct horse battery",
     )
+    practitioner = AppContext(signed(db, account), "")
     dialog = SettingsDialog(practitioner)
     qtbot.addWidget(dialog)
     dialog.phone.setText("+44 131 000 0000")

@@ -2,7 +2,7 @@
 
 The table's model holds only the pages fetched so far, as precomputed text, and asks
 for the next (older) page as the view scrolls; every query runs on the thread pool
-(consult.storage.audit_queries does the filtering in the database). "Verify chain"
+(consult.services.audit_trail filters in the database). "Verify chain"
 recomputes every event's hash, also off the GUI thread, and says "intact" with the
 number of events, or lists each problem found. Opening a listing and verifying are
 themselves written to the trail by the core.
@@ -30,29 +30,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.access import Actor
-from consult.storage.audit_queries import (
-    PAGE_SIZE,
-    AuditFilter,
-    AuditQueries,
-    AuditRow,
-    ChainCheck,
-    FilterChoices,
-    Listing,
-)
-from consult.storage.db import Database
+from consult.records import AuditFilter, AuditRow, ChainCheck, FilterChoices, Listing
+from consult.services import audit_trail
+from consult.services.acting import SignedIn, check_allowed, permission_for
 from ui.errors import show_problem
 from ui.forms import ErrorLabel, date_edit, form_value, to_date
 from ui.paged_model import PagedTableModel, PageWork
 from ui.workers import Worker
 
+PAGE_SIZE = audit_trail.PAGE_SIZE
 HEADERS = ("#", "When", "User", "Workstation", "Patient", "Action", "Outcome", "Detail")
 PATIENT_DEBOUNCE_MS = 250
 ANY = None  # the drop-downs' "any" entry carries no data
 
 
 class AuditSource(Protocol):
-    """What the model queries: consult.storage.audit_queries.AuditQueries."""
+    """What the model queries: AuditDesk, or anything that answers the same."""
 
     def listing(self, flt: AuditFilter, *, limit: int = PAGE_SIZE) -> Listing: ...
 
@@ -113,6 +106,25 @@ def display_cells(row: AuditRow) -> tuple[str, ...]:
     )
 
 
+class AuditDesk:
+    """The audit trail's queries bound to the signed-in user; each is one service call."""
+
+    def __init__(self, user: SignedIn) -> None:
+        self.user = user
+
+    def listing(self, flt: AuditFilter, *, limit: int = PAGE_SIZE) -> Listing:
+        return audit_trail.listing(self.user, flt, limit=limit)
+
+    def page(self, flt: AuditFilter, *, before_id: int, limit: int = PAGE_SIZE) -> list[AuditRow]:
+        return list(audit_trail.page(self.user, flt, before_id=before_id, limit=limit))
+
+    def choices(self) -> FilterChoices:
+        return audit_trail.choices(self.user)
+
+    def verify(self) -> ChainCheck:
+        return audit_trail.verify(self.user)
+
+
 class AuditModel(PagedTableModel):
     """Audit events, newest first, fetched a page at a time as the view scrolls."""
 
@@ -171,9 +183,11 @@ class AuditView(QWidget):
 
     verified = Signal(object)  # the ChainCheck
 
-    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        # Raises PermissionDenied before any widget exists for a role without audit.read.
-        queries = AuditQueries(db, actor)
+    def __init__(self, user: SignedIn, parent: QWidget | None = None) -> None:
+        # Raises (and audits) PermissionDenied before any widget exists for a role
+        # without audit.read.
+        check_allowed(user, "audit.list", permission_for("audit.list"))
+        queries = AuditDesk(user)
         super().__init__(parent)
         self.queries = queries
         self._worker = Worker(self)

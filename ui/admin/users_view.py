@@ -2,7 +2,7 @@
 
 The screen only collects what is typed and shows answers; the rules (who may, the
 password's length, never yourself, never the last manager) and the audit events are
-in consult.storage.user_admin. Every call runs off the GUI thread (argon2 hashing is
+in consult.services.accounts. Every call runs off the GUI thread (argon2 hashing is
 deliberately slow), and a refusal is shown in words under the table or the form.
 """
 
@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.access import ROLES, Actor, require, role_label
+from consult.access import ROLES, role_label
 from consult.errors import ConsultError
-from consult.storage import user_admin
-from consult.storage.db import Database
-from consult.storage.users import MIN_PASSWORD, UserRecord
+from consult.records import UserRecord
+from consult.services import accounts
+from consult.services.accounts import MIN_PASSWORD
+from consult.services.acting import SignedIn, check_allowed, permission_for
 from ui.errors import show_problem
 from ui.forms import ErrorLabel
 from ui.paged_model import TextTableModel
@@ -82,11 +83,11 @@ class UsersView(QWidget):
     loaded = Signal(int)  # accounts listed
     changed = Signal(str)  # what was done, in words
 
-    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        require(actor, "users.manage")
+    def __init__(self, user: SignedIn, parent: QWidget | None = None) -> None:
+        # Refused (and audited) before any widget exists for a role without users.manage.
+        check_allowed(user, "accounts.list", permission_for("accounts.list"))
         super().__init__(parent)
-        self._db = db
-        self._actor = actor
+        self._user = user
         self._worker = Worker(self)
         self.model = UsersModel(self)
         self.table = _table(self.model)
@@ -119,7 +120,7 @@ class UsersView(QWidget):
 
     def reload(self, select_id: int | None = None) -> None:
         self._worker.start(
-            partial(_accounts, self._db, self._actor, select_id),
+            partial(_accounts, self._user, select_id),
             self._show,
             self._failed,
         )
@@ -152,7 +153,7 @@ class UsersView(QWidget):
             return
         self.error_label.clear_error()
         self._worker.start(
-            partial(user_admin.set_active, self._db, self._actor, user.id, not user.active),
+            partial(accounts.set_active, self._user, user.id, not user.active),
             self._toggled,
             self._failed,
         )
@@ -163,7 +164,7 @@ class UsersView(QWidget):
 
     def open_add_dialog(self) -> None:
         self.error_label.clear_error()
-        dialog = AddAccountDialog(partial(user_admin.add_account, self._db, self._actor), self)
+        dialog = AddAccountDialog(partial(accounts.add_account, self._user), self)
         dialog.saved.connect(self._added)
         self._open(dialog)
 
@@ -176,7 +177,7 @@ class UsersView(QWidget):
         if user is None:
             return
         self.error_label.clear_error()
-        reset = partial(user_admin.reset_password, self._db, self._actor, user.id)
+        reset = partial(accounts.reset_password, self._user, user.id)
         dialog = ResetPasswordDialog(user, reset, self)
         dialog.saved.connect(self._password_reset)
         self._open(dialog)
@@ -209,10 +210,9 @@ class UsersView(QWidget):
             show_problem(self, error)
 
 
-def _accounts(db: Database, actor: Actor,
-              select_id: int | None) -> tuple[list[UserRecord], int | None]:
+def _accounts(user: SignedIn, select_id: int | None) -> tuple[list[UserRecord], int | None]:
     """Runs on the pool: the accounts, with the one to select once they are shown."""
-    return user_admin.list_accounts(db, actor), select_id
+    return list(accounts.list_accounts(user)), select_id
 
 
 def _table(model: UsersModel) -> QTableView:

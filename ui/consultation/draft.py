@@ -41,6 +41,8 @@ class DraftState:
     consultation_id: int | None = None
     version: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # other keys of a loaded file, kept
+    # The number the consent the patient reads carries, and keeps when it is signed.
+    consent_number: str = ""
 
     def consultation(self) -> Consultation:
         return Consultation(

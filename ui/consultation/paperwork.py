@@ -1,8 +1,10 @@
-"""Building, sealing and storing the consent and the plan (runs on the thread pool).
+"""The consent and the plan for the consultation step (runs on the thread pool).
 
 Plain data in (`PaperworkRequest`, a frozen snapshot of the consultation and the
-choices), bytes out. The documents package is imported here, inside the work, so its
-weight (reportlab, pyHanko) never slows the app's start.
+choices), bytes out. The preview the patient reads is built here from the same inputs
+the signing service seals from (consult.services.signing), so what is signed is what
+was on screen. The documents package is imported inside the work, so its weight
+(reportlab, pyHanko) never slows the app's start.
 """
 
 from __future__ import annotations
@@ -10,22 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
-from consult.errors import ConsultError
 from consult.fileformat import Consultation
+from consult.pricing import ClinicSettings, PriceList, QuoteOptions
+from consult.records import ConsentInfo, QuoteRecord
+from consult.services.acting import SignedIn
 
-CONSENT_REASON = "Patient consent to treatment"
-PLAN_REASON = "Treatment plan"
+if TYPE_CHECKING:
+    from consult.documents.model import DocumentInput
 
 
 @dataclass(frozen=True)
 class PaperworkRequest:
     consultation: Consultation
-    price_list: Any
-    settings: Any  # consult.pricing.ClinicSettings
+    price_list: PriceList
+    settings: ClinicSettings
     logo: bytes | None
-    options: Any  # consult.pricing.QuoteOptions
+    options: QuoteOptions
     depths: tuple[tuple[str, Decimal, Decimal], ...]  # the depths the practitioner settled on
     practitioner: str
     photography: bool | None
@@ -33,19 +37,21 @@ class PaperworkRequest:
     patient_png: bytes | None = None
     practitioner_png: bytes | None = None
     signed_at: datetime | None = None
+    override_reason: str = ""
+    consent_number: str = ""  # shown on the preview and kept when signed
 
 
 @dataclass(frozen=True)
 class Paperwork:
     consent: bytes
     plan: bytes
-    consent_record: Any  # the stored record (consult.storage.consents.ConsentInfo)
-    plan_record: Any
-    quote_record: Any  # presented at signing, or still a draft waiting for approval
-    quote_problem: str | None = None  # why the signed quote could not be presented
+    consent_record: ConsentInfo
+    plan_record: ConsentInfo
+    quote_record: QuoteRecord  # accepted at signing
+    quote_problem: str | None = None
 
 
-def document_input(request: PaperworkRequest) -> Any:
+def document_input(request: PaperworkRequest) -> DocumentInput:
     from consult.documents import build
     from consult.documents.model import ConsentChoices, DepthRange, Signatures
 
@@ -59,6 +65,7 @@ def document_input(request: PaperworkRequest) -> Any:
         practitioner=request.practitioner,
         choices=ConsentChoices(request.photography, request.marketing),
         logo=request.logo,
+        override_reason=request.override_reason,
     )
     chosen = {area: (low, high) for area, low, high in request.depths}
     areas = tuple(
@@ -67,6 +74,8 @@ def document_input(request: PaperworkRequest) -> Any:
         else plan
         for plan in doc.areas
     )
+    if request.consent_number:
+        doc = replace(doc, document_id=request.consent_number)
     return replace(doc, areas=areas)
 
 
@@ -89,71 +98,28 @@ def unsigned_consent(request: PaperworkRequest) -> bytes:
 
 
 def sign_and_store(
-    db: Any,
-    actor: Any,
-    consultation_id: int,
-    version: int,
-    override_reason: str,
-    request: PaperworkRequest,
+    user: SignedIn, consultation_id: int, version: int, request: PaperworkRequest
 ) -> Paperwork:
-    """Seal both documents, keep them with the consultation, store the quote, complete it.
+    """Seal both documents and store them with the consultation, in one service call."""
+    from consult.services import signing
 
-    Signing is when the patient is shown the quote, so the stored quote moves on to
-    "presented" (unless its discount waits for a manager's approval).
-    """
-    from consult.clinical.screening import screen
-    from consult.documents.certificate import clinic_certificate
-    from consult.documents.consent import build_consent
-    from consult.documents.plan import build_plan
-    from consult.documents.sealing import seal
-    from consult.pricing import build_quote
-    from consult.storage import activity, consents, consultations, quotes
-
-    doc = document_input(request)
-    certificate = clinic_certificate(request.settings.name)
-    consent = seal(build_consent(doc), certificate, CONSENT_REASON)
-    plan = seal(build_plan(doc), certificate, PLAN_REASON)
-    screening = screen(request.consultation)
-    quote = build_quote(
-        request.consultation,
-        request.price_list,
-        request.settings,
-        request.options,
-        screening.blocked_areas,
+    record = signing.sign(
+        user,
+        signing.SigningRequest(
+            consultation=request.consultation,
+            photography=request.photography,
+            marketing=request.marketing,
+            patient_signature=request.patient_png,
+            practitioner_signature=request.practitioner_png,
+            options=request.options,
+            depths=request.depths,
+            override_reason=request.override_reason,
+            consultation_id=consultation_id,
+            expected_version=version,
+            logo=request.logo,
+            consent_number=request.consent_number or None,
+        ),
     )
-    quote_record = quotes.save_quote(db, actor, consultation_id, quote)
-    patient_name = request.consultation.patient.name
-    consent_record = consents.store(
-        db,
-        actor,
-        consultation_id,
-        "consent",
-        consent.pdf,
-        signed_at=request.signed_at,
-        patient_signed_name=patient_name,
+    return Paperwork(
+        record.consent_pdf, record.plan_pdf, record.consent, record.plan, record.quote
     )
-    plan_record = consents.store(
-        db,
-        actor,
-        consultation_id,
-        "plan",
-        plan.pdf,
-        signed_at=request.signed_at,
-    )
-    consultations.complete(
-        db,
-        actor,
-        consultation_id,
-        expected_version=version,
-        consultation=request.consultation,
-        override_reason=override_reason,
-        screening=screening,
-    )
-    try:
-        quote_record = activity.present_at_signing(db, actor, quote_record)
-    except ConsultError as error:
-        # The documents are signed and stored: the quote stays a draft to present later.
-        return Paperwork(
-            consent.pdf, plan.pdf, consent_record, plan_record, quote_record, str(error)
-        )
-    return Paperwork(consent.pdf, plan.pdf, consent_record, plan_record, quote_record)

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from consult.clinical.screening import screen
-from consult.storage import activity, consultations
-from consult.storage import prices as prices_repo
-from consult.storage import settings as settings_repo
+from consult.services import consultations, pricing
+from consult.services.signing import OVERRIDDEN_VERDICTS
 from ui.consultation.draft import DraftState
 from ui.consultation.saver import DraftSaver
 from ui.consultation.steps.areas_step import AreasStep
@@ -58,22 +57,18 @@ SCREENING = STEP_CLASSES.index(ScreeningStep)
 
 
 def load_services(context: AppContext) -> Services:
-    stored = settings_repo.get_settings(context.db)
-    return Services(
-        context, stored.pricing, prices_repo.current_price_list(context.db), stored.logo
-    )
+    stored = pricing.clinic_settings(context.user)
+    return Services(context, stored.pricing, pricing.current_price_list(context.user), stored.logo)
 
 
 def open_draft(context: AppContext, patient: Any, consultation_id: int | None) -> DraftState:
     """The stored draft to carry on with, or a new one started today."""
     if consultation_id is None:
         draft = DraftState(patient=patient, consultation_date=date.today())
-        record = consultations.create_draft(
-            context.db, context.actor, patient.id, draft.consultation()
-        )
+        record = consultations.start(context.user, patient.id, draft.consultation())
         draft.consultation_id, draft.version = record.id, record.version
         return draft
-    record = consultations.get_consultation(context.db, context.actor, consultation_id)
+    record = consultations.open_consultation(context.user, consultation_id)
     return DraftState.from_consultation(
         patient,
         record.consultation,
@@ -97,8 +92,7 @@ def save_work(context: AppContext, draft: DraftState) -> Any:
 
     def work() -> int:
         new_version = consultations.save_draft(
-            context.db,
-            context.actor,
+            context.user,
             consultation_id,
             expected_version=version,
             consultation=consultation,
@@ -114,7 +108,7 @@ def save_work(context: AppContext, draft: DraftState) -> Any:
 
 
 def _create_record(context: AppContext, draft: DraftState, consultation: Any) -> int:
-    record = consultations.create_draft(context.db, context.actor, draft.patient.id, consultation)
+    record = consultations.start(context.user, draft.patient.id, consultation)
     # Set here, as save_work does, so a flush right after saves into this record.
     draft.consultation_id, draft.version = record.id, record.version
     return record.version
@@ -299,15 +293,14 @@ class ConsultationWizard(QWidget):
         """
         verdict = screen(self.draft.consultation()).verdict
         reason = self.draft.override_reason
-        if verdict not in activity.OVERRIDDEN_VERDICTS or (verdict, reason) in (
+        if verdict not in OVERRIDDEN_VERDICTS or (verdict, reason) in (
             self._overrides_recorded
         ):
             return
         self._overrides_recorded.add((verdict, reason))
         work = partial(
-            activity.record_screening_override,
-            self.context.db,
-            self.context.actor,
+            consultations.override_screening,
+            self.context.user,
             patient_id=self.draft.patient.id,
             consultation_id=self.draft.consultation_id,
             verdict=verdict,

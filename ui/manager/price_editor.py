@@ -1,6 +1,6 @@
 """The price list editor: change prices, save them as a new version.
 
-Saving never edits a price in place: consult.storage.prices writes a whole new
+Saving never edits a price in place: consult.services.pricing writes a whole new
 version, and every existing quote keeps the version it was priced with. The editor
 remembers which version it started from, so two managers editing at once cannot
 silently undo each other's change (the second save is refused with a message).
@@ -35,14 +35,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.access import Actor
 from consult.catalogue import catalogue
 from consult.errors import ConsultError
 from consult.pricing.money import parse_amount
 from consult.pricing.prices import PriceItem, PriceList
-from consult.storage import prices
-from consult.storage.db import Database
-from consult.storage.prices import PriceListInfo
+from consult.records import PriceListInfo
+from consult.services import pricing
+from consult.services.acting import SignedIn
 from ui.errors import show_problem
 from ui.forms import ErrorLabel
 from ui.paged_model import header_data
@@ -143,10 +142,9 @@ class PriceEditor(QWidget):
 
     saved = Signal(object)  # the PriceList now current
 
-    def __init__(self, db: Database, actor: Actor, parent=None) -> None:
+    def __init__(self, user: SignedIn, parent=None) -> None:
         super().__init__(parent)
-        self._db = db
-        self._actor = actor
+        self._user = user
         self._worker = Worker(self)
         self._based_on: int | None = None
         self.model = PriceItemsModel(self)
@@ -200,7 +198,7 @@ class PriceEditor(QWidget):
 
     def reload(self) -> None:
         self._worker.start(
-            partial(_current_and_versions, self._db),
+            partial(_current_and_versions, self._user),
             self._loaded,
             self._show_problem,
         )
@@ -234,7 +232,7 @@ class PriceEditor(QWidget):
         note, based_on = self.note_edit.text(), self._based_on
         self.save_button.setEnabled(False)
         self._worker.start(
-            partial(prices.new_version, self._db, self._actor, edited, note, based_on=based_on),
+            partial(pricing.publish_price_list, self._user, edited, note, based_on=based_on),
             self._saved,
             self._save_failed,
         )
@@ -252,8 +250,8 @@ class PriceEditor(QWidget):
             show_problem(self, error)
 
 
-def _current_and_versions(db: Database) -> tuple[PriceList, list[PriceListInfo]]:
-    return prices.current_price_list(db), prices.list_versions(db)
+def _current_and_versions(user: SignedIn) -> tuple[PriceList, list[PriceListInfo]]:
+    return pricing.current_price_list(user), list(pricing.price_list_versions(user))
 
 
 def version_text(info: PriceListInfo) -> str:

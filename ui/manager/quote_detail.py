@@ -1,7 +1,7 @@
 """One quote in full: lines, discounts, the consultation, its history; decide or reopen.
 
 The manager approves or rejects a discount above the clinic's limit with a comment
-(a rejection must say why), through consult.storage.quotes, which checks the rules
+(a rejection must say why), through consult.services.quotes, which checks the rules
 and writes the audit event. An expired quote can be reopened as a new draft priced
 with today's price list. Loading and saving run off the GUI thread.
 """
@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.access import Actor
 from consult.errors import ConsultError
 from consult.pricing.format import format_money
-from consult.storage import quotes
-from consult.storage.db import Database
-from consult.storage.manager_queries import ChangeEvent, ManagerQueries, QuoteDetail
+from consult.records import ChangeEvent, QuoteDetail
+from consult.services import quotes
+from consult.services.acting import SignedIn
 from ui.errors import show_problem
 from ui.forms import ErrorLabel
+from ui.manager.desk import ManagerDesk
 from ui.manager.quotes_model import APPROVAL_LABELS, STATUS_LABELS
 from ui.workers import Worker
 
@@ -59,13 +59,13 @@ class QuoteDetailDialog(QDialog):
     changed = Signal(int)  # the quote's id, after an approval decision
     reopened = Signal(int)  # the new draft's id
 
-    def __init__(self, db: Database, actor: Actor, queries: ManagerQueries, quote_id: int, *,
+    def __init__(self, user: SignedIn, queries: ManagerDesk, quote_id: int, *,
                  locale: str = "en_US", parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Quote {quote_id}")
         self.resize(780, 860)
-        self._db = db
-        self._actor = actor
+        self._user = user
+        self._actor = user.actor
         self._queries = queries
         self._quote_id = quote_id
         self._locale = locale
@@ -243,7 +243,7 @@ class QuoteDetailDialog(QDialog):
         self.error_label.clear_error()
         self._set_actions_enabled(False)
         self._worker.start(
-            partial(quotes.decide_approval, self._db, self._actor, quote_id, approve=approve,
+            partial(quotes.decide_approval, self._user, quote_id, approve=approve,
                     comment=comment, expected_version=version),
             self._decided,
             self._action_failed,

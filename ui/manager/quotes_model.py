@@ -16,7 +16,7 @@ from typing import Protocol
 from PySide6.QtCore import Qt, Signal, Slot
 
 from consult.pricing.format import format_money
-from consult.storage.manager_queries import QuoteFilter, QuoteRow, QuoteSort, QuoteTotals
+from consult.records import QuoteFilter, QuoteRow, QuoteSort, QuoteTotals
 from ui.paged_model import Answer, PagedTableModel, PageWork
 
 PAGE_SIZE = 200
@@ -24,7 +24,7 @@ PAGE_SIZE = 200
 
 @dataclass(frozen=True)
 class Column:
-    key: str  # the sort key understood by consult.storage.manager_queries
+    key: str  # the sort key understood by consult.services.quotes (records.SORT_COLUMNS)
     title: str
     numeric: bool = False
 
@@ -50,7 +50,7 @@ APPROVAL_LABELS = {
 
 
 class QuoteSource(Protocol):
-    """What the model queries: consult.storage.manager_queries.ManagerQueries."""
+    """What the model queries: ui.manager.desk.ManagerDesk."""
 
     def page(
         self, flt: QuoteFilter, sort: QuoteSort, offset: int, limit: int

@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.pricing.format import format_money
-from consult.storage.manager_queries import (
-    ManagerQueries,
+from consult.records import (
     Practitioner,
     QuoteFilter,
     QuoteSort,
@@ -37,6 +36,7 @@ from consult.storage.manager_queries import (
 )
 from ui.errors import show_problem
 from ui.forms import ErrorLabel, date_edit, form_value, to_date
+from ui.manager.desk import ManagerDesk
 from ui.manager.quotes_model import APPROVAL_LABELS, COLUMNS, STATUS_LABELS, QuotesModel
 from ui.workers import Worker
 
@@ -50,7 +50,7 @@ class QuotesView(QWidget):
     quote_opened = Signal(int)
     exported = Signal(int, str)  # rows written, file
 
-    def __init__(self, queries: ManagerQueries, *, locale: str = "en_US", parent=None) -> None:
+    def __init__(self, queries: ManagerDesk, *, locale: str = "en_US", parent=None) -> None:
         super().__init__(parent)
         self._queries = queries
         self._locale = locale
@@ -188,7 +188,7 @@ class QuotesView(QWidget):
         show_problem(self, error)
 
 
-def _export(queries: ManagerQueries, path: Path, flt: QuoteFilter,
+def _export(queries: ManagerDesk, path: Path, flt: QuoteFilter,
             sort: QuoteSort) -> tuple[int, str]:
     return queries.export_csv(path, flt, sort), str(path)
 

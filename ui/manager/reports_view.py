@@ -39,8 +39,8 @@ from consult import reports
 from consult.errors import ConsultError
 from consult.pricing.format import format_money
 from consult.reports import ReportRow, StatusTally
-from consult.storage.manager_queries import ManagerQueries
 from ui.errors import show_problem
+from ui.manager.desk import ManagerDesk
 from ui.workers import Worker
 
 LABELS_LEVEL_UP_TO = 12  # more categories than this get upright axis labels
@@ -54,7 +54,7 @@ class ReportsView(QWidget):
     report_ready = Signal(list)  # the ReportRow list shown
     exported = Signal(str)
 
-    def __init__(self, queries: ManagerQueries, *, currency: str = "USD",
+    def __init__(self, queries: ManagerDesk, *, currency: str = "USD",
                  locale: str = "en_US", parent=None) -> None:
         super().__init__(parent)
         self._queries = queries

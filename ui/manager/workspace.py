@@ -1,6 +1,6 @@
 """The manager's workspace: every quote, reports, the price list, a way to clinic settings.
 
-The main window adds `ManagerWorkspace(db, actor, parent)` as a page for managers.
+The main window adds `ManagerWorkspace(user, parent)` as a page for managers.
 Each tab is shown only if the signed-in role has its permission (the core checks
 again on every call, so a hidden tab is convenience, not the protection).
 """
@@ -10,11 +10,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from consult.access import Actor
-from consult.storage import settings
-from consult.storage.db import Database
-from consult.storage.manager_queries import ManagerQueries
+from consult.services import pricing
+from consult.services.acting import SignedIn
 from ui.context import AppContext
+from ui.manager.desk import ManagerDesk
 from ui.manager.price_editor import PriceEditor
 from ui.manager.quote_detail import QuoteDetailDialog
 from ui.manager.quotes_view import QuotesView
@@ -26,14 +25,14 @@ class ManagerWorkspace(QWidget):
     # workspace opens the dialog itself.
     settings_requested = Signal()
 
-    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, user: SignedIn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
-        self._actor = actor
-        clinic = settings.get_settings(db)
+        self._user = user
+        self._actor = actor = user.actor
+        clinic = pricing.clinic_settings(user)
         self.locale, self.currency = clinic.locale, clinic.currency
         self.tabs = QTabWidget(self)
-        self.queries: ManagerQueries | None = None
+        self.queries: ManagerDesk | None = None
         self.quotes: QuotesView | None = None
         self.reports: ReportsView | None = None
         self.prices: PriceEditor | None = None
@@ -53,7 +52,7 @@ class ManagerWorkspace(QWidget):
         if not self._actor.may("quote.read_all"):
             self.tabs.addTab(QLabel("This workspace is for the clinic's managers."), "Quotes")
             return
-        queries = ManagerQueries(self._db, self._actor)
+        queries = ManagerDesk(self._user)
         self.queries = queries
         self.quotes = QuotesView(queries, locale=self.locale, parent=self)
         self.quotes.quote_opened.connect(self.open_quote)
@@ -63,12 +62,12 @@ class ManagerWorkspace(QWidget):
                                        parent=self)
             self.tabs.addTab(self.reports, "Reports")
         if self._actor.may("prices.edit"):
-            self.prices = PriceEditor(self._db, self._actor, self)
+            self.prices = PriceEditor(self._user, self)
             self.tabs.addTab(self.prices, "Price list")
 
     def open_quote(self, quote_id: int) -> QuoteDetailDialog:
         self._drop_closed_details()
-        dialog = QuoteDetailDialog(self._db, self._actor, self.queries, quote_id,
+        dialog = QuoteDetailDialog(self._user, self.queries, quote_id,
                                    locale=self.locale, parent=self)
         dialog.changed.connect(self._quotes_changed)
         dialog.reopened.connect(self._quotes_changed)
@@ -100,5 +99,5 @@ class ManagerWorkspace(QWidget):
             return
         from ui.settings_dialog import SettingsDialog  # the app shell's dialog
 
-        context = AppContext(self._db, self._actor, self._actor.username, "")
+        context = AppContext(self._user, "")
         SettingsDialog(context, self).exec()

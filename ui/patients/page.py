@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from consult.catalogue import catalogue
 from consult.errors import ConsultError, StaleRecord
 from consult.fileformat import Patient
-from consult.storage import patients
+from consult.services import patients
+from consult.services.acting import SignedIn
 from ui.context import AppContext
 from ui.dates import show_date
 from ui.errors import show_problem
@@ -114,7 +115,7 @@ class PatientsPage(QWidget):
     def _search(self, text: str, limit: int) -> list[Any]:
         if not text.strip():
             return []
-        return patients.search_patients(self.context.db, self.context.actor, text, limit=limit)
+        return list(patients.search(self.context.user, text, limit=limit))
 
     @Slot(object, str)
     def _show_results(self, rows: list[Any], text: str) -> None:
@@ -185,25 +186,21 @@ class PatientsPage(QWidget):
         return True
 
     def _create(self, values: dict[str, Any]) -> Any:
-        return patients.create_patient(self.context.db, self.context.actor, Patient(**values))
+        return patients.register(self.context.user, Patient(**values))
 
     def _update(self, patient: Any, values: dict[str, Any]) -> Any:
-        db, actor = self.context.db, self.context.actor
+        user = self.context.user
         try:
-            return patients.update_patient(
-                db, actor, patient.id, patient.version, Patient(**values)
-            )
+            return patients.correct(user, patient.id, patient.version, Patient(**values))
         except StaleRecord:
             # Another seat saved this patient meanwhile: show both, never overwrite silently.
             from ui.admin.conflict_dialog import resolve_conflict
 
-            current = patients.get_patient(db, actor, patient.id)
+            current = patients.open_patient(user, patient.id)
             theirs = {key: getattr(current, key) for key in values}
             choice = resolve_conflict(self, LABELS, values, theirs)
             if choice == "mine":
-                return patients.update_patient(
-                    db, actor, current.id, current.version, Patient(**values)
-                )
+                return patients.correct(user, current.id, current.version, Patient(**values))
             if choice == "theirs":
                 return current
             raise
@@ -289,9 +286,8 @@ class PatientDetail(QFrame):
         self.facts.setText(_facts(patient))
         self.hint.setText("Double-click a draft to carry on with it, or a consent to read it.")
         if self.tabs.count():
-            db, actor, patient_id = self.context.db, self.context.actor, patient.id
             self._worker.start(
-                partial(_load_records, db, actor, patient_id), self._fill, self._problem
+                partial(_load_records, self.context.user, patient.id), self._fill, self._problem
             )
 
     @Slot(object)
@@ -335,12 +331,12 @@ class PatientDetail(QFrame):
 
     @Slot(QListWidgetItem)
     def _open_consent(self, item: QListWidgetItem) -> None:
-        from consult.storage import consents
+        from consult.services import documents
         from ui.pdf_dialog import PdfDialog, stored_document_handout
 
         record = item.data(RecordRole)
         try:
-            pdf = consents.get_pdf(self.context.db, self.context.actor, record.id)
+            pdf = documents.open_pdf(self.context.user, record.id)
         except ConsultError as error:
             show_problem(self, error)
             return
@@ -353,24 +349,25 @@ class PatientDetail(QFrame):
         show_problem(self, error)
 
 
-def _load_records(db: Any, actor: Any, patient_id: int) -> dict[str, Any]:
+def _load_records(user: SignedIn, patient_id: int) -> dict[str, Any]:
     """Runs on the thread pool: the patient's records, each list only if the role may read it."""
     # Imported here, on the pool, so the app's start never waits for these modules.
-    from consult.storage import consents, consultations, quotes, settings
+    from consult.services import consultations, documents, pricing, quotes
 
+    actor = user.actor
     records: dict[str, Any] = {
         "patient_id": patient_id,
-        "consultations": [],
-        "quotes": [],
-        "consents": [],
-        "locale": settings.get_settings(db).locale,
+        "consultations": (),
+        "quotes": (),
+        "consents": (),
+        "locale": pricing.clinic_settings(user).locale,
     }
     if actor.may("consultation.read"):
-        records["consultations"] = consultations.list_for_patient(db, actor, patient_id)
+        records["consultations"] = consultations.list_for_patient(user, patient_id)
     if actor.may("quote.read_own"):
-        records["quotes"] = quotes.list_for_patient(db, actor, patient_id)
+        records["quotes"] = quotes.list_for_patient(user, patient_id)
     if actor.may("consent.read"):
-        records["consents"] = consents.list_for_patient(db, actor, patient_id)
+        records["consents"] = documents.list_for_patient(user, patient_id)
     return records
 
 

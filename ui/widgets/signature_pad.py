@@ -114,6 +114,22 @@ class SignaturePad(QWidget):
     def stroke_count(self) -> int:
         return len(self._strokes)
 
+    def pad_png(self) -> bytes:
+        """The whole pad as drawn (not cropped): what the ink rule measures.
+
+        A signature's ink is judged against the pad it was written on
+        (consult.documents.ink): a dot or a short tick cropped to itself would fill its
+        own image and pass for a signature.
+        """
+        size = self.size()
+        image = QImage(max(1, size.width()), max(1, size.height()), QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._draw_strokes(painter)
+        painter.end()
+        return _png_bytes(image)
+
     def to_png(self) -> bytes:
         """The signature as a PNG: dark ink on white, cropped to the ink with a margin."""
         if self.is_empty():
@@ -129,12 +145,7 @@ class SignaturePad(QWidget):
         painter.translate(EXPORT_MARGIN - ink.left(), EXPORT_MARGIN - ink.top())
         self._draw_strokes(painter)
         painter.end()
-        data = QByteArray()
-        buffer = QBuffer(data)
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
-        buffer.close()
-        return bytes(data.data())
+        return _png_bytes(image)
 
     def sizeHint(self) -> QSize:
         return QSize(480, 180)
@@ -275,3 +286,12 @@ class SignaturePad(QWidget):
         self.setAccessibleDescription(
             "Empty: sign with the mouse, a pen or a finger" if self.is_empty() else "Signed"
         )
+
+
+def _png_bytes(image: QImage) -> bytes:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())

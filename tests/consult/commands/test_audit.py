@@ -45,7 +45,10 @@ def event_count(clinic: Path) -> int:
 
 def test_an_untouched_trail_is_intact(clinic: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert verify(clinic) == 0
-    assert capsys.readouterr().out == f"audit trail intact: {event_count(clinic)} events\n"
+    # The check counts the trail as it begins (the sign-in included); its own
+    # audit.verify event is written after.
+    checked = event_count(clinic) - 1
+    assert capsys.readouterr().out == f"audit trail intact: {checked} events\n"
 
 
 def test_the_triggers_refuse_tampering_before_anyone_drops_them(clinic: Path) -> None:
@@ -107,13 +110,22 @@ def test_reordered_events_are_reported(clinic: Path, capsys: pytest.CaptureFixtu
     assert "does not link to the event before it" in capsys.readouterr().out
 
 
-def test_an_empty_trail_is_intact(
+def test_a_new_clinics_trail_is_intact(
     tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "new.sqlite3"
-    new_clinic(path)
+    new_clinic(path)  # its first manager, and the sign-in of the check
     assert verify(path) == 0
-    assert capsys.readouterr().out == f"audit trail intact: {event_count(path)} events\n"
+    checked = event_count(path) - 1  # the check's own event comes after its count
+    assert capsys.readouterr().out == f"audit trail intact: {checked} events\n"
+
+
+def test_checking_the_trail_needs_a_manager(
+    clinic: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONSULT_PASSWORD", "not the password")
+    assert verify(clinic) == 2
+    assert capsys.readouterr().err == "error: wrong username or password\n"
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(

@@ -14,6 +14,7 @@ from consult.cli import main
 from consult.documents import certificate
 from consult.documents.sealing import seal
 from tests.consult.documents.pdfs import flat, qpdf_check, signature_png, text_of
+from tests.helpers.signing import clinic_for_the_command_line, with_consent
 
 
 @pytest.fixture
@@ -37,45 +38,206 @@ def _verify(capsys, path):
     return code, captured.out, captured.err
 
 
-def test_signed_documents_are_sealed_and_verify(capsys, data_dir, examples, tmp_path, signatures):
+@pytest.fixture
+def clinic(data_dir, monkeypatch):
+    db = clinic_for_the_command_line(monkeypatch)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def agreed(examples, tmp_path):
+    """The spec example with the patient's consent answers, as a signed record needs."""
+    return with_consent(examples / "acne-scars.json", tmp_path)
+
+
+def test_signed_documents_are_sealed_stored_and_verify(
+    capsys, clinic, agreed, tmp_path, signatures
+):
     out = tmp_path / "out"
-    code, stdout, err = _documents(
-        capsys, str(examples / "acne-scars.json"), "--out", str(out), *signatures
-    )
+    code, stdout, err = _documents(capsys, str(agreed), "--out", str(out), *signatures)
     assert (code, err) == (0, "")
     written = json.loads(stdout)
-    assert written == {
-        "consent": str(out / "consent.pdf"),
-        "plan": str(out / "plan.pdf"),
-        "signed": True,
-    }
+    assert written["consent"] == str(out / "consent.pdf")
+    assert written["plan"] == str(out / "plan.pdf")
+    assert written["signed"] is True
+    assert written["consent_number"] != written["plan_number"]
     for kind in ("consent", "plan"):
         code, stdout, err = _verify(capsys, written[kind])
         assert (code, err) == (0, "")
-        assert stdout.startswith("intact: signed by Your Clinic at ")
+        assert stdout.startswith("intact: signed by Harbour Skin Clinic at ")
         qpdf_check((out / f"{kind}.pdf").read_bytes(), tmp_path)
     consent = flat(text_of((out / "consent.pdf").read_bytes(), tmp_path))
     assert "Printed name: Ana Souza" in consent
-    assert "History of cold sores" in consent
+    assert "Pia Lindqvist" in consent  # the signed-in account is the practitioner
+    assert written["consent_number"] in consent
     assert sorted(p.name for p in out.iterdir()) == ["consent.pdf", "plan.pdf"]  # no temp files
+    [stored] = [r for r in _stored_documents(clinic) if r.kind == "consent"]
+    assert stored.document_number == written["consent_number"]
+
+
+def _stored_documents(db):
+    from sqlalchemy import select
+
+    from consult.storage.models import ConsentRecord
+
+    with db.Session() as session:
+        return session.scalars(select(ConsentRecord)).all()
+
+
+def test_documents_twice_from_one_file_get_two_numbers(
+    capsys, clinic, agreed, tmp_path, signatures
+):
+    numbers = set()
+    for run in ("a", "b"):
+        code, stdout, _ = _documents(
+            capsys, str(agreed), "--out", str(tmp_path / run), *signatures
+        )
+        assert code == 0
+        numbers.add(json.loads(stdout)["consent_number"])
+    assert len(numbers) == 2
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("no-user", "error: --user: signing a consent needs a signed-in account"),
+        ("wrong-password", "error: wrong username or password"),
+        ("reception", "error: pia (Reception) is not allowed to consent: sign"),
+    ],
+)
+def test_signing_needs_a_signed_in_practitioner(
+    capsys, data_dir, monkeypatch, agreed, tmp_path, signatures, setup, message
+):
+    db = clinic_for_the_command_line(
+        monkeypatch, role="reception" if setup == "reception" else "practitioner"
+    )
+    db.close()
+    if setup == "no-user":
+        monkeypatch.delenv("CONSULT_USER")
+    if setup == "wrong-password":
+        monkeypatch.setenv("CONSULT_PASSWORD", "not the password at all")
+    out = tmp_path / "out"
+    code, stdout, err = _documents(capsys, str(agreed), "--out", str(out), *signatures)
+    assert (code, stdout) == (2, "")
+    assert err.startswith(message) and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_signing_needs_both_consent_answers(capsys, clinic, examples, tmp_path, signatures):
+    out = tmp_path / "out"
+    code, _, err = _documents(
+        capsys, str(examples / "acne-scars.json"), "--out", str(out), *signatures
+    )
+    assert code == 2
+    assert err.startswith("error: consent.photography: ")
+    assert not out.exists()
+
+
+def test_one_signature_is_refused_naming_the_missing_one(capsys, clinic, agreed, tmp_path):
+    patient = tmp_path / "patient.png"
+    patient.write_bytes(signature_png())
+    out = tmp_path / "out"
+    code, _, err = _documents(
+        capsys, str(agreed), "--out", str(out), "--patient-signature", str(patient)
+    )
+    assert code == 2
+    assert err.startswith("error: --practitioner-signature: missing")
+    assert not out.exists()
+
+
+def test_a_blank_signature_is_refused(capsys, clinic, agreed, tmp_path, signatures):
+    from PIL import Image
+
+    blank = tmp_path / "blank.png"
+    Image.new("RGBA", (300, 100), (255, 255, 255, 0)).save(blank)
+    argv = list(signatures)
+    argv[1] = str(blank)
+    code, _, err = _documents(capsys, str(agreed), "--out", str(tmp_path / "out"), *argv)
+    assert code == 2
+    assert err == "error: --patient-signature: the signature is blank (almost no ink); sign again\n"
+
+
+def test_an_unset_clinic_cannot_seal(capsys, data_dir, monkeypatch, agreed, tmp_path, signatures):
+    from consult.storage import Database, users
+
+    with Database.open(None) as db:
+        manager = users.create_first_manager(
+            db, clinic_name="Somewhere", username="mara", full_name="Mara Quinn",
+            password="a long manager phrase",
+        )
+    monkeypatch.setenv("CONSULT_USER", "mara")
+    monkeypatch.setenv("CONSULT_PASSWORD", "a long manager phrase")
+    assert manager.role == "manager"
+    code, _, err = _documents(capsys, str(agreed), "--out", str(tmp_path / "out"), *signatures)
+    assert code == 2
+    assert err.startswith("error: the clinic is not set up (missing: address")
+
+
+def test_every_area_stopped_is_refused_without_an_override(capsys, data_dir, examples, tmp_path):
+    document = json.loads((examples / "acne-scars.json").read_text(encoding="utf-8"))
+    document["history"]["pregnant"] = True
+    path = tmp_path / "pregnant.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = _documents(capsys, str(path), "--out", str(out))
+    assert (code, stdout) == (2, "")
+    assert err.startswith("error: the screening verdict is defer for every requested area")
+    assert not out.exists()
+    document["screening_override"] = {"reason": "Obstetrician's letter on file, 2026-11-18"}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    code, _, _ = _documents(capsys, str(path), "--out", str(out))
+    assert code == 0
+    plan = flat(text_of((out / "plan.pdf").read_bytes(), tmp_path))
+    assert "Obstetrician's letter on file, 2026-11-18" in plan
+
+
+def test_clearance_allows_printing_but_not_signing(capsys, clinic, agreed, tmp_path, signatures):
+    document = json.loads(agreed.read_text(encoding="utf-8"))
+    document["history"]["anticoagulants"] = True
+    agreed.write_text(json.dumps(document), encoding="utf-8")
+    assert _documents(capsys, str(agreed), "--out", str(tmp_path / "printed"))[0] == 0
+    code, _, err = _documents(
+        capsys, str(agreed), "--out", str(tmp_path / "signed"), *signatures
+    )
+    assert code == 2 and "clearance is still required" in err
+    assert not (tmp_path / "signed").exists()
 
 
 def test_without_both_signatures_only_the_plan_is_sealed(capsys, data_dir, examples, tmp_path):
     out = tmp_path / "out"
-    code, stdout, _ = _documents(capsys, str(examples / "rf-with-history.json"), "--out", str(out))
+    code, stdout, _ = _documents(capsys, str(examples / "acne-scars.json"), "--out", str(out))
     assert code == 0 and json.loads(stdout)["signed"] is False
     code, _, err = _verify(capsys, out / "consent.pdf")
     assert code == 1
     assert err == f"error: {out / 'consent.pdf'}: the file is not sealed (it has no signature)\n"
     assert _verify(capsys, out / "plan.pdf")[0] == 0
     plan = flat(text_of((out / "plan.pdf").read_bytes(), tmp_path))
+    assert "Ana Souza" in plan and "Micro-needling" in plan
+
+
+def test_a_whole_treatment_deferred_needs_an_override_to_print(
+    capsys, data_dir, examples, tmp_path
+):
+    # Isotretinoin 4 months ago defers RF for the whole treatment: nothing to plan today.
+    out = tmp_path / "out"
+    source = examples / "rf-with-history.json"
+    code, stdout, err = _documents(capsys, str(source), "--out", str(out))
+    assert (code, stdout) == (2, "")
+    assert err.startswith("error: the screening verdict is decline for every requested area")
+    assert not out.exists()
+    document = json.loads(source.read_text(encoding="utf-8"))
+    document["screening_override"] = {"reason": "Dermatologist's written clearance on file"}
+    overridden = tmp_path / "overridden.json"
+    overridden.write_text(json.dumps(document), encoding="utf-8")
+    code, stdout, _ = _documents(capsys, str(overridden), "--out", str(out))
+    assert code == 0 and json.loads(stdout)["signed"] is False
+    plan = flat(text_of((out / "plan.pdf").read_bytes(), tmp_path))
     assert "Marek Kowalczyk" in plan and "Radio-frequency micro-needling" in plan
-    assert "Not treated because of the screening: Chest (décolleté)." in plan
-    assert "Session 1 1 Feb 2027" in plan  # the isotretinoin wait for RF
+    assert "Dermatologist's written clearance on file" in plan
     consent = flat(text_of((out / "consent.pdf").read_bytes(), tmp_path))
     assert "Nerve damage" in consent
-    assert "Never advise stopping or pausing a prescribed blood thinner" in consent
-    assert "Not treated because of the screening: Chest (décolleté)." in consent
+    assert "Dermatologist's written clearance on file" in consent
 
 
 def test_blank_form(capsys, data_dir, tmp_path):
@@ -147,22 +309,20 @@ def test_a_bad_consultation_names_the_field(capsys, data_dir, tmp_path):
     assert code == 2 and err.startswith('error: consultation_date: "2026-02-30" is not a date')
 
 
-def test_existing_documents_are_replaced_whole(capsys, data_dir, examples, tmp_path, signatures):
+def test_existing_documents_are_replaced_whole(capsys, clinic, agreed, tmp_path, signatures):
     out = tmp_path / "out"
     out.mkdir()
     (out / "consent.pdf").write_bytes(b"old")
-    code, _, _ = _documents(
-        capsys, str(examples / "acne-scars.json"), "--out", str(out), *signatures
-    )
+    code, _, _ = _documents(capsys, str(agreed), "--out", str(out), *signatures)
     assert code == 0
     assert _verify(capsys, out / "consent.pdf")[0] == 0
 
 
 class TestVerifyCommand:
     @pytest.fixture
-    def sealed(self, capsys, data_dir, examples, tmp_path, signatures):
+    def sealed(self, capsys, clinic, agreed, tmp_path, signatures):
         out = tmp_path / "out"
-        _documents(capsys, str(examples / "acne-scars.json"), "--out", str(out), *signatures)
+        _documents(capsys, str(agreed), "--out", str(out), *signatures)
         return out / "consent.pdf"
 
     def test_a_flipped_byte(self, capsys, sealed):

@@ -11,7 +11,7 @@ import pytest
 
 from consult.cli import main
 from consult.commands import export
-from tests.consult.safety.clinic import MANAGER, last_audit_action, new_clinic, register
+from tests.consult.safety.clinic import last_audit_action, new_clinic, register
 
 
 @pytest.fixture
@@ -45,9 +45,9 @@ def test_run_writes_the_patients_zip_and_says_where(clinic, tmp_path, capsys):
     names, manifest, patient = zipped_names(out)
     assert patient["name"] == "Ana Souza"
     assert manifest["patient_id"] == clinic["ana"]
-    assert manifest["exported_by"] == MANAGER.username
+    assert manifest["exported_by"] == "mara"
     assert set(manifest["files"]) == set(names) - {"manifest.json"}
-    assert last_audit_action(clinic["url"]) == ("patient.export", MANAGER.username)
+    assert last_audit_action(clinic["url"]) == ("patient.export", "mara")
 
 
 def test_the_zip_never_holds_the_similarly_named_patient(clinic, tmp_path):
@@ -95,3 +95,33 @@ def test_the_patient_id_must_be_a_number(clinic, capsys):
 
 def _db(clinic: dict[str, object]) -> list[str]:
     return ["--database", str(clinic["url"])]
+
+
+def test_export_needs_a_signed_in_account(clinic, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("CONSULT_USER")
+    out = tmp_path / "ana.zip"
+    assert main(["export-patient", str(clinic["ana"]), "--out", str(out), *_db(clinic)]) == 2
+    assert capsys.readouterr().err == (
+        "error: --user: exporting a patient's records needs a signed-in account: "
+        "give --user NAME (or set CONSULT_USER)\n"
+    )
+    assert not out.exists()
+
+
+def test_reception_may_not_export_and_the_refusal_is_audited(clinic, tmp_path, capsys, monkeypatch):
+    from consult.storage import Database, users
+
+    with Database.open(clinic["url"]) as database:
+        manager = users.authenticate(database, "mara", "a long manager phrase", workstation="t")
+        users.create_user(
+            database, manager.actor("t"), username="rita", full_name="Rita Desk",
+            role="reception", password="a long reception phrase",
+        )
+    monkeypatch.setenv("CONSULT_USER", "rita")
+    monkeypatch.setenv("CONSULT_PASSWORD", "a long reception phrase")
+    out = tmp_path / "ana.zip"
+    argv = ["export-patient", str(clinic["ana"]), "--out", str(out), "--user", "rita"]
+    assert main([*argv, *_db(clinic)]) == 2
+    assert capsys.readouterr().err == "error: rita (Reception) is not allowed to patient: export\n"
+    assert not out.exists()
+    assert last_audit_action(clinic["url"]) == ("protection.export_patient", "rita")

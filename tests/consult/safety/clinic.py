@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from consult import fileformat
 from consult.access import Actor, command_line_actor
-from consult.storage import Database, patients
+from consult.storage import Database, patients, users
 from consult.storage.models import AuditEvent
 from consult.storage.models import Patient as PatientRow
 
@@ -36,15 +36,30 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+# The account the command-line tests sign in as (tests/consult/commands/conftest.py).
+CLI_USER = "mara"
+CLI_PASSWORD = "a long manager phrase"
+
+
 def new_clinic(path: Path) -> str:
-    """Create an up-to-date Consult database at `path`; returns its URL."""
+    """Create an up-to-date Consult database at `path`, with its manager; returns its URL."""
     url = sqlite_url(path)
-    Database.open(url).close()
+    with Database.open(url) as database:
+        _first_manager(database)
     return url
+
+
+def _first_manager(database: Database) -> None:
+    if users.count_users(database) == 0:
+        users.create_first_manager(
+            database, clinic_name="Test Clinic", username=CLI_USER, full_name="Mara Quinn",
+            password=CLI_PASSWORD,
+        )
 
 
 def register(url: str, name: str, born: date = date(1989, 4, 2), actor: Actor = MANAGER) -> int:
     with Database.open(url) as database:
+        _first_manager(database)
         return patients.create_patient(database, actor, fileformat.Patient(name, born)).id
 
 

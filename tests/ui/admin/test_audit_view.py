@@ -10,10 +10,11 @@ from sqlalchemy import select, text
 
 from consult.errors import PermissionDenied
 from consult.fileformat import Patient
+from consult.records import AuditFilter
 from consult.storage import Database, patients, users
-from consult.storage.audit_queries import AuditFilter, AuditQueries
 from consult.storage.models import AuditEvent
-from ui.admin.audit_view import AuditModel, AuditView, detail_text
+from tests.helpers.signing import signed
+from ui.admin.audit_view import AuditDesk, AuditModel, AuditView, detail_text
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 ANA = Patient("Ana Souza", date(1989, 4, 2), 3, "ana@example.org", None)
@@ -35,7 +36,7 @@ def trail(db, manager, practitioner) -> dict[str, int]:
 
 @pytest.fixture
 def view(qtbot, db, manager, trail, holder) -> AuditView:
-    widget = AuditView(db, manager, holder)
+    widget = AuditView(signed(db, manager), holder)
     _wait_until_loaded(qtbot, widget)
     return widget
 
@@ -59,7 +60,7 @@ def _events(db: Database) -> list[AuditEvent]:
 
 def test_the_model_passes_the_model_tester_while_pages_arrive(qtbot, qtmodeltester, db,
                                                               manager, trail, holder):
-    model = AuditModel(AuditQueries(db, manager), page_size=3, parent=holder)
+    model = AuditModel(AuditDesk(signed(db, manager)), page_size=3, parent=holder)
     with qtbot.waitSignals([model.page_loaded, model.count_changed], timeout=10_000):
         model.refresh()
     # The tester stays connected: it checks the rows each later page inserts. (It may
@@ -77,7 +78,7 @@ def test_the_model_passes_the_model_tester_while_pages_arrive(qtbot, qtmodeltest
 
 def test_only_a_manager_may_open_the_viewer(db, practitioner, qtbot):
     with pytest.raises(PermissionDenied, match="audit: read"):
-        AuditView(db, practitioner)
+        AuditView(signed(db, practitioner))
 
 
 def test_events_are_listed_newest_first_and_viewing_is_audited(db, view, trail):

@@ -12,6 +12,7 @@ from consult.access import Actor
 from consult.errors import ConsultError, PermissionDenied
 from consult.storage import Database, user_admin, users
 from consult.storage.models import AuditEvent, User
+from tests.helpers.signing import signed
 from tests.ui.admin.conftest import PASSWORD
 from ui.admin.users_view import AddAccountDialog, ResetPasswordDialog, UsersModel, UsersView
 
@@ -21,7 +22,7 @@ NEW_PASSWORD = "a new long passphrase"
 
 @pytest.fixture
 def view(qtbot, db, manager, practitioner, holder) -> UsersView:
-    widget = UsersView(db, manager, holder)
+    widget = UsersView(signed(db, manager), holder)
     with qtbot.waitSignal(widget.loaded, timeout=10_000):
         pass
     return widget
@@ -186,7 +187,7 @@ def test_a_practitioner_is_refused_by_the_core_and_the_view(db, practitioner, ma
         lambda: user_admin.set_active(db, practitioner, manager.user_id, False),
         lambda: user_admin.reset_password(db, practitioner, manager.user_id,
                                           password=PASSWORD, password_repeat=PASSWORD),
-        lambda: UsersView(db, practitioner),
+        lambda: UsersView(signed(db, practitioner)),
     )
     for call in calls:
         with pytest.raises(PermissionDenied, match="users: manage"):

@@ -10,13 +10,14 @@ from sqlalchemy import func, select
 
 from consult.storage import prices
 from consult.storage.models import PriceListVersion, Quote
+from tests.helpers.signing import signed
 from ui.manager.price_editor import PRICE_COLUMN, PriceEditor, PriceItemsModel
 
 
 @pytest.fixture
 def editor(qtbot, clinic, holder):
     db, actor, _ = clinic
-    widget = PriceEditor(db, actor, holder)
+    widget = PriceEditor(signed(db, actor), holder)
     qtbot.waitUntil(lambda: widget.model.rowCount() > 0, timeout=10_000)
     return widget
 

@@ -9,15 +9,18 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from consult.storage.manager_queries import ManagerQueries, QuoteFilter, QuoteSort
+from consult.records import QuoteFilter, QuoteSort
 from consult.storage.models import AuditEvent, Quote
+from tests.helpers.signing import signed
 from tests.ui.manager.clinic_data import consultation_of, priced_quote
+from ui.manager.desk import ManagerDesk
 from ui.manager.quote_detail import QuoteDetailDialog
 
 
 def open_detail(qtbot, clinic, holder, quote_id) -> QuoteDetailDialog:
     db, actor, _ = clinic
-    dialog = QuoteDetailDialog(db, actor, ManagerQueries(db, actor), quote_id, parent=holder)
+    user = signed(db, actor)
+    dialog = QuoteDetailDialog(user, ManagerDesk(user), quote_id, parent=holder)
     qtbot.waitUntil(lambda: dialog.detail is not None, timeout=10_000)
     return dialog
 
@@ -100,7 +103,7 @@ def test_rejecting_without_a_comment_is_refused_naming_the_field(
 
 def test_reopen_an_expired_quote_as_a_new_draft(qtbot, clinic, holder):
     db, actor, _ = clinic
-    expired = ManagerQueries(db, actor).page(
+    expired = ManagerDesk(signed(db, actor)).page(
         QuoteFilter(statuses=frozenset({"expired"})), QuoteSort(), 0, 1)[0]
     dialog = open_detail(qtbot, clinic, holder, expired.id)
     assert dialog.reopen_button.isEnabled()

@@ -8,13 +8,15 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 
-from consult.storage.manager_queries import ManagerQueries, QuoteFilter
+from consult.records import QuoteFilter
+from tests.helpers.signing import signed
 from tests.ui.manager.clinic_data import SPECS
+from ui.manager.desk import ManagerDesk
 from ui.manager.quotes_model import COLUMNS, QuotesModel
 
 
 def loaded_model(qtbot, clinic, holder, page_size=5) -> QuotesModel:
-    model = QuotesModel(ManagerQueries(*clinic[:2]), page_size=page_size, parent=holder)
+    model = QuotesModel(ManagerDesk(signed(*clinic[:2])), page_size=page_size, parent=holder)
     with qtbot.waitSignals([model.page_loaded, model.totals_changed], timeout=10_000):
         model.refresh()
     return model
@@ -53,7 +55,7 @@ def test_pages_are_fetched_only_when_asked(qtbot, clinic, holder):
 def test_a_short_view_holds_at_most_one_page_beyond_what_it_shows(qtbot, clinic):
     view = QTableView()
     qtbot.addWidget(view)
-    model = QuotesModel(ManagerQueries(*clinic[:2]), page_size=3, parent=view)
+    model = QuotesModel(ManagerDesk(signed(*clinic[:2])), page_size=3, parent=view)
     view.resize(600, 140)  # room for a few rows only
     view.setModel(model)
     view.show()

@@ -8,15 +8,16 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from consult.storage.manager_queries import ManagerQueries
+from tests.helpers.signing import signed
 from tests.ui.manager.clinic_data import SPECS
+from ui.manager.desk import ManagerDesk
 from ui.manager.quotes_view import QuotesView
 
 
 @pytest.fixture
 def view(qtbot, clinic, holder):
     db, actor, _ = clinic
-    quotes = QuotesView(ManagerQueries(db, actor), parent=holder)
+    quotes = QuotesView(ManagerDesk(signed(db, actor)), parent=holder)
     qtbot.waitUntil(lambda: quotes.model.totals is not None and not quotes.model.is_loading(),
                     timeout=10_000)
     qtbot.waitUntil(lambda: quotes.practitioner_box.count() == 3, timeout=10_000)

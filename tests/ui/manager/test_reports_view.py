@@ -8,14 +8,15 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCharts import QBarSeries, QLineSeries
 
-from consult.storage.manager_queries import ManagerQueries
+from tests.helpers.signing import signed
+from ui.manager.desk import ManagerDesk
 from ui.manager.reports_view import ReportsView
 
 
 @pytest.fixture
 def view(qtbot, clinic, holder):
     db, actor, _ = clinic
-    reports = ReportsView(ManagerQueries(db, actor), parent=holder)
+    reports = ReportsView(ManagerDesk(signed(db, actor)), parent=holder)
     qtbot.waitUntil(lambda: bool(reports.rows), timeout=10_000)
     return reports
 

@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
-from consult.access import Actor
+from consult.storage import users
+from tests.helpers.signing import signed
 from ui.manager.workspace import ManagerWorkspace
 
 # The offscreen platform used by the tests cannot size a shown window to its contents.
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 def test_a_manager_gets_quotes_reports_and_prices(qtbot, clinic, holder):
     db, actor, _ = clinic
-    workspace = ManagerWorkspace(db, actor, holder)
+    workspace = ManagerWorkspace(signed(db, actor), holder)
     tabs = [workspace.tabs.tabText(i) for i in range(workspace.tabs.count())]
     assert tabs == ["Quotes", "Reports", "Price list"]
     qtbot.waitUntil(lambda: workspace.quotes.model.rowCount() == 12, timeout=10_000)
@@ -24,7 +25,7 @@ def test_a_manager_gets_quotes_reports_and_prices(qtbot, clinic, holder):
 
 def test_opening_a_quote_and_deciding_refreshes_the_table(qtbot, clinic, holder):
     db, actor, _ = clinic
-    workspace = ManagerWorkspace(db, actor, holder)
+    workspace = ManagerWorkspace(signed(db, actor), holder)
     qtbot.waitUntil(lambda: workspace.quotes.model.rowCount() == 12, timeout=10_000)
     pending = next(row for row in range(12)
                    if workspace.quotes.model.quote_at(row).approval == "pending")
@@ -47,15 +48,18 @@ def test_opening_a_quote_and_deciding_refreshes_the_table(qtbot, clinic, holder)
 
 def test_the_settings_link_asks_the_main_window(qtbot, clinic, holder):
     db, actor, _ = clinic
-    workspace = ManagerWorkspace(db, actor, holder)
+    workspace = ManagerWorkspace(signed(db, actor), holder)
     with qtbot.waitSignal(workspace.settings_requested):
         workspace.settings_button.click()
 
 
 def test_other_roles_see_no_quotes(qtbot, clinic, holder):
-    db, _, _ = clinic
-    reception = Actor(None, "desk", "reception", "seat")
-    workspace = ManagerWorkspace(db, reception, holder)
+    db, manager, _ = clinic
+    desk = users.create_user(
+        db, manager, username="desk", full_name="Front Desk", role="reception",
+        password="correct horse battery",
+    )
+    workspace = ManagerWorkspace(signed(db, desk), holder)
     assert workspace.quotes is None
     assert workspace.tabs.count() == 1
     assert not workspace.settings_button.isEnabled()
@@ -63,7 +67,7 @@ def test_other_roles_see_no_quotes(qtbot, clinic, holder):
 
 def test_without_a_main_window_the_settings_link_opens_the_dialog_itself(qtbot, clinic, holder):
     db, actor, _ = clinic
-    workspace = ManagerWorkspace(db, actor, holder)
+    workspace = ManagerWorkspace(signed(db, actor), holder)
     seen = []
 
     def close_it():

@@ -23,6 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from consult.clinic import local_now
+from consult.documents.numbers import new_document_number
+from consult.errors import InvalidField
 from consult.pricing import QuoteOptions
 from ui.consultation.draft import DraftState
 from ui.consultation.paperwork import PaperworkRequest, unsigned_consent
@@ -52,8 +55,21 @@ def paperwork_request(draft: DraftState, services: Services, **signed: object) -
         practitioner=services.context.full_name,
         photography=draft.photography,
         marketing=draft.marketing,
+        override_reason=draft.override_reason,
+        consent_number=draft.consent_number,
         **signed,  # type: ignore[arg-type]
     )
+
+
+def _ink_problem(pad: SignaturePad, label: str) -> str | None:
+    """Why the pad's signature is not ink, by the core's one rule (None: it is)."""
+    from consult.documents.ink import require_ink
+
+    try:
+        require_ink(pad.pad_png(), label)
+    except InvalidField as refused:
+        return f"{label}: {refused.problem}."
+    return None
 
 
 class YesNo(QWidget):
@@ -103,6 +119,9 @@ class ConsentStep(Step):
 
     def __init__(self, draft: DraftState, services: Services, parent: QWidget) -> None:
         super().__init__(draft, services, parent)
+        if not draft.consent_number:
+            today = local_now(services.settings).date()
+            draft.consent_number = new_document_number("consent", today)
         self._worker = Worker(self)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -227,6 +246,11 @@ class ConsentStep(Step):
             return "Waiting for the patient's signature."
         if self.practitioner_pad.is_empty():
             return "Waiting for the practitioner's signature."
+        for pad, who in ((self.patient_pad, "The patient's"), (self.practitioner_pad,
+                                                               "The practitioner's")):
+            problem = _ink_problem(pad, f"{who} signature")
+            if problem is not None:
+                return problem
         return None
 
     @Slot()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QWidget
 
 from consult.errors import ConsultError
 from consult.pricing import lifecycle
-from consult.storage import activity
+from consult.services import documents
 from ui.consultation.draft import DraftState
 from ui.consultation.paperwork import Paperwork, PaperworkRequest, sign_and_store
 from ui.consultation.steps.base import Services, Step
@@ -82,16 +82,10 @@ class DocumentsStep(Step):
 
     def produce(self, request: PaperworkRequest) -> None:
         context, draft = self.services.context, self.draft
-        consultation_id, version, reason = (
-            draft.consultation_id,
-            draft.version,
-            draft.override_reason,
-        )
+        consultation_id, version = draft.consultation_id, draft.version
 
         def work() -> Paperwork:
-            return sign_and_store(
-                context.db, context.actor, consultation_id, version, reason, request
-            )
+            return sign_and_store(context.user, consultation_id, version, request)
 
         self.state.setText("Sealing and storing the signed documents…")
         self._worker.start(work, self._show, self._failed)
@@ -138,7 +132,9 @@ class DocumentsStep(Step):
         """Save a copy of a stored document; the export is audited before it is written."""
 
         def audit_export(path: Path) -> None:
-            activity.record_export(**self._audit_target(kind), file_name=path.name)
+            documents.record_save(
+                self.services.context.user, **self._audit_target(kind), file_name=path.name
+            )
 
         try:
             save_pdf_as(self, pdf, self._file_name(kind), before_saving=audit_export)
@@ -146,10 +142,7 @@ class DocumentsStep(Step):
             show_problem(self, error)
 
     def _audit_target(self, kind: str) -> dict[str, Any]:
-        context = self.services.context
         return {
-            "db": context.db,
-            "actor": context.actor,
             "patient_id": self.draft.patient.id,
             "document_kind": kind,
             "consultation_id": self.draft.consultation_id,
@@ -167,7 +160,9 @@ class DocumentsStep(Step):
 
     def _print(self, kind: str, pdf: bytes) -> None:
         """Print a stored document; the print is in the audit trail before a page goes out."""
-        audit_print = partial(activity.record_print, **self._audit_target(kind))
+        audit_print = partial(
+            documents.record_print, self.services.context.user, **self._audit_target(kind)
+        )
         try:
             print_pdf(self, pdf, before_printing=audit_print)
         except ConsultError as error:

@@ -1,6 +1,7 @@
 """The one door from the command line into the desktop app.
 
-`consult` with no subcommand ends up here. This module stays importable without Qt:
+`consult` with no subcommand ends up here (through ui.main). This module stays
+importable without Qt:
 it checks for a display first (so a headless server gets one clear line, not a Qt
 abort), and only then imports PySide6 and the `ui` package.
 
@@ -28,7 +29,12 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from consult.records import StoredSettings
+    from consult.services.acting import SignedIn
+    from consult.services.opening import OpenedDatabase
 
 NO_DISPLAY = (
     "error: no display available: Consult is a desktop app; run it in a graphical session "
@@ -191,10 +197,10 @@ def bench_credentials(
 class Opened:
     """What start-up learns from the database before the first window is shown."""
 
-    db: Any  # consult.storage.Database
+    db: OpenedDatabase
     has_users: bool
-    clinic: Any  # consult.storage.settings.StoredSettings; None before the first manager
-    bench_user: Any  # the benchmark account once its password checked out, else None
+    clinic: StoredSettings | None  # None before the first manager
+    bench_user: SignedIn | None  # the benchmark account once its password checked out
 
 
 class Opening:
@@ -241,22 +247,24 @@ def _open(
     db: Any = None,
 ) -> Opened:
     try:
-        from consult.access import workstation_name
-        from consult.storage import Database, users
-        from consult.storage import settings as settings_repo
+        from consult.errors import ConsultError
+        from consult.services import accounts, opening
 
         if db is None:
-            db = Database.open(database_url)
+            db = opening.open_clinic(database_url)
     finally:
         database_work_done.set()
     try:
-        if users.count_users(db) == 0:
+        if accounts.needs_first_manager(db):
             return Opened(db, False, None, None)
-        clinic = settings_repo.get_settings(db)
+        clinic = opening.clinic_on_start(db)
         user = None
         if credentials is not None:
             username, password = credentials
-            user = users.authenticate(db, username, password, workstation=workstation_name())
+            try:
+                user = accounts.sign_in(db, username, password)
+            except ConsultError:
+                user = None  # the sign-in dialog asks, as for anyone
         return Opened(db, True, clinic, user)
     except BaseException:
         db.close()

@@ -1,0 +1,81 @@
+"""Opening the clinic database: what start-up does before anyone is signed in.
+
+These are the entry points of the app's start (and of the command line's sign-in):
+they take no acting user, because nobody has signed in yet. What they return is the
+opened database handle, which the signed-in user then carries (`acting.SignedIn`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from consult import paths
+from consult.records import StoredSettings
+from consult.safety import encryption
+
+if TYPE_CHECKING:
+    from consult.storage.db import Database
+
+
+class OpenedDatabase(Protocol):
+    """What a screen may do with the opened database itself: hand it on, and close it.
+
+    Everything else goes through the services, with the signed-in user.
+    """
+
+    def close(self) -> None: ...
+
+
+def open_clinic(url: str | None, passphrase: str | None = None) -> Database:
+    """Open (creating and migrating as needed) the clinic database; a ConsultError if not."""
+    from consult.storage.db import Database
+
+    return Database.open(url, passphrase=passphrase)
+
+
+def open_existing_clinic(url: str | None, passphrase: str | None = None) -> Database:
+    """Open a clinic database that exists already: a mistyped --database must not
+    quietly create an empty clinic (to export from, verify or sign in to)."""
+    from consult.errors import ConsultError
+    from consult.storage.db import parse_url
+
+    parsed = parse_url(url or paths.default_database_url())
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(str(parsed.database)).expanduser()
+        if not path.is_file():
+            raise ConsultError(f"database {path} does not exist")
+    return open_clinic(url, passphrase)
+
+
+def database_label(database: Database) -> str:
+    """How screens name the database: its file, or server and database name; no password."""
+    from consult.storage.db import where
+
+    return where(database.url)
+
+
+def database_file_label(url: str | None) -> str:
+    """The file an SQLite URL names (for the passphrase prompt)."""
+    from consult.storage.db import parse_url
+
+    return str(parse_url(url or paths.default_database_url()).database)
+
+
+def needs_passphrase(url: str | None) -> bool:
+    """Whether opening `url` needs a passphrase nobody has given yet (so ask for it)."""
+    from consult.storage.db import is_encrypted_file, parse_url
+
+    if encryption.passphrase_from_environment():
+        return False
+    parsed = parse_url(url or paths.default_database_url())
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    return is_encrypted_file(Path(str(parsed.database)).expanduser())
+
+
+def clinic_on_start(database: Database) -> StoredSettings:
+    """The clinic's name and lock time for the sign-in screen (no patient data in them)."""
+    from consult.storage.settings import get_settings
+
+    return get_settings(database)

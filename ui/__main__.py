@@ -1,0 +1,7 @@
+"""`python -m ui` behaves exactly like the `consult` command (the app without a subcommand)."""
+
+import sys
+
+from ui.main import main
+
+sys.exit(main())
