@@ -288,7 +288,7 @@ class ChangeEvent:
     username: str
     action: str  # quote.create, quote.present, quote.approve, quote.reopen, …
     outcome: str
-    detail: dict
+    detail: dict[str, Any]
 
 
 @dataclass(frozen=True)
