@@ -106,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", metavar="ZIP", required=True)
     _database_option(export)
 
+    install_desktop = commands.add_parser(
+        "install-desktop", help="add Consult to this user's application menu (Linux)"
+    )
+    install_desktop.add_argument(
+        "--remove", action="store_true", help="take it out of the menu again"
+    )
+
     audit = commands.add_parser("audit", help="audit trail tools")
     audit_commands = audit.add_subparsers(
         dest="audit_command", metavar="ACTION", parser_class=_Parser
@@ -126,6 +133,7 @@ _COMMANDS = {
     "restore": "backup",
     "audit": "audit",
     "export-patient": "export",
+    "install-desktop": "desktop",
 }
 
 
