@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PROJECT = PYPROJECT["project"]
 # lock file -> the extras it serves
-LOCKS = {"app": [], "test": ["test", "encryption"], "bundle": ["bundle"]}
+LOCKS = {"app": [], "test": ["test", "encryption"], "bundle": ["bundle", "encryption"]}
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)(\[[^\]]*\])?==([^\s;\\]+)")
 
 
