@@ -3,7 +3,10 @@
     .venv/bin/python scripts/render_icons.py
 
 Writes resources/icons/consult-<N>.png for N in SIZES with Qt's own SVG renderer (the
-same one the app uses), so no other tool is needed. Rerun it after editing the SVG.
+same one the app uses), then, with Pillow, packaging/icons/consult.ico (Windows: the
+executables and the installer) and consult.icns (macOS: the .app) from those PNGs: they
+are only for building, so they stay out of resources/ and the app. Rerun it after editing
+the SVG.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
+ROOT = Path(__file__).resolve().parents[1]
+ICONS = ROOT / "resources" / "icons"
+PLATFORM_ICONS = ROOT / "packaging" / "icons"
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
@@ -44,7 +49,17 @@ def main() -> int:
         if not render(svg, size).save(str(target), "PNG"):
             raise SystemExit(f"could not write {target}")
         print(f"wrote {target.relative_to(ICONS.parents[1])}")
+    write_platform_icons()
     return 0
+
+
+def write_platform_icons() -> None:
+    from PIL import Image
+
+    with Image.open(ICONS / "consult-512.png") as largest:
+        largest.save(PLATFORM_ICONS / "consult.ico", sizes=[(n, n) for n in SIZES if n <= 256])
+        largest.save(PLATFORM_ICONS / "consult.icns")
+    print("wrote packaging/icons/consult.ico and consult.icns")
 
 
 if __name__ == "__main__":
