@@ -79,19 +79,63 @@ def test_the_locks_record_pyprojects_dependencies(kind):
     assert (check.returncode, check.stderr) == (0, "")
 
 
-def test_a_dependency_added_but_not_locked_is_refused(tmp_path):
-    """scripts/ensure-venv stops with one line before installing anything."""
+def checkout_copy(tmp_path: Path) -> Path:
+    """What scripts/ensure-venv reads, copied: pyproject.toml, the locks, the scripts."""
     copy = tmp_path / "checkout"
     (copy / "scripts").mkdir(parents=True)
     (copy / "requirements").mkdir()
     for name in (
+        "pyproject.toml",
         "scripts/ensure-venv",
         "scripts/deps_fingerprint.py",
+        "requirements/app.txt",
         "requirements/test.txt",
         "requirements/build.in",
     ):
         (copy / name).write_bytes((ROOT / name).read_bytes())
     (copy / "scripts" / "ensure-venv").chmod(0o755)
+    return copy
+
+
+def fake_venv(folder: Path) -> Path:
+    """A venv whose python only notes each call and fails: any install attempt shows."""
+    (folder / "bin").mkdir(parents=True)
+    python = folder / "bin" / "python"
+    python.write_text(f'#!/bin/sh\necho "$@" >> {folder / "calls"}\nexit 3\n')
+    python.chmod(0o755)
+    return folder
+
+
+def stamp(copy: Path, kind: str) -> str:
+    files = ["pyproject.toml", f"requirements/{kind}.txt", "requirements/build.in"]
+    result = subprocess.run(
+        f"cat {' '.join(files)} | sha256sum", shell=True, cwd=copy, capture_output=True, text=True
+    )
+    return result.stdout.split()[0]
+
+
+def test_an_installed_environment_starts_at_once_until_something_changes(tmp_path):
+    copy = checkout_copy(tmp_path)
+    venv = fake_venv(tmp_path / "venv")
+    (venv / ".consult-test.stamp").write_text(stamp(copy, "test") + "\n")
+    ensure = [str(copy / "scripts" / "ensure-venv")]
+    for kind in ("test", "app"):  # a test install serves the app too
+        result = subprocess.run([*ensure, kind, str(venv)], capture_output=True, text=True)
+        assert (result.returncode, result.stderr) == (0, "")
+    assert not (venv / "calls").exists()  # nothing was installed
+
+    pyproject = copy / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + "\n# changed\n")
+    result = subprocess.run([*ensure, "test", str(venv)], capture_output=True, text=True)
+    assert result.returncode == 3  # the fake pip's failure, passed on
+    assert "Installing Consult's locked dependencies (requirements/test.txt)" in result.stderr
+    assert "--require-hashes -r requirements/test.txt" in (venv / "calls").read_text()
+    assert not (venv / ".consult-test.stamp").exists()  # a failed install is not stamped
+
+
+def test_a_dependency_added_but_not_locked_is_refused(tmp_path):
+    """scripts/ensure-venv stops with one line before installing anything."""
+    copy = checkout_copy(tmp_path)
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     text = text.replace("dependencies = [\n", 'dependencies = [\n    "keyring>=25",\n', 1)
     (copy / "pyproject.toml").write_text(text, encoding="utf-8")
