@@ -16,7 +16,9 @@ import importlib
 import logging
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from consult import __version__
 from consult.commands import signin
@@ -107,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(export)
     signin.add_option(export)
 
+    install_desktop = commands.add_parser(
+        "install-desktop", help="add Consult to this user's application menu (Linux)"
+    )
+    install_desktop.add_argument(
+        "--remove", action="store_true", help="take it out of the menu again"
+    )
+
     audit = commands.add_parser("audit", help="audit trail tools")
     audit_commands = audit.add_subparsers(
         dest="audit_command", metavar="ACTION", parser_class=_Parser
@@ -128,6 +137,7 @@ _COMMANDS = {
     "restore": "backup",
     "audit": "audit",
     "export-patient": "export",
+    "install-desktop": "desktop",
 }
 
 
@@ -139,6 +149,7 @@ def main(
 
     The core never imports the UI: the app's entry point passes its start-up in.
     """
+    route_warnings_to_log()
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
@@ -183,6 +194,59 @@ def _log_crash() -> str:
     log.removeHandler(handler)
     handler.close()
     return str(path)
+
+
+class LogFileHandler(logging.Handler):
+    """Appends records to the log file in the data folder, opened only when one comes.
+
+    Nothing is created for a command that has nothing to log, and a data folder that
+    cannot be written falls back to the temporary folder (consult.paths.log_file).
+    """
+
+    def __init__(self, level: int = logging.WARNING) -> None:
+        super().__init__(level)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from consult.paths import log_file
+
+        try:
+            text = self.format(record)
+            path = log_file()
+            descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
+                handle.write(text + "\n")
+        except (OSError, ValueError):
+            # The log is the last place anything can go: losing a warning is better
+            # than a traceback on the user's terminal.
+            return
+
+
+def route_warnings_to_log() -> None:
+    """Keep stderr to our own lines, whatever a dependency warns.
+
+    Python warnings (a library's DeprecationWarning, even under `-W default` or
+    PYTHONWARNINGS) and log records no handler took (logging's "last resort", which
+    prints to stderr) go to the log file in the data folder instead of the terminal.
+    """
+    warnings.showwarning = _log_warning
+    logging.lastResort = _LOG_FILE_HANDLER
+
+
+def _log_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    text = warnings.formatwarning(message, category, filename, lineno, line).rstrip()
+    record = logging.LogRecord("py.warnings", logging.WARNING, filename, lineno, text, None, None)
+    _LOG_FILE_HANDLER.handle(record)
+
+
+_LOG_FILE_HANDLER = LogFileHandler()
 
 
 def database_url(args: argparse.Namespace) -> str | None:

@@ -17,9 +17,7 @@ def data_dir() -> Path:
     if override:
         folder = Path(override)
     else:
-        from platformdirs import user_data_path
-
-        folder = user_data_path("consult", appauthor=False)
+        folder = platform_data_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -29,6 +27,19 @@ def data_dir() -> Path:
             f"data folder {folder} is read-only; set CONSULT_DATA_DIR to a writable folder"
         )
     return folder
+
+
+def platform_data_dir() -> Path:
+    """This user's data folder by the platform's own conventions (platformdirs):
+
+    Linux and BSD   $XDG_DATA_HOME/consult, else ~/.local/share/consult
+    Windows         %LOCALAPPDATA%\\consult (the machine's own profile, not roaming:
+                    a live database must not travel with a roaming profile)
+    macOS           ~/Library/Application Support/consult
+    """
+    import platformdirs
+
+    return platformdirs.PlatformDirs("consult", appauthor=False, roaming=False).user_data_path
 
 
 def default_database_file() -> Path:

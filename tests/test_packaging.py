@@ -48,6 +48,12 @@ def test_wheel_ships_the_data_files(wheel):
         "resources/roles.toml",
         "consult/cli.py",
         "ui/__init__.py",
+        "ui/launcher.py",
+        "resources/icons/consult.svg",
+        "resources/icons/consult-16.png",
+        "resources/icons/consult-512.png",
+        "resources/desktop/app.consult.Consult.desktop",
+        "resources/desktop/app.consult.Consult.metainfo.xml",
     ):
         assert required in names
     assert any(name.startswith("consult/storage/migrations/versions/") for name in names)
@@ -56,6 +62,7 @@ def test_wheel_ships_the_data_files(wheel):
     (entry_points,) = [name for name in names if name.endswith(".dist-info/entry_points.txt")]
     scripts = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "consult = consult.cli:main" in scripts
+    assert "[gui_scripts]\nconsult-app = ui.launcher:main" in scripts
 
 
 def test_installed_wheel_runs_version_and_demo(wheel, tmp_path):

@@ -169,8 +169,10 @@ def _run_encrypted(
     from consult.errors import ConsultError
     from ui.app import run
     from ui.passphrase_dialog import open_database_interactively
+    from ui.style import apply_style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_style(app)  # the passphrase dialog is the first window: icon and look too
     try:
         db = open_database_interactively(url)
     except ConsultError as error:

@@ -11,6 +11,10 @@ STYLE_SHEET = "ui/style.qss"
 
 
 def apply_style(app: QApplication) -> None:
+    """Fusion, the app's font and style sheet, and its icon on every window."""
+    from ui.icon import set_app_icon
+
+    set_app_icon(app)
     app.setStyle("Fusion")
     font = QFont(app.font())
     font.setPointSizeF(10.5)

@@ -1,0 +1,7 @@
+"""The bundle's windowed executable on Windows (`consult-app.exe`, no console window)."""
+
+import sys
+
+from ui.launcher import main
+
+sys.exit(main())

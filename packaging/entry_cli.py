@@ -1,0 +1,7 @@
+"""The bundle's `consult` executable: the command line, and the app when given no command."""
+
+import sys
+
+from ui.main import main
+
+sys.exit(main())
