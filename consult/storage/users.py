@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from consult.access import ROLES, Actor, require
 from consult.errors import ConsultError, InvalidField
+from consult.safe_text import check_text
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.models import ClinicSettings as SettingsRow
@@ -165,7 +166,7 @@ def _record_actor(user: User, workstation: str) -> Actor:
 
 def _add(session: Session, username: str, full_name: str, role: str, password_hash: str) -> User:
     name = normal_username(username)
-    full = " ".join(full_name.split())
+    full = " ".join(check_text(full_name, "full_name").split())
     if not full:
         raise InvalidField("full_name", "must not be empty")
     if len(full) > 200:
