@@ -6,9 +6,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from consult.input_files import refuse_special_target
+
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     target = Path(path)
+    refuse_special_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

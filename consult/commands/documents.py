@@ -11,6 +11,7 @@ when there is one, else the shipped defaults (as for `consult quote`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from datetime import datetime
@@ -22,8 +23,9 @@ from consult.commands.quote import pricing_sources
 from consult.documents.build import blank_input, document_input
 from consult.documents.images import check_png
 from consult.documents.issue import Issued, issue
-from consult.documents.model import Signatures
+from consult.documents.model import DocumentInput, Signatures
 from consult.errors import ConsultError, InvalidField
+from consult.input_files import read_input
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         if signatures.patient_png is not None or signatures.practitioner_png is not None:
             raise ConsultError("--blank: a blank paper form takes no signatures")
         _, settings = pricing_sources(args)
-        _report(issue(blank_input(settings), out))
+        _report(_issue_into(blank_input(settings), out))
         return EXIT_OK
     if args.file is None:
         raise ConsultError("documents: FILE is required (or --blank for a blank paper form)")
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         signatures=signatures,
         signed_at=datetime.now().astimezone() if signed else None,
     )
-    _report(issue(document, out))
+    _report(_issue_into(document, out))
     return EXIT_OK
 
 
@@ -63,24 +65,30 @@ def _report(issued: Issued) -> None:
 
 
 def _output_folder(value: str) -> Path:
+    """The --out folder, checked but not yet created: bad input must leave nothing behind."""
     folder = Path(value)
     if folder.exists() and not folder.is_dir():
         raise InvalidField("--out", f"{folder} is a file, not a folder")
+    return folder
+
+
+def _issue_into(document: DocumentInput, folder: Path) -> Issued:
+    """Issue into `folder`, created only now; if issuing fails, the folders made go again."""
+    made = [parent for parent in (folder, *folder.parents) if not parent.exists()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InvalidField("--out", f"{folder} cannot be created ({exc.strerror})") from None
-    return folder
+    try:
+        return issue(document, folder)
+    except BaseException:
+        for created in made:  # innermost first; a folder something was put in stays
+            with contextlib.suppress(OSError):
+                created.rmdir()
+        raise
 
 
 def _signature(value: str | None, option: str) -> bytes | None:
     if value is None:
         return None
-    path = Path(value)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidField(option, f"{path}: no such file") from None
-    except OSError as exc:
-        raise InvalidField(option, f"{path}: cannot be read ({exc.strerror})") from None
-    return check_png(data, option)
+    return check_png(read_input(value, "PNG image", field=option), option)

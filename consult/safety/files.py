@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from consult.errors import ConsultError
+from consult.input_files import refuse_special_target
 
 
 @contextmanager
@@ -25,6 +26,7 @@ def temporary_beside(target: Path) -> Iterator[Path]:
     """
     if target.is_dir():
         raise ConsultError(f"{target}: is a folder; give the name of a file to write")
+    refuse_special_target(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         descriptor, name = tempfile.mkstemp(
