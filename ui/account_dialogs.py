@@ -77,7 +77,8 @@ class SetupDialog(QDialog):
             self,
             "Set up your clinic",
             "Welcome to Consult. Name your clinic and create the first manager's account. "
-            f"Passwords need at least {MIN_PASSWORD} characters.",
+            f"Passwords need at least {MIN_PASSWORD} characters; a few unrelated words "
+            "make a good one, and the most common passwords are refused.",
         ):
             layout.addWidget(label)
         form = QFormLayout()
@@ -166,7 +167,12 @@ class LoginDialog(QDialog):
 
     @Slot()
     def submit(self) -> None:
-        user = self._authenticate(self.username.text().strip(), self.password.text())
+        try:
+            user = self._authenticate(self.username.text().strip(), self.password.text())
+        except ConsultError as error:  # a locked account: the one line saying for how long
+            self.password.clear()
+            self.error.show_error(error)
+            return
         self.password.clear()
         if user is None:
             self.error.show_error(WRONG_LOGIN)
