@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from consult import __version__
 from consult.errors import ConsultError
+from consult.paths import use_private_umask
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -128,6 +129,9 @@ _COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Before anything is written: every file and folder this process creates (database,
+    # WAL, log, certificates, backups, exports) is owner-only (see consult.paths).
+    use_private_umask()
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
