@@ -51,6 +51,24 @@ def read_input(path: str | os.PathLike[str], what: str, *, field: str | None = N
             raise _error(field, f"{file}: cannot be read ({exc.strerror})") from None
 
 
+def require_regular_file(path: str | os.PathLike[str], what: str) -> None:
+    """Refuse at once a path that is missing, a folder, a pipe, a device or a socket.
+
+    For files a library or another program opens by name (SQLite, pg_restore), which
+    would block on a FIFO just as a plain read does.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise ConsultError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ConsultError(f"{path}: cannot be read ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise ConsultError(f"{path}: is a folder, not a {what}")
+    if not stat.S_ISREG(mode):
+        raise ConsultError(f"{path}: {NOT_A_FILE}; give a {what}")
+
+
 def refuse_special_target(path: str | os.PathLike[str]) -> None:
     """Refuse to write over a pipe, device or socket (a folder is the caller's to refuse).
 

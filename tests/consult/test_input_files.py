@@ -140,3 +140,16 @@ def test_documents_leaves_no_out_folder_behind_on_bad_input(
     assert main(["documents", *argv, "--out", str(out)]) == 2
     assert capsys.readouterr().err.startswith("error: ")
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("check", ["sqlite", "postgresql dump"])
+def test_a_fifo_given_as_a_backup_to_restore_is_refused_at_once(tmp_path, fifo, check):
+    from consult.safety.postgres_files import require_consult_dump
+    from consult.safety.sqlite_files import require_consult_database
+
+    with pytest.raises(ConsultError) as refused:
+        if check == "sqlite":
+            require_consult_database(fifo, None)
+        else:
+            require_consult_dump(fifo)
+    assert str(refused.value) == f"{fifo}: {NOT_A_FILE}; give a backup file"
