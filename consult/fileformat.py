@@ -217,7 +217,7 @@ def _date(container: dict, key: str, path: str, required: bool = False) -> date 
 
 
 def _text(
-    container: dict, key: str, path: str, required: bool = False, multiline: bool = False
+    container: dict[str, Any], key: str, path: str, required: bool = False, multiline: bool = False
 ) -> str | None:
     value = container.get(key)
     if value is None:

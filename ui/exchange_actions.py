@@ -193,7 +193,7 @@ class ExchangeActions(QObject):
         # double-click, nor be offered by the import dialog.
         return target if target.suffix else target.with_suffix(suggested.suffix)
 
-    def _run(self, work: Callable[[], tuple[str, Any]]) -> None:
+    def _run(self, work: Callable[[], tuple[str, Any] | _Choose]) -> None:
         if self._worker.busy():
             return
         self._worker.start(work, self._done, self._problem)
