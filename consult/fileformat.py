@@ -195,7 +195,20 @@ def from_dict(document: Any) -> Consultation:
     areas = _areas(document.get("areas"))
     history = _history(document.get("history", {}))
     extra = {key: value for key, value in document.items() if key not in _TOP_KEYS}
+    _check_optional_text(extra)
     return Consultation(consultation_date, patient, treatment, areas, history, extra)
+
+
+def _check_optional_text(extra: Mapping[str, Any]) -> None:
+    """The optional keys people write in (the spec's `practitioner` and override reason)
+    are held to the same rule as the patient's name and notes; their other checks are
+    where they are used (consult.documents.build)."""
+    practitioner = extra.get("practitioner")
+    if isinstance(practitioner, str):
+        check_text(practitioner, "practitioner")
+    override = extra.get("screening_override")
+    if isinstance(override, Mapping) and isinstance(override.get("reason"), str):
+        check_text(override["reason"], "screening_override.reason", multiline=True)
 
 
 def _show(value: Any) -> str:

@@ -193,6 +193,12 @@ def test_any_value_anywhere_is_accepted_or_a_consult_error(key, value):
         (["history", "isotretinoin", "note"], "stopped \u202edaily", "history.isotretinoin.note"),
         (["history", "isotretinoin", "note"], "bell\u0007", "history.isotretinoin.note"),
         (["patient", "name"], "Ana\nSouza", "patient.name"),
+        (["practitioner"], "Dr \u202eeeL", "practitioner"),
+        (
+            ["screening_override"],
+            {"reason": "cleared \u2067by Dr Lee"},
+            "screening_override.reason",
+        ),
     ],
 )
 def test_text_that_would_show_something_else_is_refused_naming_the_field(path, value, field):
