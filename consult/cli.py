@@ -23,6 +23,7 @@ from typing import TextIO
 from consult import __version__
 from consult.commands import signin
 from consult.errors import ConsultError
+from consult.paths import use_private_umask
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -149,6 +150,9 @@ def main(
 
     The core never imports the UI: the app's entry point passes its start-up in.
     """
+    # Before anything is written: every file and folder this process creates (database,
+    # WAL, log, certificates, backups, exports) is owner-only (see consult.paths).
+    use_private_umask()
     route_warnings_to_log()
     try:
         args = build_parser().parse_args(argv)

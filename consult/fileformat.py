@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from consult import atomic
 from consult.catalogue import catalogue
 from consult.errors import ConsultError, InvalidField
+from consult.input_files import read_input
+from consult.safe_text import check_text
 
 FORMAT = "consult/1"
 STATUSES = ("active", "history", "current", "past")
@@ -28,6 +31,9 @@ _ENTRY_KEYS = ("status", "date", "areas", "note")
 _TOP_KEYS = ("format", "consultation_date", "patient", "treatment", "areas", "history")
 # Upper bounds keep a hostile or broken file from exhausting memory in the PDFs and UI.
 MAX_TEXT = 2000
+# The longest number literal accepted anywhere in a file (a date is text, a Fitzpatrick
+# type one digit): longer ones are bad input, never a conversion attempted.
+MAX_NUMBER_DIGITS = 100
 
 
 @dataclass(frozen=True)
@@ -99,14 +105,7 @@ class Consultation:
 def load(path: str | Path) -> Consultation:
     """Read and validate a consult/1 file; every problem is a `ConsultError`."""
     file = Path(path)
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise ConsultError(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise ConsultError(f"{file}: is a folder, not a consultation file") from None
-    except OSError as exc:
-        raise ConsultError(f"{file}: cannot be read ({exc.strerror})") from None
+    raw = read_input(file, "consultation file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -115,8 +114,13 @@ def load(path: str | Path) -> Consultation:
 
 
 def loads(text: str, source: str = "input") -> Consultation:
+    overlong: list[_OverlongNumber] = []
     try:
-        document = json.loads(text)
+        document = json.loads(
+            text,
+            parse_int=partial(_number, int, overlong),
+            parse_float=partial(_number, float, overlong),
+        )
     except json.JSONDecodeError as exc:
         raise ConsultError(
             f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
@@ -124,7 +128,47 @@ def loads(text: str, source: str = "input") -> Consultation:
     except RecursionError:
         raise ConsultError(f"{source}: nested too deeply to be a consultation file") from None
     _require_valid_unicode(document, source)
+    if overlong:
+        _refuse_overlong_number(document)
     return from_dict(document)
+
+
+class _OverlongNumber(str):
+    """A number literal too long to be a value of any field (kept as its text)."""
+
+
+def _number(convert: Callable[[str], Any], overlong: list[_OverlongNumber], literal: str) -> Any:
+    """A JSON number, or a marker for one longer than MAX_NUMBER_DIGITS.
+
+    Python refuses to turn a string of more than 4,300 digits into an int (a ValueError
+    that would otherwise surface as an internal error), and converting a long one takes
+    time quadratic in its length; no field of the format needs more than a few digits.
+    """
+    if len(literal) > MAX_NUMBER_DIGITS:
+        marker = _OverlongNumber(literal)
+        overlong.append(marker)
+        return marker
+    return convert(literal)
+
+
+def _refuse_overlong_number(document: Any) -> None:
+    """InvalidField naming where the first overlong number is (iteratively: no depth limit)."""
+    pending: list[tuple[str, Any]] = [("", document)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, _OverlongNumber):
+            raise InvalidField(
+                path,
+                f"is a number {len(value):,} characters long; "
+                f"numbers in a consultation file have at most {MAX_NUMBER_DIGITS}",
+            )
+        if isinstance(value, dict):
+            children = [(f"{path}.{key}" if path else key, item) for key, item in value.items()]
+        elif isinstance(value, list):
+            children = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
+        else:
+            continue
+        pending.extend(reversed(children))  # the first in the file is found first
 
 
 def _require_valid_unicode(document: Any, source: str) -> None:
@@ -151,7 +195,20 @@ def from_dict(document: Any) -> Consultation:
     areas = _areas(document.get("areas"))
     history = _history(document.get("history", {}))
     extra = {key: value for key, value in document.items() if key not in _TOP_KEYS}
+    _check_optional_text(extra)
     return Consultation(consultation_date, patient, treatment, areas, history, extra)
+
+
+def _check_optional_text(extra: Mapping[str, Any]) -> None:
+    """The optional keys people write in (the spec's `practitioner` and override reason)
+    are held to the same rule as the patient's name and notes; their other checks are
+    where they are used (consult.documents.build)."""
+    practitioner = extra.get("practitioner")
+    if isinstance(practitioner, str):
+        check_text(practitioner, "practitioner")
+    override = extra.get("screening_override")
+    if isinstance(override, Mapping) and isinstance(override.get("reason"), str):
+        check_text(override["reason"], "screening_override.reason", multiline=True)
 
 
 def _show(value: Any) -> str:
@@ -172,7 +229,9 @@ def _date(container: dict, key: str, path: str, required: bool = False) -> date 
         raise InvalidField(path, f"{_show(value)} is not a date") from None
 
 
-def _text(container: dict, key: str, path: str, required: bool = False) -> str | None:
+def _text(
+    container: dict[str, Any], key: str, path: str, required: bool = False, multiline: bool = False
+) -> str | None:
     value = container.get(key)
     if value is None:
         if required:
@@ -184,9 +243,7 @@ def _text(container: dict, key: str, path: str, required: bool = False) -> str |
         raise InvalidField(path, "must not be empty")
     if len(value) > MAX_TEXT:
         raise InvalidField(path, f"is longer than {MAX_TEXT} characters")
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-        raise InvalidField(path, "contains control characters")
-    return value
+    return check_text(value, path, multiline=multiline)
 
 
 def _patient(value: Any, consultation_date: date) -> Patient:
@@ -283,7 +340,7 @@ def _entry(value: Any, path: str) -> HistoryEntry:
     area_ids = tuple(
         dict.fromkeys(_area_id(area, f"{path}.areas[{i}]") for i, area in enumerate(areas))
     )
-    note = _text(value, "note", f"{path}.note")
+    note = _text(value, "note", f"{path}.note", multiline=True)
     extra = {key: item for key, item in value.items() if key not in _ENTRY_KEYS}
     return HistoryEntry(True, status, when, area_ids, note, False, extra)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from consult import fileformat
 from consult.access import Actor
-from consult.errors import InvalidField
+from consult.errors import ConsultError, InvalidField
 from consult.fileformat import Consultation
 from consult.pricing.settings import ClinicSettings
 
@@ -203,6 +203,32 @@ class ImportResult:
     consultation_id: int
     patient_created: bool
     consultation_version: int
+    contact_updated: tuple[str, ...] = ()  # fields of a registered patient the file changed
+
+
+# What to do when the file's patient is already registered (see the module's doc).
+KEEP_STORED = "keep"
+USE_FILE = "file"
+NEW_PATIENT = "new"
+EXISTING_CHOICES = (KEEP_STORED, USE_FILE, NEW_PATIENT)
+
+
+class PatientAlreadyRegistered(ConsultError):
+    """The file's patient matches a registered one: the practitioner must choose.
+
+    `stored` is the registered patient as it is now (its `version` goes back with the
+    choice, so a record changed meanwhile is not overwritten); `incoming` is the file's.
+    """
+
+    def __init__(self, stored: PatientRecord, incoming: fileformat.Patient) -> None:
+        self.stored = stored
+        self.incoming = incoming
+        super().__init__(
+            f"{stored.name}, born {stored.date_of_birth.isoformat()}, is already registered "
+            f"(patient {stored.id}): say whether the file's consultation goes to that record "
+            f'keeping its contact details ("{KEEP_STORED}"), goes to it with the file\'s '
+            f'contact details ("{USE_FILE}"), or to a new patient ("{NEW_PATIENT}")'
+        )
 
 
 # --------------------------------------------------------------------------- users
@@ -215,9 +241,14 @@ class UserRecord:
     role: str
     active: bool
     created_at: datetime
+    locked_until: datetime | None = None  # UTC; in the past once the lock has run out
 
     def actor(self, workstation: str) -> Actor:
         return Actor(self.id, self.username, self.role, workstation)
+
+    def locked_at(self, now: datetime) -> bool:
+        """Whether the account refuses sign-in at `now`."""
+        return self.locked_until is not None and self.locked_until > now
 
 
 # --------------------------------------------------------------------------- manager queries

@@ -12,7 +12,8 @@ Definitions (what a manager reads in the report):
 - a quote counts in the month it was created.
 
 CSV files are written atomically (consult.atomic) with money as 2-decimal strings,
-dates in ISO 8601, so a spreadsheet or another program reads them unambiguously.
+dates in ISO 8601, so a spreadsheet or another program reads them unambiguously, and
+text that a spreadsheet would run as a formula is neutralised (see `csv_value`).
 """
 
 from __future__ import annotations
@@ -139,15 +140,39 @@ def money_text(amount: Decimal) -> str:
     return str(amount.quantize(CENTS, rounding=ROUND_HALF_UP))
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (or, for tab and
+# carriage return, strips them and reads what follows as one): OWASP's CSV injection list.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_value(value: object) -> str:
-    """One CSV cell. A Decimal is money (two decimals); pass other numbers as text."""
+    """One CSV cell: every CSV Consult writes goes through here.
+
+    Numbers are written as plain numbers (a Decimal is money, two decimals; an int as
+    it is), so a negative amount stays "-20.00" and a spreadsheet sums it. Text is
+    neutralised by OWASP's rule: a cell starting with =, +, -, @, tab or carriage
+    return gets a leading single quote, which spreadsheets show as text and never run.
+    A phone number is text, not a number ("+1 555 0100" has spaces, and its leading
+    zeros and plus matter), so it becomes "'+1 555 0100": still readable, never a
+    formula. Only the type decides, never how the text looks: "-5" typed in a name is
+    text and quoted, so no crafted value can pass itself off as a number.
+    """
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, Decimal):
         return money_text(value)
+    if isinstance(value, int | float):
+        return repr(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value)
+    return neutralised(str(value))
+
+
+def neutralised(text: str) -> str:
+    """Text a spreadsheet shows as text: a formula-like start gets a single quote."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

@@ -102,9 +102,9 @@ class SetupDialog(QDialog):
         for label in _heading(
             self,
             "Set up your clinic",
-            "Welcome to Consult. Give your clinic's details, as patients should see them on "
-            "their documents, and create the first manager's account. "
-            f"Passwords need at least {MIN_PASSWORD} characters.",
+            "Welcome to Consult. Name your clinic and create the first manager's account. "
+            f"Passwords need at least {MIN_PASSWORD} characters; a few unrelated words "
+            "make a good one, and the most common passwords are refused.",
         ):
             layout.addWidget(label)
         form = QFormLayout()

@@ -9,6 +9,11 @@ Each action asks for a file, hands the work to the core on the thread pool
 audit what they did) and says in a sentence what happened. A bad file is refused
 with its one-line, field-named reason; nothing half-written is ever left behind.
 
+A file whose patient is already registered is never merged silently: the registered
+details and the file's are shown side by side (ExistingPatientDialog) and the
+practitioner chooses to keep the stored details, use the file's, or register a new
+patient; cancelling stores nothing.
+
 An action the role may not use is hidden; one that needs a patient or a consultation
 is greyed out until one is chosen.
 """
@@ -16,17 +21,38 @@ is greyed out until one is chosen.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QLabel,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from consult import fileformat
 from consult.access import Actor
-from consult.records import ImportResult
+from consult.fileformat import Consultation
+from consult.records import (
+    KEEP_STORED,
+    NEW_PATIENT,
+    USE_FILE,
+    ImportResult,
+    PatientAlreadyRegistered,
+)
 from consult.services import consultations, patients
 from consult.services.acting import SignedIn
 from ui.context import AppContext
@@ -53,6 +79,9 @@ class ExchangeActions(QObject):
     # A consultation file was imported (consult.records.ImportResult), so the
     # window can show the patient it went to.
     imported = Signal(object)
+    # The practitioner closed the already-registered question without choosing: nothing
+    # was imported.
+    cancelled = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget) -> None:
         super().__init__(parent)
@@ -62,6 +91,7 @@ class ExchangeActions(QObject):
         self.consultation_id: int | None = None
         self._followed_detail: Any = None  # the followed page's detail pane (see follow())
         self._worker = Worker(self)
+        self.question: ExistingPatientDialog | None = None  # open while the user chooses
         self._permitted: dict[QAction, bool] = {}
         self.import_action = self._action("Import consultation file…", IMPORT_PERMISSIONS)
         self.export_action = self._action("Export consultation file…", EXPORT_PERMISSIONS)
@@ -169,20 +199,49 @@ class ExchangeActions(QObject):
         # double-click, nor be offered by the import dialog.
         return target if target.suffix else target.with_suffix(suggested.suffix)
 
-    def _run(self, work: Callable[[], tuple[str, Any]]) -> None:
+    def _run(self, work: Callable[[], tuple[str, Any] | _Choose]) -> None:
         if self._worker.busy():
             return
         self._worker.start(work, self._done, self._problem)
         self._refresh()
 
     @Slot(object)
-    def _done(self, outcome: tuple[str, Any]) -> None:
+    def _done(self, outcome: tuple[str, Any] | _Choose) -> None:
+        if isinstance(outcome, _Choose):
+            self._refresh()
+            self._ask(outcome)
+            return
         message, result = outcome
         self._refresh()
         QMessageBox.information(self.window, "Consult", message)
         if isinstance(result, ImportResult):
             self.imported.emit(result)
         self.finished.emit(message)
+
+    def _ask(self, choose: _Choose) -> None:
+        """Show both patients; the import goes on only once the practitioner chooses."""
+        dialog = ExistingPatientDialog(choose.question.stored, choose.question.incoming,
+                                       self.window)
+        self.question = dialog
+        user = self.context.user
+
+        def chosen(existing: str) -> None:
+            version = choose.question.stored.version
+            self._run(partial(_import, user, choose.path, choose.consultation,
+                              existing, version))
+
+        dialog.chosen.connect(chosen)
+        dialog.finished.connect(self._question_closed)
+        dialog.open()
+
+    @Slot(int)
+    def _question_closed(self, result: int) -> None:
+        dialog = self.question
+        self.question = None
+        if dialog is not None:
+            if result != QDialog.DialogCode.Accepted:
+                self.cancelled.emit()
+            dialog.deleteLater()
 
     @Slot(object)
     def _problem(self, error: BaseException) -> None:
@@ -194,23 +253,56 @@ class ExchangeActions(QObject):
 # ---------------------------------------------------------------------- on the pool
 
 
-def _import(user: SignedIn, path: Path) -> tuple[str, ImportResult]:
-    consultation = fileformat.load(path)
-    result = consultations.import_consultation(user, consultation, source=path.name)
+@dataclass(frozen=True)
+class _Choose:
+    """The file's patient is registered: what the practitioner is asked to decide on."""
+
+    path: Path
+    consultation: Consultation  # as read the first time: the same data is imported
+    question: PatientAlreadyRegistered
+
+
+def _import(
+    user: SignedIn,
+    path: Path,
+    consultation: Consultation | None = None,
+    existing: str | None = None,
+    expected_version: int | None = None,
+) -> tuple[str, ImportResult] | _Choose:
+    consultation = consultation or fileformat.load(path)
+    try:
+        result = consultations.import_consultation(
+            user, consultation, source=path.name, existing=existing,
+            expected_version=expected_version,
+        )
+    except PatientAlreadyRegistered as question:
+        return _Choose(path, consultation, question)
     # The name as the clinic registered it (the file may spell it in other capitals).
     name = patients.open_patient(user, result.patient_id).name
-    who = (
-        f"{name} was registered as a new patient"
-        if result.patient_created
-        else f"it was added to the records of {name}, who was already registered "
-        "(contact details the file gives were brought up to date)"
-    )
+    who = _who(name, result, existing)
     message = (
         f"Imported {path.name}: {who}. The consultation of "
         f"{show_date(consultation.consultation_date)} is stored as a draft "
         "for the practitioner to review."
     )
     return message, result
+
+
+def _who(name: str, result: ImportResult, existing: str | None) -> str:
+    if result.patient_created:
+        again = " (another patient of the same name and birth date)" if existing else ""
+        return f"{name} was registered as a new patient{again}"
+    if result.contact_updated:
+        fields = ", ".join(FIELD_WORDS[field] for field in result.contact_updated)
+        return (f"it was added to the records of {name}, whose {fields} now "
+                "come from the file")
+    return f"it was added to the records of {name}, whose contact details were kept"
+
+
+FIELD_WORDS = {
+    "name": "name", "date_of_birth": "date of birth", "fitzpatrick": "skin type",
+    "email": "e-mail", "phone": "phone",
+}
 
 
 def _export(user: SignedIn, consultation_id: int, target: Path) -> tuple[str, Path]:
@@ -242,3 +334,85 @@ def _export_patient(user: SignedIn, patient_id: int, target: Path) -> tuple[str,
 
 def _count(number: int, thing: str) -> str:
     return f"{number} {thing}{'' if number == 1 else 's'}"
+
+
+# ---------------------------------------------------------------------- the question
+
+
+class ExistingPatientDialog(QDialog):
+    """The registered patient and the file's, side by side, and three ways on.
+
+    `chosen` carries the core's answer word (consult.records.EXISTING_CHOICES);
+    Cancel imports nothing.
+    """
+
+    chosen = Signal(str)
+
+    ROWS = (
+        ("name", "Name"),
+        ("date_of_birth", "Date of birth"),
+        ("fitzpatrick", "Skin type (Fitzpatrick)"),
+        ("email", "E-mail"),
+        ("phone", "Phone"),
+    )
+
+    def __init__(self, stored: patients.PatientRecord, incoming: fileformat.Patient,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("This patient is already registered")
+        self.setMinimumWidth(620)
+        self.cells: dict[tuple[str, str], QLabel] = {}
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"{stored.name}, born {show_date(stored.date_of_birth)}, is already registered. "
+            "If the file is about the same person, choose whose contact details are right; "
+            "if it is someone else of the same name and birth date, register a new patient.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addLayout(self._comparison(stored, incoming))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.keep_button = self._choice(buttons, "Keep stored details",
+                                        KEEP_STORED)
+        self.file_button = self._choice(buttons, "Use the file's details",
+                                        USE_FILE)
+        self.new_button = self._choice(buttons, "New patient",
+                                       NEW_PATIENT)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _comparison(self, stored: patients.PatientRecord,
+                    incoming: fileformat.Patient) -> QGridLayout:
+        grid = QGridLayout()
+        grid.addWidget(QLabel("<b>Registered</b>", self), 0, 1)
+        grid.addWidget(QLabel("<b>In the file</b>", self), 0, 2)
+        for row, (key, label) in enumerate(self.ROWS, start=1):
+            grid.addWidget(QLabel(label, self), row, 0)
+            values = (_shown(getattr(stored, key)), _shown(getattr(incoming, key)))
+            for column, (side, value) in enumerate(zip(("stored", "file"), values,
+                                                       strict=True), start=1):
+                cell = QLabel(value, self)
+                cell.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
+                if values[0] != values[1]:
+                    cell.setStyleSheet("font-weight: bold;")
+                self.cells[(key, side)] = cell
+                grid.addWidget(cell, row, column)
+        return grid
+
+    def _choice(self, buttons: QDialogButtonBox, text: str, answer: str) -> QPushButton:
+        button = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+        button.clicked.connect(partial(self._choose, answer))
+        return button
+
+    def _choose(self, answer: str) -> None:
+        self.chosen.emit(answer)
+        self.accept()
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, date):
+        return show_date(value)
+    return str(value)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from consult.errors import ConsultError
 from ui.style import make_primary
 
 _INPUT_EVENTS = frozenset(
@@ -191,7 +192,12 @@ class LockScreen(QWidget):
     def try_unlock(self) -> None:
         typed = self.password.text()
         self.password.clear()
-        if self._check(typed):
+        try:
+            matches = self._check(typed)
+        except ConsultError as error:  # the account is locked after too many wrong tries
+            self.error.setText(str(error))
+            return
+        if matches:
             self.error.setText("")
             self.unlocked.emit()
             return

@@ -13,6 +13,7 @@ when there is one, else the shipped defaults (as for `consult quote`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -32,18 +33,20 @@ from consult.documents.gate import check_printable
 from consult.documents.images import check_png
 from consult.documents.ink import require_ink
 from consult.documents.issue import CONSENT_FILE, PLAN_FILE, Issued, issue
+from consult.documents.model import DocumentInput
 from consult.errors import ConsultError, InvalidField
+from consult.input_files import read_input
 
 
 def run(args: argparse.Namespace) -> int:
+    out = _output_folder(args.out)
     patient = _signature(args.patient_signature, "--patient-signature")
     practitioner = _signature(args.practitioner_signature, "--practitioner-signature")
     if args.blank:
         if patient is not None or practitioner is not None:
             raise ConsultError("--blank: a blank paper form takes no signatures")
         _, settings = pricing_sources(args)
-        document = blank_input(settings)
-        _report(issue(document, _output_folder(args.out)))
+        _report(_issue_into(blank_input(settings), out))
         return EXIT_OK
     if args.file is None:
         raise ConsultError("documents: FILE is required (or --blank for a blank paper form)")
@@ -54,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     price_list, settings = pricing_sources(args)
     check_printable(screen(consultation), consultation.area_ids, override)
     document = document_input(consultation, price_list, settings, override_reason=override)
-    _report(issue(document, _output_folder(args.out)))
+    _report(_issue_into(document, out))
     return EXIT_OK
 
 
@@ -97,7 +100,7 @@ def _sign(
                 override_reason=override,
             ),
         )
-    folder = _output_folder(args.out)
+    folder = _made_folder(Path(args.out))
     consent = atomic.write_bytes(folder / CONSENT_FILE, record.consent_pdf)
     plan = atomic.write_bytes(folder / PLAN_FILE, record.plan_pdf)
     written = {
@@ -120,9 +123,15 @@ def _report(issued: Issued) -> None:
 
 
 def _output_folder(value: str) -> Path:
+    """The --out folder, checked but not yet created: bad input must leave nothing behind."""
     folder = Path(value)
     if folder.exists() and not folder.is_dir():
         raise InvalidField("--out", f"{folder} is a file, not a folder")
+    return folder
+
+
+def _made_folder(folder: Path) -> Path:
+    """The --out folder, created now that everything checked out."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -130,14 +139,20 @@ def _output_folder(value: str) -> Path:
     return folder
 
 
+def _issue_into(document: DocumentInput, folder: Path) -> Issued:
+    """Issue into `folder`, created only now; if issuing fails, the folders made go again."""
+    made = [parent for parent in (folder, *folder.parents) if not parent.exists()]
+    _made_folder(folder)
+    try:
+        return issue(document, folder)
+    except BaseException:
+        for created in made:  # innermost first; a folder something was put in stays
+            with contextlib.suppress(OSError):
+                created.rmdir()
+        raise
+
+
 def _signature(value: str | None, option: str) -> bytes | None:
     if value is None:
         return None
-    path = Path(value)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidField(option, f"{path}: no such file") from None
-    except OSError as exc:
-        raise InvalidField(option, f"{path}: cannot be read ({exc.strerror})") from None
-    return check_png(data, option)
+    return check_png(read_input(value, "PNG image", field=option), option)

@@ -14,7 +14,7 @@ from pathlib import Path
 from consult.cli import EXIT_FAILED, EXIT_OK
 from consult.documents.certificate import load_certificate
 from consult.documents.verify import NotVerified, verify_pdf
-from consult.errors import ConsultError
+from consult.input_files import read_input
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,11 +31,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ConsultError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ConsultError(f"{path}: is a folder, not a PDF file") from None
-    except OSError as exc:
-        raise ConsultError(f"{path}: cannot be read ({exc.strerror})") from None
+    return read_input(path, "PDF file")

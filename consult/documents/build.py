@@ -45,6 +45,7 @@ from consult.pricing import (
     options_from_consultation,
 )
 from consult.pricing.format import format_percent
+from consult.safe_text import check_text
 
 # Optional keys of a consultation file this module reads (kept by consult/1 as extras).
 PRACTITIONER_KEY = "practitioner"
@@ -200,7 +201,7 @@ def _practitioner(consultation: Consultation) -> str:
         return ""
     if not isinstance(value, str) or len(value) > fileformat.MAX_TEXT:
         raise InvalidField(PRACTITIONER_KEY, "must be the practitioner's name as text")
-    return value.strip()
+    return check_text(value, PRACTITIONER_KEY).strip()
 
 
 OVERRIDE_KEY = "screening_override"

@@ -17,6 +17,7 @@ from consult import data
 from consult.errors import InvalidField
 from consult.pricing.format import check_locale
 from consult.pricing.money import parse_decimal, parse_percent
+from consult.safe_text import check_text
 
 # ISO 4217 currencies whose money has cents (two minor digits). Currencies without cents
 # (JPY, KRW, …) or with three (KWD, BHD, …) are left out: quotes are priced in cents.
@@ -56,7 +57,7 @@ class ClinicSettings:
 
     def __post_init__(self) -> None:
         for key in ("name", "address", "phone", "email"):
-            _check_text(getattr(self, key), key)
+            _check_text(getattr(self, key), key, multiline=key == "address")
         if not self.name.strip():
             raise InvalidField("name", "must not be empty")
         if self.email and "@" not in self.email:
@@ -97,13 +98,12 @@ def default_settings() -> ClinicSettings:
     return ClinicSettings.from_mapping(data.read_toml("clinic.toml"))
 
 
-def _check_text(value: Any, field: str) -> None:
+def _check_text(value: Any, field: str, *, multiline: bool) -> None:
     if not isinstance(value, str):
         raise InvalidField(field, "must be text")
     if len(value) > MAX_TEXT:
         raise InvalidField(field, f"is longer than {MAX_TEXT} characters")
-    if any(ord(ch) < 32 and ch != "\n" for ch in value):
-        raise InvalidField(field, "contains control characters")
+    check_text(value, field, multiline=multiline)
 
 
 def _check_time_zone(name: Any) -> None:

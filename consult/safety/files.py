@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from consult.errors import ConsultError
+from consult.input_files import refuse_special_target
+from consult.paths import PRIVATE_FOLDER
 
 
 @contextmanager
@@ -25,9 +27,10 @@ def temporary_beside(target: Path) -> Iterator[Path]:
     """
     if target.is_dir():
         raise ConsultError(f"{target}: is a folder; give the name of a file to write")
+    refuse_special_target(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(
+        target.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(  # created 0600: a backup holds every patient
             prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
         )
     except OSError as exc:

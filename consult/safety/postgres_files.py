@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from consult.errors import ConsultError
+from consult.input_files import require_regular_file
 from consult.safety.files import publish, temporary_beside
 from consult.safety.sqlite_files import VERSION_TABLE
 
@@ -100,8 +101,7 @@ class DumpInfo:
 
 def require_consult_dump(file: Path) -> DumpInfo:
     """Check `file` is a pg_dump archive of a Consult database; say what it holds."""
-    if not file.is_file():
-        raise ConsultError(f"{file}: no such file")
+    require_regular_file(file, "backup file")
     pg_restore = _tool("pg_restore")
     refusal = f"{file}: is not a Consult database backup"
     listing = subprocess.run(

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from consult.errors import ConsultError
+from consult.input_files import require_regular_file
 from consult.safety.encryption import connect_sqlite, database_errors
 from consult.safety.files import publish, temporary_beside
 
@@ -110,8 +111,7 @@ def _copy_file(source: Path, target: Path) -> None:
 
 def require_consult_database(file: Path, passphrase: str | None) -> str:
     """Check `file` is an intact Consult database; return its schema revision."""
-    if not file.is_file():
-        raise ConsultError(f"{file}: no such file")
+    require_regular_file(file, "backup file")
     refusal = f"{file}: is not a Consult database backup"
     try:
         with closing(connect_sqlite(file, passphrase)) as connection:

@@ -98,3 +98,9 @@ def reset_password(
     return user_admin.reset_password(
         user.database, user.actor, user_id, password=password, password_repeat=password_repeat
     )
+
+
+@use_case("accounts.unlock")
+def unlock(user: SignedIn, user_id: int) -> UserRecord:
+    """Lift a sign-in lock (after too many wrong passwords) before it runs out."""
+    return user_admin.unlock(user.database, user.actor, user_id)

@@ -71,14 +71,28 @@ def override_screening(
 
 @use_case("consultations.import")
 def import_consultation(
-    user: SignedIn, consultation: Consultation, *, source: str = ""
+    user: SignedIn,
+    consultation: Consultation,
+    *,
+    source: str = "",
+    existing: str | None = None,
+    expected_version: int | None = None,
 ) -> ImportResult:
-    return exchange.import_consultation(user.database, user.actor, consultation, source=source)
+    """Store a consult/1 consultation as a draft; a registered patient is never merged
+    silently (PatientAlreadyRegistered until `existing` says what to do)."""
+    return exchange.import_consultation(
+        user.database,
+        user.actor,
+        consultation,
+        source=source,
+        existing=existing,
+        expected_version=expected_version,
+    )
 
 
 @use_case("consultations.import")
-def import_file(user: SignedIn, path: str | Path) -> ImportResult:
-    return exchange.import_file(user.database, user.actor, path)
+def import_file(user: SignedIn, path: str | Path, *, existing: str | None = None) -> ImportResult:
+    return exchange.import_file(user.database, user.actor, path, existing=existing)
 
 
 @use_case("consultations.export")

@@ -21,6 +21,7 @@ from consult.access import Actor, require
 from consult.clinical.rules import SEVERITIES
 from consult.errors import InvalidField
 from consult.pricing import lifecycle
+from consult.safe_text import check_text
 from consult.storage import audit, consultations, quotes
 from consult.storage.db import Database
 from consult.storage.models import CONSENT_KINDS
@@ -111,7 +112,7 @@ def record_screening_override(
         allowed = ", ".join(OVERRIDDEN_VERDICTS)
         known = "a verdict" if verdict in SEVERITIES else "not a verdict"
         raise InvalidField("verdict", f'"{verdict}" is {known} that needs an override ({allowed})')
-    text = reason.strip()
+    text = check_text(reason, "reason", multiline=True).strip()
     if not text:
         raise InvalidField("reason", "say why the consultation goes on despite the verdict")
     if len(text) > MAX_REASON:

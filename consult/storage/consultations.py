@@ -21,6 +21,7 @@ from consult.access import Actor, require
 from consult.errors import ConsultError, InvalidField
 from consult.fileformat import AreaRequest, Consultation, HistoryEntry
 from consult.records import ConsultationRecord, ConsultationSummary
+from consult.safe_text import check_text
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.models import Consultation as ConsultationRow
@@ -164,6 +165,9 @@ def _columns(consultation: Consultation) -> dict[str, Any]:
     """The row's columns for a consult/1 consultation (the patient row is separate)."""
     if consultation.treatment not in _treatments():
         raise InvalidField("treatment", f'"{consultation.treatment}" is not a treatment')
+    for key, entry in consultation.history.items():
+        if entry.note is not None:
+            check_text(entry.note, f"history.{key}.note", multiline=True)
     document = fileformat.to_dict(consultation)
     extra = {"document": dict(consultation.extra), "patient": dict(consultation.patient.extra)}
     columns = {
@@ -368,7 +372,7 @@ def _update(
 
 
 def _override_reason(actor: Actor, reason: str) -> str | None:
-    text = reason.strip()
+    text = check_text(reason, "override_reason", multiline=True).strip()
     if not text:
         return None
     require(actor, "screening.override")

@@ -275,6 +275,9 @@ def _checked_sqlite_file(url: URL, passphrase: str | None = None) -> Path:
         raise ConsultError(
             f"database folder {folder} is read-only; Consult needs to write its journal there"
         )
+    # A new database is owner-only whatever the umask; SQLite gives its WAL and SHM
+    # files the database file's mode, so they are too.
+    paths.create_private_file(path)
     return path
 
 
@@ -441,6 +444,7 @@ def backup_sqlite(path: Path, revision: str, passphrase: str | None = None) -> P
     """
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.before-{revision}-{stamp}.bak")
+    paths.create_private_file(target)  # a copy of every patient: owner-only
     with (
         closing(encryption.connect_sqlite(path, passphrase)) as source,
         closing(encryption.connect_sqlite(target, passphrase)) as copy,

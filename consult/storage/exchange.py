@@ -1,11 +1,20 @@
 """Import and export of consult/1 files (shared/spec/consultation-format.md).
 
-Import: the file is validated by consult.fileformat, the patient is found by name
-(ignoring case and accents) and date of birth or else registered, and the
-consultation is stored as a draft for the practitioner to review. Contact details the
-file gives (e-mail, phone, Fitzpatrick type) update the patient's record: the intake
-form is the newest word on them. Export writes a stored consultation back as a
-consult/1 file that imports to the same thing, unknown keys included.
+Import: the file is validated by consult.fileformat and the consultation is stored as
+a draft for the practitioner to review. A patient not yet registered (by name, ignoring
+case and accents, and date of birth) is registered from the file. For one who is, no
+silent merge: a file could belong to a namesake born the same day, or carry a typo in
+an e-mail address, and a history attached to the wrong person is a clinical danger.
+The import is refused (PatientAlreadyRegistered, showing both) unless told what to do
+with `existing`:
+
+- "keep": the consultation goes to the registered patient, whose contact details stay;
+- "file": it goes to the registered patient, whose contact details are updated from
+  the file (e-mail, phone, Fitzpatrick type, where the file gives them);
+- "new": the file's patient is registered as a new patient.
+
+Export writes a stored consultation back as a consult/1 file that imports to the same
+thing, unknown keys included.
 """
 
 from __future__ import annotations
@@ -20,18 +29,36 @@ from consult import fileformat
 from consult.access import Actor, require
 from consult.errors import InvalidField
 from consult.fileformat import Consultation
-from consult.records import ImportResult
+from consult.records import (
+    EXISTING_CHOICES,
+    KEEP_STORED,
+    NEW_PATIENT,
+    ImportResult,
+    PatientAlreadyRegistered,
+)
 from consult.storage import audit, consultations, patients
 from consult.storage.db import Database
 from consult.storage.models import Patient as PatientRow
 
 
 def import_file(
-    db: Database, actor: Actor, path: str | Path, *, practitioner_id: int | None = None
+    db: Database,
+    actor: Actor,
+    path: str | Path,
+    *,
+    practitioner_id: int | None = None,
+    existing: str | None = None,
+    expected_version: int | None = None,
 ) -> ImportResult:
     """Read, validate and store a consult/1 file (an error names the bad field)."""
     return import_consultation(
-        db, actor, fileformat.load(path), practitioner_id=practitioner_id, source=Path(path).name
+        db,
+        actor,
+        fileformat.load(path),
+        practitioner_id=practitioner_id,
+        source=Path(path).name,
+        existing=existing,
+        expected_version=expected_version,
     )
 
 
@@ -42,51 +69,78 @@ def import_consultation(
     *,
     practitioner_id: int | None = None,
     source: str = "",
+    existing: str | None = None,
+    expected_version: int | None = None,
 ) -> ImportResult:
+    """Store the consultation; for a registered patient, only as `existing` says.
+
+    `expected_version` is the registered patient's version the practitioner saw when
+    choosing; a record changed since is refused (StaleRecord), never overwritten.
+    """
     require(actor, "patient.write_contact")
     require(actor, "consultation.write")
     require(actor, "history.write")
+    if existing is not None and existing not in EXISTING_CHOICES:
+        raise InvalidField(
+            "existing", f'"{existing}" is not one of {", ".join(EXISTING_CHOICES)}'
+        )
     with db.Session.begin() as session:
-        patient_row, created = _match_or_create(session, actor, consultation.patient)
+        patient_row, created, updated = _patient_for(
+            session, actor, consultation.patient, existing, expected_version
+        )
         row = consultations.add_consultation(
             session, actor, patient_row.id, consultation, practitioner_id=practitioner_id
         )
+        detail: dict[str, object] = {
+            "consultation": row.id, "file": source, "patient_created": created,
+        }
+        if existing is not None:
+            detail["existing"] = existing
         audit.record(
-            session,
-            actor,
-            "consultation.import",
-            patient_id=patient_row.id,
-            detail={"consultation": row.id, "file": source, "patient_created": created},
+            session, actor, "consultation.import", patient_id=patient_row.id, detail=detail
         )
-        return ImportResult(patient_row.id, row.id, created, row.version)
+        return ImportResult(patient_row.id, row.id, created, row.version, tuple(updated))
 
 
-def _match_or_create(
-    session: Session, actor: Actor, patient: fileformat.Patient
-) -> tuple[PatientRow, bool]:
+def _patient_for(
+    session: Session,
+    actor: Actor,
+    patient: fileformat.Patient,
+    existing: str | None,
+    expected_version: int | None,
+) -> tuple[PatientRow, bool, list[str]]:
+    """The patient row the consultation goes to, whether it is new, and what changed."""
     checked = patients.validated(patient)
-    existing = session.scalars(
+    match = registered_match(session, checked)
+    if match is None or existing == NEW_PATIENT:
+        return patients.add_patient(session, actor, checked), True, []
+    if existing is None:
+        raise PatientAlreadyRegistered(patients.to_record(match), checked)
+    if expected_version is not None:
+        patients.check_version(match.version, expected_version, f"patient {match.name}")
+    if existing == KEEP_STORED:
+        return match, False, []
+    from_file = replace(
+        checked,
+        name=match.name,  # the name as registered (the file may use other capitals)
+        fitzpatrick=checked.fitzpatrick if checked.fitzpatrick is not None else match.fitzpatrick,
+        email=checked.email or match.email,
+        phone=checked.phone or match.phone,
+    )
+    return match, False, patients.update_row(session, actor, match, from_file)
+
+
+def registered_match(session: Session, patient: fileformat.Patient) -> PatientRow | None:
+    """The registered patient with this name (ignoring case and accents) and birth date."""
+    return session.scalars(
         select(PatientRow)
         .where(
-            PatientRow.search_key == patients.search_key(checked.name),
-            PatientRow.date_of_birth == checked.date_of_birth,
+            PatientRow.search_key == patients.search_key(patient.name),
+            PatientRow.date_of_birth == patient.date_of_birth,
         )
         .order_by(PatientRow.id)
         .limit(1)
     ).first()
-    if existing is None:
-        return patients.add_patient(session, actor, checked), True
-    newer = replace(
-        checked,
-        name=existing.name,
-        fitzpatrick=checked.fitzpatrick
-        if checked.fitzpatrick is not None
-        else existing.fitzpatrick,
-        email=checked.email or existing.email,
-        phone=checked.phone or existing.phone,
-    )
-    patients.update_row(session, actor, existing, newer)
-    return existing, False
 
 
 def existing_or_new_patient(

@@ -101,6 +101,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    # Sign-in throttling (consult.storage.users): wrong passwords in a row since the
+    # last success or lock, and until when the account refuses to sign in.
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}

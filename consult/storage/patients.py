@@ -19,6 +19,7 @@ from consult import fileformat
 from consult.access import Actor, require
 from consult.errors import ConsultError, InvalidField, StaleRecord
 from consult.records import PatientRecord
+from consult.safe_text import check_text
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.models import Patient as PatientRow
@@ -277,9 +278,7 @@ def _text(value: object, field: str) -> str | None:
     value = value.strip()
     if len(value) > fileformat.MAX_TEXT:
         raise InvalidField(field, f"is longer than {fileformat.MAX_TEXT} characters")
-    if any(ord(ch) < 32 for ch in value):
-        raise InvalidField(field, "contains control characters")
-    return value or None
+    return check_text(value, field) or None
 
 
 # --------------------------------------------------------------------------- locking

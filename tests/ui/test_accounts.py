@@ -112,3 +112,34 @@ def test_login_right_password_signs_in_as_that_user(qtbot, db, manager):
     assert dialog.result() == dialog.DialogCode.Accepted
     assert dialog.result_user.actor.user_id == manager.id
     assert dialog.result_user.role == "manager"
+
+
+def test_setup_refuses_a_common_password_naming_the_field(qtbot, db):
+    dialog = SetupDialog(partial(create_first_manager, db))
+    qtbot.addWidget(dialog)
+    _fill_setup(qtbot, dialog, "Password12!", "Password12!")
+    dialog.submit()
+    assert dialog.error.text().startswith("Password: is one of the most common passwords")
+    assert users.count_users(db) == 0
+
+
+def test_login_says_in_one_line_that_the_account_is_locked(qtbot, db, manager):
+    dialog = LoginDialog(partial(authenticate, db), "Harbour Skin Clinic")
+    qtbot.addWidget(dialog)
+    dialog.username.setText("mara")
+    for _ in range(users.MAX_FAILED_SIGN_INS - 1):
+        dialog.password.setText("not the password")
+        dialog.submit()
+        assert dialog.error.text() == WRONG_LOGIN
+    locked = (
+        "account mara is locked after 5 wrong passwords in a row: "
+        "try again in 5 minutes, or ask a manager to unlock it"
+    )
+    dialog.password.setText("not the password")
+    dialog.submit()
+    assert dialog.error.text() == locked
+    dialog.password.setText(MANAGER_PASSWORD)
+    dialog.submit()
+    assert dialog.error.text() == locked
+    assert dialog.result_user is None
+    assert dialog.password.text() == ""

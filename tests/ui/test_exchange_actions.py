@@ -113,17 +113,96 @@ def test_importing_each_spec_example_registers_its_patient(
     assert audit_actions(db).count("consultation.import") == len(example_files(examples))
 
 
-def test_a_second_import_for_the_same_patient_says_they_were_found(
-    qtbot, monkeypatch, context, examples, shown
-):
+def _same_patient_other_details(examples: Path, tmp_path: Path) -> Path:
+    document = json.loads(example_files(examples)[0].read_text("utf-8"))
+    document["patient"]["email"] = "not.ana@example.org"
+    document["patient"]["phone"] = "+1 555 0199"
+    document["consultation_date"] = "2026-12-01"
+    path = tmp_path / "again.json"
+    path.write_text(json.dumps(document), "utf-8")
+    return path
+
+
+def _ask_about_a_registered_patient(qtbot, monkeypatch, db, context, examples, tmp_path):
+    """Import the example, then a file for the same patient: the question is open."""
     actions = make_actions(qtbot, context)
-    example = example_files(examples)[0]
-    name = fileformat.load(example).patient.name
-    import_through_the_menu(qtbot, monkeypatch, actions, example)
+    first = example_files(examples)[0]
+    import_through_the_menu(qtbot, monkeypatch, actions, first)
+    choose_file(monkeypatch, _same_patient_other_details(examples, tmp_path))
+    actions.import_action.trigger()
+    qtbot.waitUntil(lambda: actions.question is not None, timeout=20_000)
+    with db.Session() as session:
+        row = session.scalars(select(PatientRow)).one()
+    return actions, actions.question, row
+
+
+def _contact(db) -> list[tuple[str, str | None, str | None]]:
+    with db.Session() as session:
+        rows = session.scalars(select(PatientRow).order_by(PatientRow.id))
+        return [(row.name, row.email, row.phone) for row in rows]
+
+
+def test_a_file_for_a_registered_patient_shows_both_and_changes_nothing_yet(
+    qtbot, monkeypatch, db, context, examples, tmp_path, shown
+):
+    actions, question, row = _ask_about_a_registered_patient(
+        qtbot, monkeypatch, db, context, examples, tmp_path
+    )
+    assert question.cells[("email", "stored")].text() == row.email
+    assert question.cells[("email", "file")].text() == "not.ana@example.org"
+    assert question.cells[("phone", "file")].text() == "+1 555 0199"
+    assert question.cells[("name", "stored")].text() == row.name
+    assert _contact(db) == [(row.name, row.email, row.phone)]
+    assert len(consultations.list_for_patient(db, context.actor, row.id)) == 1
+
+    with qtbot.waitSignal(actions.cancelled, timeout=20_000):
+        question.reject()
+
+    assert _contact(db) == [(row.name, row.email, row.phone)]
+    assert len(consultations.list_for_patient(db, context.actor, row.id)) == 1
+    assert actions.question is None
+
+
+def test_keeping_the_stored_details_adds_only_the_consultation(
+    qtbot, monkeypatch, db, context, examples, tmp_path, shown
+):
+    actions, question, row = _ask_about_a_registered_patient(
+        qtbot, monkeypatch, db, context, examples, tmp_path
+    )
+    with qtbot.waitSignal(actions.finished, timeout=20_000) as finished:
+        question.keep_button.click()
+    assert f"added to the records of {row.name}, whose contact details were kept" in (
+        finished.args[0]
+    )
+    assert _contact(db) == [(row.name, row.email, row.phone)]
+    assert len(consultations.list_for_patient(db, context.actor, row.id)) == 2
+
+
+def test_using_the_files_details_updates_them(
+    qtbot, monkeypatch, db, context, examples, tmp_path, shown
+):
+    actions, question, row = _ask_about_a_registered_patient(
+        qtbot, monkeypatch, db, context, examples, tmp_path
+    )
     with qtbot.waitSignal(actions.imported, timeout=20_000) as imported:
-        message = import_through_the_menu(qtbot, monkeypatch, actions, example)
-    assert not imported.args[0].patient_created
-    assert f"added to the records of {name}, who was already registered" in message
+        question.file_button.click()
+    assert imported.args[0].patient_id == row.id
+    assert _contact(db) == [(row.name, "not.ana@example.org", "+1 555 0199")]
+    assert "whose e-mail, phone now come from the file" in shown["information"].messages[-1]
+
+
+def test_a_different_patient_is_registered_beside_the_first(
+    qtbot, monkeypatch, db, context, examples, tmp_path, shown
+):
+    actions, question, row = _ask_about_a_registered_patient(
+        qtbot, monkeypatch, db, context, examples, tmp_path
+    )
+    with qtbot.waitSignal(actions.imported, timeout=20_000) as imported:
+        question.new_button.click()
+    assert imported.args[0].patient_created
+    assert _contact(db) == [
+        (row.name, row.email, row.phone), (row.name, "not.ana@example.org", "+1 555 0199"),
+    ]
 
 
 def test_a_bad_file_is_refused_with_the_field_named_line(

@@ -122,6 +122,29 @@ def test_idle_lock_hides_patient_data_until_the_password_is_typed(qtbot, window)
     assert len(_shown_names(window)) == 2
 
 
+def test_the_lock_screen_says_when_too_many_wrong_passwords_locked_the_account(
+    qtbot, window
+):
+    window.idle.set_interval_ms(10)
+    qtbot.waitUntil(window.is_locked)
+    window.idle.set_minutes(5)
+    for _ in range(4):
+        qtbot.keyClicks(window.lock_screen.password, "wrong password")
+        qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+        assert window.lock_screen.error.text() == "That password is not right."
+    locked = (
+        "account mara is locked after 5 wrong passwords in a row: "
+        "try again in 5 minutes, or ask a manager to unlock it"
+    )
+    qtbot.keyClicks(window.lock_screen.password, "wrong password")
+    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    assert window.lock_screen.error.text() == locked
+    qtbot.keyClicks(window.lock_screen.password, MANAGER_PASSWORD)
+    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    assert window.is_locked()
+    assert window.lock_screen.error.text() == locked
+
+
 def test_a_manager_sees_the_other_workspaces_built_when_first_opened(qtbot, window):
     titles = [window.home.tabText(index) for index in range(window.home.count())]
     assert titles == ["Patients", "Quotes and reports", "Accounts", "Audit trail"]

@@ -1,4 +1,5 @@
-"""The clinic's accounts, for a manager: list, add, deactivate or reactivate, reset a password.
+"""The clinic's accounts, for a manager: list, add, deactivate or reactivate, reset a password,
+and unlock an account locked after too many wrong passwords (before its lock runs out).
 
 The screen only collects what is typed and shows answers; the rules (who may, the
 password's length, never yourself, never the last manager) and the audit events are
@@ -9,6 +10,7 @@ deliberately slow), and a refusal is shown in words under the table or the form.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -50,9 +52,20 @@ FIELD_LABELS = {
 }
 
 
-def display_cells(user: UserRecord) -> tuple[str, str, str, str]:
-    status = "Active" if user.active else "Deactivated"
-    return (user.username, user.full_name, role_label(user.role), status)
+def display_cells(user: UserRecord, now: datetime | None = None) -> tuple[str, str, str, str]:
+    return (user.username, user.full_name, role_label(user.role), status_text(user, now))
+
+
+def status_text(user: UserRecord, now: datetime | None = None) -> str:
+    if not user.active:
+        return "Deactivated"
+    if user.locked_until is not None and user.locked_at(now or datetime.now(UTC)):
+        return f"Locked until {user.locked_until.astimezone():%H:%M} (wrong passwords)"
+    return "Active"
+
+
+def is_locked(user: UserRecord | None) -> bool:
+    return user is not None and user.locked_at(datetime.now(UTC))
 
 
 class UsersModel(TextTableModel):
@@ -94,6 +107,7 @@ class UsersView(QWidget):
         self.add_button = QPushButton("Add account…", self)
         self.toggle_button = QPushButton("Deactivate", self)
         self.reset_button = QPushButton("Reset password…", self)
+        self.unlock_button = QPushButton("Unlock", self)
         self.message = QLabel(self, objectName="subtitle")
         self.error_label = ErrorLabel(self)
         self.dialog: QDialog | None = None  # the form open on top, if any
@@ -101,13 +115,15 @@ class UsersView(QWidget):
         self.add_button.clicked.connect(self.open_add_dialog)
         self.toggle_button.clicked.connect(self.toggle_selected)
         self.reset_button.clicked.connect(self.open_reset_dialog)
+        self.unlock_button.clicked.connect(self.unlock_selected)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._selection_changed()
         self.reload()
 
     def _lay_out(self) -> None:
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.toggle_button, self.reset_button):
+        for button in (self.add_button, self.toggle_button, self.reset_button,
+                       self.unlock_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -143,6 +159,7 @@ class UsersView(QWidget):
         user = self.selected()
         self.toggle_button.setEnabled(user is not None)
         self.reset_button.setEnabled(user is not None)
+        self.unlock_button.setEnabled(is_locked(user))
         self.toggle_button.setText("Reactivate" if user and not user.active else "Deactivate")
 
     # --- actions -------------------------------------------------------------------------
@@ -161,6 +178,20 @@ class UsersView(QWidget):
     def _toggled(self, user: UserRecord) -> None:
         verb = "reactivated" if user.active else "deactivated"
         self._done(f"{user.username} {verb}", user.id)
+
+    def unlock_selected(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        self.error_label.clear_error()
+        self._worker.start(
+            partial(accounts.unlock, self._user, user.id),
+            self._unlocked,
+            self._failed,
+        )
+
+    def _unlocked(self, user: UserRecord) -> None:
+        self._done(f"{user.username} unlocked", user.id)
 
     def open_add_dialog(self) -> None:
         self.error_label.clear_error()

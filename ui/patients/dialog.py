@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import ConsultError, InvalidField
+from consult.safe_text import check_text
 from ui.dates import HINT, parse_date, show_date
 from ui.forms import ErrorLabel
 from ui.style import make_primary
@@ -102,13 +103,13 @@ class PatientDialog(QDialog):
 
     def values(self) -> dict[str, Any]:
         """What was typed, checked; the first problem raises InvalidField naming its field."""
-        name = self.name.text().strip()
+        name = check_text(self.name.text(), "name").strip()
         if not name:
             raise InvalidField("name", "is required")
         born = parse_date(self.date_of_birth.text(), "date_of_birth", required=True)
         if born is not None and born > date.today():
             raise InvalidField("date_of_birth", f"{show_date(born)} is in the future")
-        email = self.email.text().strip() or None
+        email = check_text(self.email.text(), "email").strip() or None
         if email is not None and "@" not in email:
             raise InvalidField("email", f'"{email}" is not an e-mail address')
         return {
@@ -116,7 +117,7 @@ class PatientDialog(QDialog):
             "date_of_birth": born,
             "fitzpatrick": self.fitzpatrick.currentData(),
             "email": email,
-            "phone": self.phone.text().strip() or None,
+            "phone": check_text(self.phone.text(), "phone").strip() or None,
         }
 
     @Slot()

@@ -13,14 +13,22 @@ from consult import fileformat
 from consult.catalogue import catalogue
 from consult.clinical.rules import RANK, rule_table
 from consult.clinical.screening import screen
+from consult.safe_text import BIDI_CONTROLS
 
 DAY = date(2026, 11, 20)
 AREAS = list(catalogue().areas)
 CONCERNS = list(catalogue().concerns)
 CONDITIONS = list(rule_table().conditions)
-# Notes are free text a person typed: printable characters (control characters are
-# refused by the file format itself, which its own tests cover).
-TYPED = st.text(st.characters(min_codepoint=32, blacklist_categories=("Cs",)), max_size=30)
+# Notes are free text a person typed: printable characters (control characters and the
+# bidirectional controls are refused by the file format itself, which its own tests cover).
+TYPED = st.text(
+    st.characters(
+        min_codepoint=32,
+        blacklist_categories=("Cs", "Cc"),
+        blacklist_characters=sorted(BIDI_CONTROLS),
+    ),
+    max_size=30,
+)
 JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.text(max_size=20)
 
 dates = st.dates(min_value=DAY - timedelta(days=800), max_value=DAY + timedelta(days=30))

@@ -55,7 +55,8 @@ def test_from_mapping_reads_text_and_floats_exactly():
         ({"idle_lock_minutes": True}, "idle_lock_minutes", "whole number"),
         ({"name": "  "}, "name", "must not be empty"),
         ({"email": "clinic.example.org"}, "email", "not an e-mail address"),
-        ({"phone": "555\x00"}, "phone", "control characters"),
+        ({"phone": "555\x00"}, "phone", "control character (U+0000)"),
+        ({"name": "Clinic \u202e"}, "name", "bidirectional control character (U+202E)"),
         ({"colour": "pink"}, "colour", "is not a clinic setting"),
     ],
 )

@@ -138,3 +138,13 @@ def test_an_override_reason_needs_the_override_permission(
     )
     loaded = consultations.get_consultation(db, manager, draft.id)
     assert loaded.override_reason == "Cleared by Dr Lee, letter on file."
+
+
+def test_a_history_note_with_a_bidirectional_override_is_not_stored(
+    db: Database, practitioner: Actor, patient_id: int, visit: Consultation
+):
+    history = {"cold_sores": HistoryEntry(status="history", note="last \u202e2 weeks ago")}
+    with pytest.raises(InvalidField) as caught:
+        consultations.create_draft(db, practitioner, patient_id, replace(visit, history=history))
+    assert caught.value.field == "history.cold_sores.note"
+    assert consultations.list_for_patient(db, practitioner, patient_id) == []

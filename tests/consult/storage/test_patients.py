@@ -150,3 +150,28 @@ def test_search_in_a_big_clinic_returns_a_bounded_page(db: Database, reception: 
     found = patients.search_patients(db, reception, "maria", limit=20)
     assert 0 < len(found) <= 20
     assert all(" maria" in patients.search_key(p.name) for p in found)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Ana \u202eazuoS"),
+        ("name", "\u2067Ana Souza\u2069"),
+        ("phone", "+1 555\u009b0100"),
+        ("email", "ana\u0000@example.org"),
+    ],
+)
+def test_a_name_or_contact_that_would_show_something_else_is_not_stored(
+    db: Database, practitioner: Actor, ana, field, value
+):
+    with pytest.raises(InvalidField) as caught:
+        patients.create_patient(db, practitioner, replace(ana, **{field: value}))
+    assert caught.value.field == f"patient.{field}"
+    with db.Session() as session:
+        assert session.scalars(select(PatientRow)).all() == []
+
+
+def test_a_persian_name_keeps_its_zero_width_non_joiner(db: Database, practitioner: Actor, ana):
+    name = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u0631\u0636\u0627\u06cc\u06cc"
+    record = patients.create_patient(db, practitioner, replace(ana, name=name))
+    assert patients.get_patient(db, practitioner, record.id).name == name

@@ -105,3 +105,13 @@ def test_prices_are_seeded_once_and_versions_listed(db: Database, manager: Actor
     with pytest.raises(ConsultError, match=r"changed by someone else"):
         prices.new_version(db, manager, current, based_on=first.id)
     assert [v.note for v in prices.list_versions(db)] == ["same prices, new year", "initial prices"]
+
+
+def test_an_account_name_with_a_bidirectional_control_is_refused(db: Database, manager: Actor):
+    with pytest.raises(InvalidField) as caught:
+        users.create_user(
+            db, manager, username="pia", full_name="Pia \u202eadnarg",
+            role="practitioner", password="correct horse battery",
+        )
+    assert caught.value.field == "full_name"
+    assert [user.username for user in users.list_users(db, manager)] == ["mara"]

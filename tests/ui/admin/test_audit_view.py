@@ -136,7 +136,7 @@ def test_a_patient_id_and_the_outcome_narrow_too(qtbot, view, trail):
     view.patient_edit.clear()
     _choose(qtbot, view, view.outcome_box, "refused")
     assert _column(view, "Action") == ["user.sign_in"]
-    assert _column(view, "Detail") == ["reason: wrong username or password"]
+    assert _column(view, "Detail") == ["failures_in_a_row: 1; reason: wrong username or password"]
 
 
 def test_the_date_range_filters_and_a_backwards_one_is_named(qtbot, view):

@@ -94,6 +94,8 @@ def test_a_manager_adds_an_account_through_the_form(qtbot, db, view):
     ("username", "password", "repeat", "message"),
     [
         ("rita", "short", "short", "Password: must be at least 10 characters"),
+        ("rita", "password12", "password12", "Password: is one of the most common passwords"),
+        ("rita", " " * 10, " " * 10, "Password: must not be only spaces"),
         ("rita", PASSWORD, PASSWORD + "!", "Password again: does not match the password"),
         ("pia", PASSWORD, PASSWORD, 'Username: "pia" is already taken'),
         ("r", PASSWORD, PASSWORD, "Username: "),
@@ -204,3 +206,34 @@ def test_an_unknown_account_is_named(db, manager):
 def _events(db: Database) -> list[AuditEvent]:
     with db.Session() as session:
         return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+def _lock(db, username: str) -> None:
+    for _ in range(users.MAX_FAILED_SIGN_INS - 1):
+        assert users.authenticate(db, username, "a wrong guess", workstation="seat 9") is None
+    with pytest.raises(users.AccountLocked):
+        users.authenticate(db, username, "a wrong guess", workstation="seat 9")
+
+
+def test_a_manager_unlocks_a_locked_account_from_the_list(qtbot, db, manager, practitioner,
+                                                          holder):
+    _lock(db, "pia")
+    view = UsersView(signed(db, manager), holder)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        pass
+    locked_row = next(row for row in _cells(view) if row[0] == "pia")
+    assert locked_row[3].startswith("Locked until ")
+    _select(qtbot, view, "mara")
+    assert not view.unlock_button.isEnabled()
+    _select(qtbot, view, "pia")
+    assert view.unlock_button.isEnabled()
+
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.unlock_button.click()
+
+    assert view.message.text() == "Pia unlocked."
+    assert ["pia", "Pia Practitioner", "Practitioner", "Active"] in _cells(view)
+    assert not view.unlock_button.isEnabled()
+    assert _user(db, "pia").locked_until is None
+    assert _last_event(db).action == "user.unlock"
+    assert users.authenticate(db, "pia", PASSWORD, workstation="test") is not None

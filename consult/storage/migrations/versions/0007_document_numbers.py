@@ -6,7 +6,7 @@ database refuse two sealed versions with one number. Older records have none.
 The clinic's time zone (set up with the clinic) gives the local times on its papers.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
