@@ -114,7 +114,16 @@ def blank_document_id() -> str:
 
 
 def clinic_of(settings: ClinicSettings, logo: bytes | None = None) -> Clinic:
-    return Clinic(settings.name, settings.address, settings.phone, settings.email, logo)
+    """The letterhead's clinic. The settings hold no time zone yet: times are printed in
+    this computer's local zone (`Clinic.time_zone` left empty)."""
+    return Clinic(
+        settings.name,
+        settings.address,
+        settings.phone,
+        settings.email,
+        logo,
+        set_up=settings.is_set_up,
+    )
 
 
 def _treatable(consultation: Consultation, screening: ScreeningResult) -> Consultation:

@@ -52,10 +52,13 @@ def test_signed_documents_are_sealed_and_verify(capsys, data_dir, examples, tmp_
     for kind in ("consent", "plan"):
         code, stdout, err = _verify(capsys, written[kind])
         assert (code, err) == (0, "")
-        assert stdout.startswith("intact: signed by Your Clinic at ")
+        # No clinic database here: the clinic is not set up (sealing it is the lead's
+        # set-up change), and nothing invented such as "Your Clinic" appears.
+        assert stdout.startswith("intact: signed by ") and "Your Clinic" not in stdout
         qpdf_check((out / f"{kind}.pdf").read_bytes(), tmp_path)
     consent = flat(text_of((out / "consent.pdf").read_bytes(), tmp_path))
     assert "Printed name: Ana Souza" in consent
+    assert consent.startswith("Clinic not set up ")
     assert "History of cold sores" in consent
     assert sorted(p.name for p in out.iterdir()) == ["consent.pdf", "plan.pdf"]  # no temp files
 
