@@ -194,6 +194,8 @@ def moment(value: datetime) -> str:
     offset = value.strftime("%z")
     utc = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
     zone = value.tzname() or utc
+    if zone[0] in "+-":
+        zone = utc  # a zone with no abbreviation ("+03") is named by its offset alone
     shown_zone = zone if zone == utc else f"{zone} ({utc})"
     return f"{day(value)}, {value:%H:%M} {shown_zone}"
 
