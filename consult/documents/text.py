@@ -30,7 +30,6 @@ from functools import lru_cache
 from itertools import groupby
 from xml.sax.saxutils import escape
 
-from bidi import algorithm as uba
 from reportlab.lib.abag import ABag
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeFragWord
 
@@ -99,6 +98,9 @@ def _face(char: str, bold: bool) -> str:
 
 def _visual(line: str) -> list[tuple[int, int, str]]:
     """(logical index, embedding level, character as displayed) in display order."""
+    # Imported on first use: only text in a right-to-left or fallback script needs it.
+    from bidi import algorithm as uba
+
     storage = uba.get_empty_storage()
     # The document's own direction: a name is read in the flow of an English form, so
     # "محمد Smith" prints with محمد first (leftmost), as typed; each right-to-left run
