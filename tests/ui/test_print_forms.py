@@ -100,6 +100,14 @@ def bea(db, context):
 
 
 @pytest.fixture
+def set_up_clinic(db, context):
+    """The clinic's address and phone entered too (first start gave only its name)."""
+    stored = settings.get_settings(db)
+    details = replace(stored.pricing, address="3 Quay Road, Portsmouth", phone="+44 23 9200 0000")
+    return settings.update_settings(db, context.actor, details, stored.version)
+
+
+@pytest.fixture
 def reception_window(qtbot, db, context, bea):
     user, _ = _user_context(db, context, "reception")
     window = build_main_window(db, user, settings.get_settings(db))
@@ -124,7 +132,7 @@ def _text(pdf: Path) -> str:
 
 
 def test_reception_prints_a_blank_form_with_the_headings_and_no_patient_data(
-    qtbot, db, reception_window, bea, printed, audited_before_printing
+    qtbot, db, set_up_clinic, reception_window, bea, printed, audited_before_printing
 ):
     menu_texts = [
         action.text()
@@ -140,7 +148,8 @@ def test_reception_prints_a_blank_form_with_the_headings_and_no_patient_data(
     text = _text(printed)
     for heading in wording.headings():
         assert heading in text
-    assert "Harbour Skin Clinic" in text  # the clinic's own details, from its settings
+    # The clinic's own details, from its settings.
+    assert "Harbour Skin Clinic" in text and "3 Quay Road, Portsmouth" in text
     for patient_detail in (bea.name, "Lindqvist", "19/07/1991", "bea@example.se", "456 78"):
         assert patient_detail not in text
     assert len(PdfReader(printed).pages) == dialog.view.page_count()
@@ -301,3 +310,13 @@ def test_a_role_that_may_not_hand_out_documents_gets_a_read_only_viewer(qtbot, d
     qtbot.addWidget(dialog)
     assert (dialog.print_button, dialog.save_button) == (None, None)
     assert dialog.print_document() is False
+
+
+def test_a_clinic_given_only_its_name_prints_not_set_up(db, context, tmp_path):
+    """First start asks only for the name: no letterhead until the clinic is set up."""
+    form = build_blank_form(db, context.actor)
+    path = tmp_path / "blank.pdf"
+    path.write_bytes(form.pdf)
+    text = _text(path)
+    assert text.startswith("Clinic not set up ")
+    assert "Harbour Skin Clinic" not in text and "Your Clinic" not in text
