@@ -75,6 +75,11 @@ SHAPING_FEATURES = {"kern": True, "liga": True}
 def _markup(text: str, bold: bool) -> str:
     if all(_plain(char) for char in text):
         return escape(text).replace("\n", "<br/>")
+    refused = fonts.unprintable(text)
+    if refused is not None:
+        raise ConsultError(
+            f'"{refused}" (U+{ord(refused):04X}) cannot be printed: no bundled font has it'
+        )
     return "<br/>".join(_line_markup(line, bold) for line in text.split("\n"))
 
 
@@ -86,13 +91,10 @@ def _plain(char: str) -> bool:
 
 
 def _face(char: str, bold: bool) -> str:
+    """The face for a character already known to be printable (see `_markup`)."""
     face = fonts.face_for(ord(char), bold)
-    if face is None:
-        if unicodedata.category(char) == fonts.FORMAT_CATEGORY:
-            return fonts.BOLD if bold else fonts.REGULAR  # no ink; dropped below
-        raise ConsultError(
-            f'"{char}" (U+{ord(char):04X}) cannot be printed: no bundled font has it'
-        )
+    if face is None:  # a format character (joiner, direction mark): no ink, dropped below
+        return fonts.BOLD if bold else fonts.REGULAR
     return face
 
 
@@ -107,7 +109,7 @@ def _visual(line: str) -> list[tuple[int, int, str]]:
     # within it is still reversed and shaped.
     storage["base_level"] = 0
     storage["base_dir"] = "L"
-    uba.get_embedding_levels(line, storage)
+    uba.get_embedding_levels(_isolates_as_embeddings(line), storage)
     for index, char in enumerate(storage["chars"]):
         char["index"] = index
     uba.explicit_embed_and_overrides(storage, False)
@@ -117,6 +119,26 @@ def _visual(line: str) -> list[tuple[int, int, str]]:
     uba.reorder_resolved_levels(storage, False)
     uba.apply_mirroring(storage, False)
     return [(char["index"], char["level"], char["ch"]) for char in storage["chars"]]
+
+
+# python-bidi's algorithm module implements UAX #9 before isolates (Unicode 6.3) and
+# rejects them; each becomes the embedding that nests the same way. The controls print
+# nothing either way, and the replacement keeps every character's index.
+_ISOLATE_EMBEDDINGS = {"\u2066": "\u202a", "\u2067": "\u202b", "\u2069": "\u202c"}
+FIRST_STRONG_ISOLATE = "\u2068"
+
+
+def _isolates_as_embeddings(line: str) -> str:
+    chars = list(line)
+    for index, char in enumerate(chars):
+        if char == FIRST_STRONG_ISOLATE:
+            from bidi import algorithm as uba
+
+            rtl = uba.get_base_level(line[index + 1 :]) == 1
+            chars[index] = "\u202b" if rtl else "\u202a"
+        else:
+            chars[index] = _ISOLATE_EMBEDDINGS.get(char, char)
+    return "".join(chars)
 
 
 def _line_markup(line: str, bold: bool) -> str:

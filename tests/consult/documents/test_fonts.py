@@ -22,7 +22,7 @@ from consult.documents.consent import build_consent
 from consult.documents.model import Clinic, PatientIdentity
 from consult.documents.plan import build_plan
 from consult.documents.text import esc
-from consult.errors import InvalidField
+from consult.errors import ConsultError, InvalidField
 from tests.consult.documents.conftest import make_input
 from tests.consult.documents.pdfs import flat, text_of
 
@@ -208,3 +208,11 @@ def test_a_latin_document_loads_no_fallback_font(tmp_path):
     for face in ("NotoSans", "Droid", "Nanum"):
         assert face not in registered
     assert flat(registered)
+
+
+def test_direction_controls_and_unassigned_characters_never_crash_the_layout():
+    # Isolates (which python-bidi's algorithm predates) nest like embeddings, print no ink.
+    assert esc("Ana \u2067דוד\u2069") == 'Ana <font name="NotoSansHebrew">דוד</font>'
+    assert esc("\u2068محمد\u2069 Ana").endswith(" Ana")
+    with pytest.raises(ConsultError, match=r"U\+18D09"):
+        esc("Ana \U00018d09")  # not assigned in this Python's Unicode tables
