@@ -126,6 +126,7 @@ def _visual(line: str) -> list[tuple[int, int, str]]:
 # nothing either way, and the replacement keeps every character's index.
 _ISOLATE_EMBEDDINGS = {"\u2066": "\u202a", "\u2067": "\u202b", "\u2069": "\u202c"}
 FIRST_STRONG_ISOLATE = "\u2068"
+LEFT_TO_RIGHT_MARK = "\u200e"  # zero width in DejaVu
 
 
 def _isolates_as_embeddings(line: str) -> str:
@@ -147,8 +148,17 @@ def _line_markup(line: str, bold: bool) -> str:
     cells = [
         (index, level, shown, _face(line[index], bold)) for index, level, shown in _visual(line)
     ]
+    previous_level = 0
     for (face, _), group in groupby(cells, key=lambda cell: (cell[3], cell[1] % 2)):
         run = list(group)
+        level = run[0][1]
+        if previous_level % 2 and level == 0:
+            # Back from right-to-left to the line's own direction: an invisible
+            # left-to-right mark, so readers that rebuild logical order (pdftotext,
+            # copy and paste) end the right-to-left run here rather than taking the
+            # following space into it ("محمد Smith" would come back as "محمدSmith").
+            parts.append(LEFT_TO_RIGHT_MARK)
+        previous_level = level
         if face in fonts.SHAPED_FACES:
             logical = "".join(line[index] for index, _, _, _ in sorted(run))
             text = _shaped(logical, face)

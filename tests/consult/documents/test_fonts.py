@@ -62,10 +62,14 @@ NAMES = [
     "Ana 李 محمد",
     "Kim 김 Li 李",
     "Smith דוד",
+    "محمد Smith",
+    "דוד Levi Cohen",
+    "Ana محمد Smith",
+    "李 محمد",
     # Outside the Basic Multilingual Plane (Old Italic, printed by DejaVu)
     "𐌀𐌁𐌂 Old",
 ]
-_PDFTOTEXT_MARKS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_PDFTOTEXT_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _printed_name(text: str, label: str, after: str) -> str:
@@ -140,8 +144,7 @@ def test_clinic_practitioner_and_footer_in_other_scripts(tmp_path):
     pages = [page for page in normalised.split("\f") if page.strip()]
     assert len(pages) >= 2
     for page in pages:
-        footer = page.rsplit("Document CN-20261120-TEST0001", 1)[0].rsplit("\n\n", 1)[-1]
-        assert "عيادة النور" in footer and "Consent to micro-needling treatment" in footer
+        assert "عيادة النور · Consent to micro-needling treatment · Document" in page
 
 
 def test_a_character_no_font_has_is_refused_naming_the_field():
