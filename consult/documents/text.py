@@ -20,6 +20,12 @@ Other text is ordered and shaped with maintained implementations:
 
 Lines keep the document's left-to-right base direction, so a right-to-left name reads
 correctly inside an English form, and `pdftotext` gives it back in logical order.
+
+Known limits: each line is ordered before reportlab wraps it, so a right-to-left text
+too long for one line (a long Arabic note) wraps with its first printed line holding
+the end of the text; names, addresses and short notes fit. Vowel marks are placed by
+the font's default anchors, not HarfBuzz's offsets (reportlab draws shaped offsets only
+when a whole paragraph is shaped, which would also shape every Latin word).
 """
 
 from __future__ import annotations
