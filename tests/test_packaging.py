@@ -46,6 +46,14 @@ def test_wheel_ships_the_data_files(wheel):
     for required in (
         "resources/catalogue.toml",
         "resources/roles.toml",
+        # The fallback fonts a name in another script needs, with their licences.
+        "resources/fonts/NotoSansArabic-Regular.ttf",
+        "resources/fonts/NotoSansHebrew-Bold.ttf",
+        "resources/fonts/DroidSansFallbackFull.ttf",
+        "resources/fonts/NanumSquareR.ttf",
+        "resources/fonts/LICENSE-Noto.txt",
+        "resources/fonts/LICENSE-Droid.txt",
+        "resources/fonts/LICENSE-Nanum.txt",
         "consult/cli.py",
         "ui/__init__.py",
         "ui/launcher.py",

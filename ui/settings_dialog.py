@@ -36,6 +36,7 @@ from consult.pricing.settings import (
     MAX_IDLE_LOCK_MINUTES,
     MAX_VALIDITY_DAYS,
     ClinicSettings,
+    check_name,
 )
 from consult.services import pricing
 from ui.context import AppContext
@@ -195,7 +196,7 @@ class SettingsDialog(QDialog):
         tax_percent = parse_percent(self.tax_percent.text().strip() or "0", "tax_percent")
         return ClinicSettings.from_mapping(
             {
-                "name": " ".join(self.name.text().split()),
+                "name": check_name(" ".join(self.name.text().split())),
                 "address": self.address.toPlainText().strip(),
                 "phone": self.phone.text().strip(),
                 "email": self.email.text().strip(),

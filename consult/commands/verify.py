@@ -25,7 +25,9 @@ def run(args: argparse.Namespace) -> int:
     except NotVerified as exc:
         print(f"error: {path}: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    when = f" at {result.signed_at:%Y-%m-%d %H:%M:%S %Z}" if result.signed_at else ""
+    # On this computer's clock (the clinic's), with its zone, never bare UTC.
+    signed_at = result.signed_at.astimezone() if result.signed_at else None
+    when = f" at {signed_at:%Y-%m-%d %H:%M:%S %Z (UTC%z)}" if signed_at else ""
     print(f"intact: signed by {result.signer}{when}")
     return EXIT_OK
 

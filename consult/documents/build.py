@@ -119,7 +119,17 @@ def blank_document_id() -> str:
 
 
 def clinic_of(settings: ClinicSettings, logo: bytes | None = None) -> Clinic:
-    return Clinic(settings.name, settings.address, settings.phone, settings.email, logo)
+    """The letterhead's clinic; its times are on the clinic's clock (this computer's
+    until a time zone is set up)."""
+    return Clinic(
+        settings.name,
+        settings.address,
+        settings.phone,
+        settings.email,
+        logo,
+        set_up=settings.is_set_up,
+        time_zone=settings.time_zone,
+    )
 
 
 def _treatable(consultation: Consultation, screening: ScreeningResult) -> Consultation:

@@ -56,6 +56,11 @@ class ClinicCertificate:
     def holder(self) -> str:
         return holder_name(self.certificate)
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the certificate (hex, capitals): what PDF readers show to compare."""
+        return self.certificate.fingerprint(hashes.SHA256()).hex().upper()
+
 
 def holder_name(certificate: x509.Certificate) -> str:
     """The organisation named in a certificate (its common name if it has none)."""

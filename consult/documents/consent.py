@@ -8,12 +8,15 @@ findings with the action agreed, the two separate photography choices, signature
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from consult.catalogue import catalogue
 from consult.documents import wording
+from consult.documents.certificate import clinic_certificate
 from consult.documents.layout import (
     FRAME_WIDTH,
+    RULE,
+    SHADE,
     bullets,
     fields,
     grid,
@@ -33,14 +36,30 @@ from consult.documents.sections import (
     signature_cell,
     signatures_row,
 )
-from consult.documents.text import BLANK_LINE, bold, checkbox, choice, day, esc
+from consult.documents.text import (
+    BLANK_LINE,
+    bold,
+    checkbox,
+    choice,
+    day,
+    esc,
+    grouped_fingerprint,
+    moment,
+)
 
 BLANK_AREA_ROWS = 4
 
 
-def build_consent(doc: DocumentInput) -> bytes:
-    """The consent form as PDF bytes (unsealed)."""
+def build_consent(doc: DocumentInput, certificate_fingerprint: str | None = None) -> bytes:
+    """The consent form as PDF bytes (unsealed).
+
+    Signed by both, it is about to be sealed and shows the seal block with the SHA-256
+    fingerprint of the certificate that seals it: this clinic's, looked up in the data
+    folder unless the caller already has it.
+    """
     title = wording.consent_text("title")
+    if doc.signatures.complete and certificate_fingerprint is None:
+        certificate_fingerprint = clinic_certificate(doc.clinic.name).fingerprint
     story: list[Flowable] = header(doc.clinic, title, doc.document_id)
     for section in (
         _patient,
@@ -57,7 +76,11 @@ def build_consent(doc: DocumentInput) -> bytes:
         _signatures,
     ):
         story.extend(section(doc))
-    return render(story, title=title, document_id=doc.document_id, clinic_name=doc.clinic.name)
+    if doc.signatures.complete and certificate_fingerprint is not None:
+        story.extend(_seal(doc, certificate_fingerprint))
+    return render(
+        story, title=title, document_id=doc.document_id, clinic_name=doc.clinic.letterhead_name
+    )
 
 
 def _heading(key: str) -> Flowable:
@@ -216,16 +239,16 @@ def _signatures(doc: DocumentInput) -> list[Flowable]:
             wording.consent_text("signatures.patient"),
             doc.signatures.patient_png,
             patient_name,
-            doc.signed_at,
+            doc.signed_locally,
         ),
         signature_cell(
             wording.consent_text("signatures.practitioner"),
             doc.signatures.practitioner_png,
             doc.practitioner or None,
-            doc.signed_at,
+            doc.signed_locally,
         ),
     ]
-    story: list[Flowable] = [
+    return [
         KeepTogether(
             [
                 _heading("signatures"),
@@ -235,6 +258,34 @@ def _signatures(doc: DocumentInput) -> list[Flowable]:
             ]
         )
     ]
-    if doc.signatures.complete:
-        story.append(para(esc(wording.consent_text("signatures.sealed")), styles().small))
-    return story
+
+
+def _seal(doc: DocumentInput, fingerprint: str) -> list[Flowable]:
+    """What the patient can check: who sealed it, when (clinic time), with which certificate."""
+    s = styles()
+    signed = doc.signed_locally
+    rows = [
+        (wording.consent_text("seal.clinic"), esc(doc.clinic.letterhead_name)),
+        (wording.consent_text("seal.when"), esc(moment(signed)) if signed else BLANK_LINE),
+        (wording.consent_text("seal.fingerprint"), esc(grouped_fingerprint(fingerprint))),
+    ]
+    block = [
+        subheading(wording.consent_text("seal.title")),
+        para(esc(wording.consent_text("seal.intro"))),
+        fields(rows),
+        para(esc(wording.consent_text("seal.check")), s.small),
+    ]
+    box = Table([[block]], colWidths=[FRAME_WIDTH])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, RULE),
+                ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return [Spacer(0, 5 * mm), KeepTogether([box])]

@@ -39,10 +39,14 @@ class Issued:
 
 def issue(doc: DocumentInput, folder: Path) -> Issued:
     """Write `folder/consent.pdf` (and `folder/plan.pdf` unless the form is blank)."""
-    consent, consent_sealed = build_consent(doc), False
+    consent, consent_sealed = b"", False
     plan: bytes | None = None
-    if not doc.is_blank:
+    if doc.is_blank:
+        consent = build_consent(doc)
+    else:
         certificate = clinic_certificate(doc.clinic.name)
+        # The signed consent prints the fingerprint of the certificate that seals it.
+        consent = build_consent(doc, certificate.fingerprint)
         plan = seal(build_plan(doc), certificate, "Treatment plan issued by the clinic").pdf
         if doc.signatures.complete:
             consent = seal(consent, certificate, "Signed consent to treatment").pdf

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -142,12 +143,14 @@ def bullets(items: Iterable[str]) -> ListFlowable:
 def header(clinic: Clinic, title: str, document_id: str) -> list[Flowable]:
     """Clinic identity (with its logo when given), the title and the document id."""
     s = styles()
-    contact = " · ".join(part for part in (clinic.phone, clinic.email) if part)
-    lines = [para(esc(clinic.name), s.clinic)]
-    if clinic.address:
-        lines.append(para(esc(clinic.address), s.small))
-    if contact:
-        lines.append(para(esc(contact), s.small))
+    lines = [para(esc(clinic.letterhead_name, bold=True), s.clinic)]
+    if clinic.set_up:
+        # Details of a clinic not yet set up are not printed: they were never given.
+        contact = " · ".join(part for part in (clinic.phone, clinic.email) if part)
+        if clinic.address:
+            lines.append(para(esc(clinic.address), s.small))
+        if contact:
+            lines.append(para(esc(contact), s.small))
     logo = _logo(clinic.logo)
     if logo is not None:
         block: Flowable = Table(
@@ -252,6 +255,7 @@ class _NumberedCanvas(canvas.Canvas):
     """Draws `Document <id> · Page x of y` on every page once the page count is known."""
 
     footer_text = ""
+    footer_markup = ""  # the same as Paragraph markup when it needs other fonts
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -276,9 +280,21 @@ class _NumberedCanvas(canvas.Canvas):
         self.setStrokeColor(RULE)
         self.setLineWidth(0.4)
         self.line(MARGIN, 13 * mm, PAGE[0] - MARGIN, 13 * mm)
-        self.drawString(MARGIN, 9 * mm, self.footer_text)
+        if self.footer_markup:
+            footer = Paragraph(self.footer_markup, _footer_style())
+            footer.wrapOn(self, FRAME_WIDTH - 25 * mm, 12 * mm)
+            footer.drawOn(self, MARGIN, 9 * mm - footer.style.leading + footer.style.fontSize)
+        else:
+            self.drawString(MARGIN, 9 * mm, self.footer_text)
         self.drawRightString(PAGE[0] - MARGIN, 9 * mm, f"Page {number} of {total}")
         self.restoreState()
+
+
+@cache
+def _footer_style() -> ParagraphStyle:
+    return ParagraphStyle(
+        "footer", fontName=fonts.REGULAR, fontSize=7.5, leading=9, textColor=MUTED
+    )
 
 
 @contextmanager
@@ -302,7 +318,14 @@ def render(story: list[Flowable], *, title: str, document_id: str, clinic_name: 
     # Shortened so a long clinic name never runs into "Page x of y".
     name = clinic_name if len(clinic_name) <= FOOTER_NAME else clinic_name[: FOOTER_NAME - 1] + "…"
     footer = f"{name} · {title} · Document {document_id}"
-    numbered = type("NumberedCanvas", (_NumberedCanvas,), {"footer_text": footer})
+    markup = esc(footer)
+    # A name in another script (Arabic, Chinese…) is drawn as a Paragraph, which
+    # switches fonts; plain text is drawn directly, the quicker way.
+    attributes = {
+        "footer_text": footer,
+        "footer_markup": "" if markup == escape(footer) else markup,
+    }
+    numbered = type("NumberedCanvas", (_NumberedCanvas,), attributes)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,

@@ -9,12 +9,17 @@ already formatted text here; the builders only lay it out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from consult.documents.fonts import check_printable
 from consult.errors import InvalidField
 
 RF_TREATMENT = "rf_microneedling"
+
+
+NOT_SET_UP = "Clinic not set up"
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,33 @@ class Clinic:
     phone: str = ""
     email: str = ""
     logo: bytes | None = None  # PNG or JPEG bytes, printed in the header when given
+    # False until the clinic's name, address and phone are entered: the letterhead then
+    # says so instead of printing details nobody gave.
+    set_up: bool = True
+    # IANA name of the clinic's time zone ("Europe/Berlin"); "" means this computer's.
+    time_zone: str = ""
+
+    def __post_init__(self) -> None:
+        self.zone()  # a wrong name is refused when the clinic is made, not on a page
+
+    @property
+    def letterhead_name(self) -> str:
+        return self.name if self.set_up and self.name.strip() else NOT_SET_UP
+
+    def zone(self) -> tzinfo | None:
+        """The clinic's time zone; None means this computer's local zone."""
+        if not self.time_zone:
+            return None
+        try:
+            return ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidField(
+                "clinic.time_zone", f'"{self.time_zone}" is not a known time zone'
+            ) from None
+
+    def local(self, moment: datetime) -> datetime:
+        """`moment` on the clinic's clock (never UTC unless the clinic is on UTC)."""
+        return moment.astimezone(self.zone())
 
 
 @dataclass(frozen=True)
@@ -151,6 +183,26 @@ class DocumentInput:
             raise InvalidField("document_id", "must not be empty")
         if self.signed_at is not None and self.signed_at.utcoffset() is None:
             raise InvalidField("signed_at", "must carry a time zone")
+        for field_name, value in self.printed_texts():
+            check_printable(value, field_name)
+
+    def printed_texts(self) -> tuple[tuple[str, str], ...]:
+        """The texts people typed that reach paper, each with the field it came from."""
+        texts = [
+            ("clinic.name", self.clinic.letterhead_name),
+            ("clinic.address", self.clinic.address),
+            ("clinic.phone", self.clinic.phone),
+            ("clinic.email", self.clinic.email),
+            ("practitioner", self.practitioner),
+        ]
+        if self.patient is not None:
+            texts.insert(0, ("patient.name", self.patient.name))
+        return tuple(texts)
+
+    @property
+    def signed_locally(self) -> datetime | None:
+        """The signing time on the clinic's clock, as every page prints it."""
+        return self.clinic.local(self.signed_at) if self.signed_at is not None else None
 
     @property
     def is_blank(self) -> bool:

@@ -69,7 +69,9 @@ def build_plan(doc: DocumentInput) -> bytes:
         # Without a quote the aftercare list is the last section; it is short enough
         # to travel with the signature.
         story += _closing(care_after(), doc)
-    return render(story, title=TITLE, document_id=doc.document_id, clinic_name=doc.clinic.name)
+    return render(
+        story, title=TITLE, document_id=doc.document_id, clinic_name=doc.clinic.letterhead_name
+    )
 
 
 def area_numbers(areas: tuple[AreaPlan, ...]) -> dict[str, int]:
@@ -174,7 +176,10 @@ def _closing(last_section: list[Flowable], doc: DocumentInput) -> list[Flowable]
     signs nothing the reader can see); kept with the section before it, it moves with it.
     """
     cell = signature_cell(
-        "Practitioner", doc.signatures.practitioner_png, doc.practitioner or None, doc.signed_at
+        "Practitioner",
+        doc.signatures.practitioner_png,
+        doc.practitioner or None,
+        doc.signed_locally,
     )
     signature = signatures_row([cell, [Spacer(0, 0)]])
     return [KeepTogether([*last_section, Spacer(0, 6 * mm), signature])]

@@ -40,7 +40,10 @@ MAX_IDLE_LOCK_MINUTES = 240
 
 @dataclass(frozen=True)
 class ClinicSettings:
-    name: str = "Your Clinic"
+    # The clinic's identity has no default: until it is entered (first-start set-up or
+    # the Settings dialog) it is empty, and documents say "clinic not set up" rather
+    # than print invented details.
+    name: str = ""
     address: str = ""
     phone: str = ""
     email: str = ""
@@ -58,8 +61,6 @@ class ClinicSettings:
     def __post_init__(self) -> None:
         for key in ("name", "address", "phone", "email"):
             _check_text(getattr(self, key), key, multiline=key == "address")
-        if not self.name.strip():
-            raise InvalidField("name", "must not be empty")
         if self.email and "@" not in self.email:
             raise InvalidField("email", f'"{self.email}" is not an e-mail address')
         _check_currency(self.currency)
@@ -72,6 +73,15 @@ class ClinicSettings:
         _check_whole(self.quote_validity_days, "quote_validity_days", 1, MAX_VALIDITY_DAYS)
         _check_whole(self.idle_lock_minutes, "idle_lock_minutes", 1, MAX_IDLE_LOCK_MINUTES)
         _check_time_zone(self.time_zone)
+
+    @property
+    def is_set_up(self) -> bool:
+        """The clinic's name, address and phone have been entered: its letterhead.
+
+        Sealing asks for more (the time zone its records are dated in too):
+        consult.clinic.require_set_up.
+        """
+        return all(value.strip() for value in (self.name, self.address, self.phone))
 
     @property
     def tax_percent(self) -> Decimal:
@@ -93,8 +103,15 @@ class ClinicSettings:
         return cls(**converted)
 
 
+def check_name(name: str) -> str:
+    """A clinic name someone typed: required wherever it is entered."""
+    if not name.strip():
+        raise InvalidField("name", "must not be empty")
+    return name
+
+
 def default_settings() -> ClinicSettings:
-    """The settings in resources/clinic.toml."""
+    """The settings in resources/clinic.toml (no clinic identity: it is set up, not shipped)."""
     return ClinicSettings.from_mapping(data.read_toml("clinic.toml"))
 
 

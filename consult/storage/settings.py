@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from consult.access import Actor, require
 from consult.errors import InvalidField
-from consult.pricing.settings import ClinicSettings, default_settings
+from consult.pricing.settings import ClinicSettings, check_name, default_settings
 from consult.records import StoredSettings
 from consult.storage import audit
 from consult.storage.db import Database
@@ -62,7 +62,7 @@ def update_settings(
 
 def validated_name(name: str) -> str:
     """A clinic name held to the same rules as the settings dialog."""
-    return replace(default_settings(), name=" ".join(name.split())).name
+    return replace(default_settings(), name=check_name(" ".join(name.split()))).name
 
 
 def seed_if_missing(session: Session) -> None:

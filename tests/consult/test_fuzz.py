@@ -22,7 +22,7 @@ from consult.documents import fonts
 from consult.documents.build import document_input
 from consult.documents.consent import build_consent
 from consult.documents.model import FindingNote
-from consult.errors import ConsultError
+from consult.errors import ConsultError, InvalidField
 from consult.pricing import default_price_list, default_settings
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
@@ -181,18 +181,19 @@ _NOT_PRINTED_AS_IS = {"Mn", "Mc", "Me", "Cf", "Cc", "Cs", "Co", "Cn", "Zs", "Zl"
 def _round_trip_alphabet() -> list[str]:
     """Characters DejaVu Sans draws and pdftotext returns unchanged.
 
-    Left out: characters beyond the Basic Multilingual Plane (DejaVu draws a few, such
-    as Old Italic, but the PDF's text layer does not give them back), right-to-left
-    scripts (pdftotext reorders them for display), combining marks and format
-    characters (not drawn on their own), and compatibility forms such as the "ﬁ"
-    ligature (pdftotext expands them).
+    Characters beyond the Basic Multilingual Plane that DejaVu draws (Old Italic…) are
+    in: the ToUnicode map writes them as UTF-16 surrogate pairs (consult.documents.fonts).
+    Left out: right-to-left scripts (pdftotext reorders them for display; the names
+    tests in tests/consult/documents/test_fonts.py cover them), combining marks and
+    format characters (not drawn on their own), and compatibility forms such as the
+    "ﬁ" ligature (pdftotext expands them).
     """
     fonts.register()
     covered = pdfmetrics.getFont(fonts.REGULAR).face.charToGlyph
     return [
         chr(code)
         for code in sorted(covered)
-        if 0x20 < code <= 0xFFFF
+        if 0x20 < code
         and unicodedata.category(chr(code)) not in _NOT_PRINTED_AS_IS
         and unicodedata.bidirectional(chr(code)) in _DRAWN_BIDI
         and not unicodedata.decomposition(chr(code)).startswith("<")
@@ -215,7 +216,14 @@ def _consent_from_file(name: str, practitioner: str) -> bytes | None:
     consultation = _load_or_consult_error(json.dumps(document))
     if consultation is None:
         return None
-    return build_consent(document_input(consultation, default_price_list(), default_settings()))
+    try:
+        doc = document_input(consultation, default_price_list(), default_settings())
+    except InvalidField as refused:
+        # A character no bundled font has is refused, naming the field (never a box).
+        assert refused.field in ("patient.name", "practitioner"), refused
+        assert "no bundled font" in refused.problem
+        return None
+    return build_consent(doc)
 
 
 def _pdftotext(pdf: bytes) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -101,6 +102,14 @@ def bea(db, context):
 
 
 @pytest.fixture
+def set_up_clinic(db, context):
+    """The clinic's address and phone entered too (first start gave only its name)."""
+    stored = settings.get_settings(db)
+    details = replace(stored.pricing, address="3 Quay Road, Portsmouth", phone="+44 23 9200 0000")
+    return settings.update_settings(db, context.actor, details, stored.version)
+
+
+@pytest.fixture
 def reception_window(qtbot, db, context, bea):
     user, _ = _user_context(db, context, "reception")
     window = build_main_window(signed(db, user), settings.get_settings(db))
@@ -125,7 +134,7 @@ def _text(pdf: Path) -> str:
 
 
 def test_reception_prints_a_blank_form_with_the_headings_and_no_patient_data(
-    qtbot, db, reception_window, bea, printed, audited_before_printing
+    qtbot, db, set_up_clinic, reception_window, bea, printed, audited_before_printing
 ):
     menu_texts = [
         action.text()
@@ -141,7 +150,8 @@ def test_reception_prints_a_blank_form_with_the_headings_and_no_patient_data(
     text = _text(printed)
     for heading in wording.headings():
         assert heading in text
-    assert "Harbour Skin Clinic" in text  # the clinic's own details, from its settings
+    # The clinic's own details, from its settings.
+    assert "Harbour Skin Clinic" in text and "3 Quay Road, Portsmouth" in text
     for patient_detail in (bea.name, "Lindqvist", "19/07/1991", "bea@example.se", "456 78"):
         assert patient_detail not in text
     assert len(PdfReader(printed).pages) == dialog.view.page_count()
@@ -305,3 +315,16 @@ def test_a_role_that_may_not_hand_out_documents_gets_a_read_only_viewer(qtbot, d
     qtbot.addWidget(dialog)
     assert (dialog.print_button, dialog.save_button) == (None, None)
     assert dialog.print_document() is False
+
+
+def test_a_clinic_given_only_its_name_prints_not_set_up(db, context, tmp_path):
+    """A clinic with no address or phone yet prints no letterhead at all."""
+    stored = settings.get_settings(db)
+    named_only = replace(stored.pricing, address="", phone="")
+    settings.update_settings(db, context.actor, named_only, stored.version)
+    form = build_blank_form(context.user)
+    path = tmp_path / "blank.pdf"
+    path.write_bytes(form.pdf)
+    text = _text(path)
+    assert text.startswith("Clinic not set up ")
+    assert "Harbour Skin Clinic" not in text and "Your Clinic" not in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import time
 
 import pytest
 from pypdf import PdfWriter
@@ -377,3 +378,20 @@ class TestVerifyCommand:
         copy = tmp_path / "copy.pdf"
         shutil.copy(sealed, copy)
         assert _verify(capsys, copy)[0] == 0
+
+
+def test_verify_prints_the_signing_time_on_this_computers_clock(
+    capsys, data_dir, examples, tmp_path, monkeypatch
+):
+    out = tmp_path / "out"
+    code, _, _ = _documents(capsys, str(examples / "acne-scars.json"), "--out", str(out))
+    assert code == 0
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        code, stdout, err = _verify(capsys, out / "plan.pdf")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert (code, err) == (0, "")
+    assert stdout.rstrip().endswith(" JST (UTC+0900)")

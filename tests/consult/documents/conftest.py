@@ -51,7 +51,12 @@ def make_input(
         )
     return DocumentInput(
         document_id="CN-20261120-TEST0001",
-        clinic=Clinic("Glow Skin Clinic", "12 High Street, Springfield", "+1 555 0199"),
+        clinic=Clinic(
+            "Glow Skin Clinic",
+            "12 High Street, Springfield",
+            "+1 555 0199",
+            time_zone="Europe/Berlin",
+        ),
         practitioner="Dr Ελένη Παπαδοπούλου",
         treatment=treatment,
         treatment_label=labels[treatment],

@@ -119,7 +119,8 @@ def test_signatures_names_and_zoned_time(document, tmp_path):
     text = flat(text_of(pdf, tmp_path))
     assert f"Printed name: {MARKUP_NAME}" in text
     assert "Printed name: Dr Ελένη Παπαδοπούλου" in text
-    assert text.count("20 Nov 2026, 14:05 CET (UTC+01:00)") == 2
+    # Both signatures and the seal block.
+    assert text.count("20 Nov 2026, 14:05 CET (UTC+01:00)") == 3
     assert _image_count(pdf) == 2
 
 
@@ -128,7 +129,7 @@ def test_unsigned_form_has_lines_to_sign(tmp_path):
     text = flat(text_of(pdf, tmp_path))
     assert "Date and time: ____" in text
     assert _image_count(pdf) == 0
-    assert wording.consent_text("signatures.sealed") not in text
+    assert wording.consent_text("seal.title") not in text
 
 
 def test_page_x_of_n_and_document_id_on_every_page(document):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from consult.documents.text import bold, choice, day, esc, moment
+from consult.documents.text import bold, choice, day, esc, grouped_fingerprint, moment
 
 
 def test_markup_is_escaped():
@@ -40,3 +40,15 @@ def test_times_show_their_zone(when, shown):
 def test_choice_boxes():
     assert choice(True) == "☒ Yes&nbsp;&nbsp;&nbsp;&nbsp;☐ No"
     assert choice(None) == "☐ Yes&nbsp;&nbsp;&nbsp;&nbsp;☐ No"
+
+
+def test_a_zone_without_an_abbreviation_is_named_once():
+    when = datetime(2026, 11, 20, 16, 5, tzinfo=ZoneInfo("Asia/Riyadh"))
+    assert moment(when) == "20 Nov 2026, 16:05 UTC+03:00"
+
+
+def test_a_fingerprint_is_grouped_for_reading():
+    digest = "F4EE3715000A89FAC149230B963BBA03123FF91169DFE97BC0A90E17AFBB9CFB"
+    assert grouped_fingerprint(digest) == (
+        "F4EE 3715 000A 89FA C149 230B 963B BA03\n123F F911 69DF E97B C0A9 0E17 AFBB 9CFB"
+    )

@@ -6,13 +6,13 @@ import pytest
 
 from consult import data
 from consult.errors import InvalidField
-from consult.pricing.settings import ClinicSettings, default_settings
+from consult.pricing.settings import ClinicSettings, check_name, default_settings
 
 
 def test_default_settings_come_from_clinic_toml():
     settings = default_settings()
     raw = data.read_toml("clinic.toml")
-    assert settings.name == raw["name"]
+    assert settings.currency == raw["currency"]
     assert settings.currency == "USD"
     assert settings.locale == "en_US"
     # No tax by default, so `consult quote` prints predictable totals.
@@ -53,7 +53,6 @@ def test_from_mapping_reads_text_and_floats_exactly():
         ({"quote_validity_days": 0}, "quote_validity_days", "from 1 to 365"),
         ({"quote_validity_days": "30"}, "quote_validity_days", "whole number"),
         ({"idle_lock_minutes": True}, "idle_lock_minutes", "whole number"),
-        ({"name": "  "}, "name", "must not be empty"),
         ({"email": "clinic.example.org"}, "email", "not an e-mail address"),
         ({"phone": "555\x00"}, "phone", "control character (U+0000)"),
         ({"name": "Clinic \u202e"}, "name", "bidirectional control character (U+202E)"),
@@ -72,3 +71,30 @@ def test_constructing_directly_validates_too():
         ClinicSettings(tax_rate=Decimal("-0.1"))
     with pytest.raises(InvalidField, match=r"^course_discount_percent: must be a decimal"):
         ClinicSettings(course_discount_percent=10.0)  # a float is refused: money is Decimal
+
+
+def test_no_invented_clinic_identity_is_shipped():
+    settings = default_settings()
+    raw = data.read_toml("clinic.toml")
+    assert not {"name", "address", "phone", "email"} & set(raw)
+    assert (settings.name, settings.address, settings.phone, settings.email) == ("", "", "", "")
+    assert not settings.is_set_up
+
+
+@pytest.mark.parametrize(
+    ("values", "set_up"),
+    [
+        ({"name": "Glow Skin Clinic", "address": "12 High Street", "phone": "+1 555 0199"}, True),
+        ({"name": "Glow Skin Clinic", "address": "12 High Street"}, False),
+        ({"name": "  ", "address": "12 High Street", "phone": "+1 555 0199"}, False),
+    ],
+)
+def test_set_up_needs_name_address_and_phone(values, set_up):
+    assert ClinicSettings.from_mapping(values).is_set_up is set_up
+
+
+def test_a_typed_clinic_name_is_required():
+    with pytest.raises(InvalidField) as caught:
+        check_name("   ")
+    assert str(caught.value) == "name: must not be empty"
+    assert check_name("Glow") == "Glow"
