@@ -108,8 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(
         dest="audit_command", metavar="ACTION", parser_class=_Parser
     )
-    audit_verify = audit_commands.add_parser("verify", help="check the audit trail's hash chain")
+    audit_verify = audit_commands.add_parser(
+        "verify", help="check the audit trail's hash chain, seals and this workstation's anchor"
+    )
     _database_option(audit_verify)
+    import_key = audit_commands.add_parser(
+        "import-key", help="install the clinic's audit key from a key file or a backup's .audit-key"
+    )
+    import_key.add_argument("file", metavar="FILE")
     return parser
 
 

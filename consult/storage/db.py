@@ -303,7 +303,44 @@ def _engine(url: URL, passphrase: str | None = None) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         event.listen(engine, "handle_error", _lock_timeout_as_busy)
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 10, "application_name": _application_name()},
+    )
+    event.listen(engine, "connect", _announce_presence)
+    return engine
+
+
+def _application_name() -> str:
+    """How this seat appears to the server (and in a refused restore's message)."""
+    import socket
+
+    return f"consult on {socket.gethostname() or 'unknown workstation'}"[:63]
+
+
+class DatabaseBeingRestored(ConsultError):
+    def __init__(self) -> None:
+        super().__init__(
+            "the clinic database is being restored from a backup; try again when it is done"
+        )
+
+
+def _announce_presence(dbapi_connection: Any, _record: Any) -> None:
+    """Hold the schema's shared presence lock for as long as this connection lives.
+
+    A restore takes the same lock exclusively, so it sees every connected Consult
+    session and none can connect while it runs (consult.safety.exclusive).
+    """
+    from consult.safety.exclusive import presence_lock_sql
+
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(presence_lock_sql(exclusive=False))
+        present = cursor.fetchone()[0]
+    dbapi_connection.commit()
+    if not present:
+        dbapi_connection.close()
+        raise DatabaseBeingRestored()
 
 
 def _sqlite_connection_settings(dbapi_connection: Any, _record: Any) -> None:
@@ -354,7 +391,7 @@ def _is_lock_timeout(error: BaseException) -> bool:
 
 # The newest migration in consult/storage/migrations/versions (a test keeps them in step).
 # Knowing it here lets an up-to-date database open without importing Alembic at all.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0005"
 
 
 def alembic_config() -> Config:
@@ -416,11 +453,31 @@ def upgrade(
         raise ConsultError(f"{where(engine.url)} is not a Consult database (it holds other tables)")
     if sqlite_file is not None and current is not None:
         backup_sqlite(sqlite_file, wanted, passphrase)
-    with engine.connect() as connection:
+    with engine.connect() as connection, _foreign_keys_deferred_to_the_end(connection):
         connection.execution_options(**{WRITE_LOCK: True})
         with connection.begin():
             config.attributes["connection"] = connection
             command.upgrade(config, target)
+
+
+@contextmanager
+def _foreign_keys_deferred_to_the_end(connection: Any) -> Iterator[None]:
+    """SQLite: no foreign-key enforcement while migrations rebuild tables.
+
+    Rebuilding a table drops the old one, which SQLite refuses while other tables
+    refer to it and enforcement is on; the migrations that rebuild run
+    `PRAGMA foreign_key_check` themselves. The pragma only works outside a
+    transaction, hence the driver's own connection.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
 
 
 def _unknown(scripts: ScriptDirectory, revision: str) -> bool:
