@@ -163,10 +163,14 @@ def restore_database(
     if safety_copy is not None:
         detail["previous_database_kept_in"] = str(safety_copy)
     # Opened only now: the database being replaced may be the broken one.
-    with Database.open(url, passphrase) as database, database.Session.begin() as session:
-        _carry_sqlite_sequences_forward(session, sequences)
-        restored_head = audit.head_of(session)
-        audit.record_restore(session, actor, detail, rolled_back_to)
+    with Database.open(url, passphrase) as database:
+        with database.Session.begin() as session:
+            _carry_sqlite_sequences_forward(session, sequences)
+            restored_head = audit.head_of(session)
+            audit.record_restore(session, actor, detail, rolled_back_to)
+        # Every table arrived in bulk: pg_restore brings no planner statistics, and a
+        # long trail checked without them can be read in a far slower order.
+        database.refresh_statistics()
     last = restored_head.id if restored_head else 0
     rolled = (last + 1, rolled_back_to) if rolled_back_to > last else None
     return RestoreReport(source, safety_copy, rolled)
