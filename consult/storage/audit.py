@@ -31,10 +31,10 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, String, event, insert, select, text, type_coerce
+from sqlalchemy import Engine, String, Table, event, select, text, type_coerce
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,7 @@ from consult.storage.models import AuditEvent
 log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
+_EVENTS = cast(Table, AuditEvent.__table__)
 # Key of the PostgreSQL advisory lock that serialises appends (any fixed number).
 CHAIN_LOCK_KEY = 0x41756469745472
 KEY_CREATED = "audit.key_created"
@@ -101,7 +102,9 @@ def append_many(session: Session, drafts: Sequence[EventDraft]) -> list[int]:
         _seal(row, key)
         rows.append(row)
         head = Head(row["id"], row["hash"])
-    session.execute(insert(AuditEvent), rows)
+    # Core's INSERT, not the ORM's: the ORM leaves a None out of a row's parameters, so
+    # rows with and without a patient would go to the database in separate batches.
+    session.connection().execute(_EVENTS.insert(), rows)
     _remember_after_commit(session, head, key)
     return [row["id"] for row in rows[len(rows) - len(drafts) :]]
 
@@ -124,7 +127,7 @@ def record_restore(
         full["rolled_back"] = {"first": head.id + 1, "last": after}
     row = _row(after + 1, head.hash, EventDraft(actor, RESTORE, detail=full), datetime.now(UTC))
     _seal(row, key)
-    session.execute(insert(AuditEvent), [row])
+    session.connection().execute(_EVENTS.insert(), [row])
     _remember_after_commit(session, Head(row["id"], row["hash"]), key)
     return int(row["id"])
 
