@@ -104,6 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", metavar="ZIP", required=True)
     _database_option(export)
 
+    migrate = commands.add_parser(
+        "migrate", help="bring the clinic database's schema up to date (the administrator)"
+    )
+    migrate.add_argument(
+        "--workstation-role",
+        metavar="ROLE",
+        help="PostgreSQL: the role the workstations connect as, to grant what they need",
+    )
+    _database_option(migrate)
+
     audit = commands.add_parser("audit", help="audit trail tools")
     audit_commands = audit.add_subparsers(
         dest="audit_command", metavar="ACTION", parser_class=_Parser
@@ -130,6 +140,7 @@ _COMMANDS = {
     "restore": "backup",
     "audit": "audit",
     "export-patient": "export",
+    "migrate": "migrate",
 }
 
 

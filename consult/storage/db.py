@@ -425,16 +425,24 @@ def _schema_state(engine: Engine) -> tuple[str | None, set[str]]:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar(), tables
 
 
+MIGRATE_MESSAGE = "ask your administrator to run consult migrate"
+
+
 def upgrade(
     engine: Engine,
     sqlite_file: Path | None = None,
     target: str = "head",
     *,
     passphrase: str | None = None,
+    administrator: bool = False,
 ) -> None:
     """Bring the schema to `target`, refusing a database from a newer Consult.
 
     `passphrase` is the encrypted SQLite file's, for the backup made before migrating.
+    On PostgreSQL an existing schema is changed only by the administrator
+    (`consult migrate`, as the schema's owner; `administrator`): the workstations'
+    role may not alter tables, and a workstation finding an older schema says whom
+    to ask. A new, empty schema is set up by whoever may create tables in it.
     """
     current, tables = _schema_state(engine)
     wanted = HEAD_REVISION if target == "head" else target
@@ -451,6 +459,8 @@ def upgrade(
         )
     if current is None and tables - {"alembic_version"}:
         raise ConsultError(f"{where(engine.url)} is not a Consult database (it holds other tables)")
+    if engine.dialect.name == "postgresql" and not administrator:
+        _require_postgres_set_up(engine, current, wanted)
     if sqlite_file is not None and current is not None:
         backup_sqlite(sqlite_file, wanted, passphrase)
     with engine.connect() as connection, _foreign_keys_deferred_to_the_end(connection):
@@ -478,6 +488,23 @@ def _foreign_keys_deferred_to_the_end(connection: Any) -> Iterator[None]:
         yield
     finally:
         raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _require_postgres_set_up(engine: Engine, current: str | None, wanted: str) -> None:
+    """A workstation neither migrates an existing schema nor sets up one it cannot."""
+    if current is not None:
+        raise ConsultError(
+            f"the clinic database {where(engine.url)} has an older schema (revision "
+            f"{current}, this Consult needs {wanted}): {MIGRATE_MESSAGE}"
+        )
+    with engine.connect() as connection:
+        may_create = connection.execute(
+            text("SELECT has_schema_privilege(current_schema(), 'CREATE')")
+        ).scalar()
+    if not may_create:
+        raise ConsultError(
+            f"the clinic database {where(engine.url)} is not set up yet: {MIGRATE_MESSAGE}"
+        )
 
 
 def _unknown(scripts: ScriptDirectory, revision: str) -> bool:
