@@ -2,18 +2,24 @@
 # Make a local PostgreSQL available for the storage tests, then print the line that
 # points the tests at it:
 #
-#   eval "$(.ci/postgres.sh)"      # sets CONSULT_TEST_POSTGRES_URL
+#   eval "$(.ci/postgres.sh)"      # sets CONSULT_TEST_POSTGRES_URL (and _SEAT_URL)
 #
 # Idempotent: run it on a fresh Debian machine (as root) or again on one already set
 # up. It installs postgresql with apt-get if missing, starts the newest cluster on
 # 127.0.0.1, and creates the role and database `consult_test` (the role may create
 # schemas in its own database; each test gets a fresh schema and drops it).
-# Progress goes to stderr so stdout is only the export line.
+# It also creates `consult_test_seat`, the role workstations connect as: it owns
+# nothing and may only connect; `consult migrate --workstation-role` grants it the
+# rest, schema by schema (the tests prove what it is refused).
+# Progress goes to stderr so stdout is only the export lines: the first is the
+# owner's URL, as it always was; the second the workstation role's.
 set -euo pipefail
 
 ROLE=consult_test
+SEAT_ROLE=consult_test_seat
 DATABASE=consult_test
 PASSWORD=${CONSULT_TEST_POSTGRES_PASSWORD:-consult-test-only}
+SEAT_PASSWORD=${CONSULT_TEST_POSTGRES_SEAT_PASSWORD:-consult-seat-test-only}
 
 say() { echo "postgres.sh: $*" >&2; }
 
@@ -69,4 +75,16 @@ if [ "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'")
     as_postgres createdb -p "$port" -O "$ROLE" "$DATABASE"
 fi
 
+# The workstations' role: may connect, owns nothing, cannot create schemas or tables.
+psql_admin -d "$DATABASE" -v role="$SEAT_ROLE" -v password="$SEAT_PASSWORD" \
+    -v database="$DATABASE" >&2 <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN', :'role')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
+ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'password';
+REVOKE CREATE ON DATABASE :"database" FROM :"role";
+GRANT CONNECT ON DATABASE :"database" TO :"role";
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+SQL
+
 echo "export CONSULT_TEST_POSTGRES_URL=postgresql+psycopg://$ROLE:$PASSWORD@127.0.0.1:$port/$DATABASE"
+echo "export CONSULT_TEST_POSTGRES_SEAT_URL=postgresql+psycopg://$SEAT_ROLE:$SEAT_PASSWORD@127.0.0.1:$port/$DATABASE"

@@ -97,10 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the clinic database to FILE while in use")
     backup.add_argument("file", metavar="FILE")
     _database_option(backup)
+    signin.add_option(backup)
 
     restore = commands.add_parser("restore", help="restore the clinic database from FILE")
     restore.add_argument("file", metavar="FILE")
     _database_option(restore)
+    signin.add_option(restore)
 
     export = commands.add_parser(
         "export-patient", help="one patient's records and PDFs in one zip (an access request)"
@@ -117,13 +119,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--remove", action="store_true", help="take it out of the menu again"
     )
 
+    migrate = commands.add_parser(
+        "migrate", help="bring the clinic database's schema up to date (the administrator)"
+    )
+    migrate.add_argument(
+        "--workstation-role",
+        metavar="ROLE",
+        help="PostgreSQL: the role the workstations connect as, to grant what they need",
+    )
+    _database_option(migrate)
+
     audit = commands.add_parser("audit", help="audit trail tools")
     audit_commands = audit.add_subparsers(
         dest="audit_command", metavar="ACTION", parser_class=_Parser
     )
-    audit_verify = audit_commands.add_parser("verify", help="check the audit trail's hash chain")
+    audit_verify = audit_commands.add_parser(
+        "verify", help="check the audit trail's hash chain, seals and this workstation's anchor"
+    )
     _database_option(audit_verify)
     signin.add_option(audit_verify)
+    import_key = audit_commands.add_parser(
+        "import-key", help="install the clinic's audit key from a key file or a backup's .audit-key"
+    )
+    import_key.add_argument("file", metavar="FILE")
+    _database_option(import_key)
+    signin.add_option(import_key)
     return parser
 
 
@@ -139,6 +159,7 @@ _COMMANDS = {
     "audit": "audit",
     "export-patient": "export",
     "install-desktop": "desktop",
+    "migrate": "migrate",
 }
 
 

@@ -3,7 +3,10 @@
     summary = build_demo(db, patients=200, seed=7)
 
 Everything except the accounts' passwords is deterministic for a seed: the same seed
-gives the same patients, histories and quotes. Screening verdicts and quote totals are
+gives the same patients, histories and quotes. The clinic has a past in its audit trail
+too: the searches, views, signatures, approvals and quote decisions its activity would
+have written, sealed and chained like any other events, so the audit viewer and
+`consult audit verify` have something real to show. Screening verdicts and quote totals are
 computed by the real engines (consult.clinical.screening, consult.pricing), so what the
 demo shows is what the app would have produced. Rows are written with bulk inserts in
 one transaction; only the six accounts are argon2-hashed, so 10,000 patients take
@@ -502,6 +505,7 @@ class _Generator:
         self.today = today
         self.price_list = price_list
         self.settings = settings
+        self.user_ids = user_ids
         self.practitioners = [user_ids[u] for u, _, role in ACCOUNTS if role != "reception"]
         # Showcase scenarios not yet shown; one whose quote came out empty is retried.
         self.showcase = list(SHOWCASE)
@@ -513,19 +517,29 @@ class _Generator:
         people = [_patient(self.rng, self.today) for _ in range(count)]
         patient_ids = _insert_patients(session, people, now)
         planned = list(self._plan(people))
-        consultation_ids = _insert(
-            session, ConsultationRow, [self._consultation_row(p, patient_ids) for p in planned]
-        )
+        consultation_rows = [self._consultation_row(p, patient_ids) for p in planned]
+        consultation_ids = _insert(session, ConsultationRow, consultation_rows)
         quoted = [(p, cid) for p, cid in zip(planned, consultation_ids, strict=True) if p.quote]
-        quote_ids = _insert(
-            session, QuoteRow, [self._quote_row(p, cid, patient_ids) for p, cid in quoted]
-        )
+        quote_rows = [self._quote_row(p, cid, patient_ids) for p, cid in quoted]
+        quote_ids = _insert(session, QuoteRow, quote_rows)
         lines = [
             _line_row(quote_id, position, line)
             for (p, _), quote_id in zip(quoted, quote_ids, strict=True)
             for position, line in enumerate(p.quote.lines, start=1)  # type: ignore[union-attr]
         ]
         _insert(session, QuoteLineRow, lines)
+        history = _History(self.rng, accounts, self.user_ids)
+        history.accounts_created(self.today - timedelta(days=HISTORY_DAYS + 1))
+        quote_of = {
+            cid: (qid, row)
+            for (_, cid), qid, row in zip(quoted, quote_ids, quote_rows, strict=True)
+        }
+        for planned_visit, cid, row in zip(
+            planned, consultation_ids, consultation_rows, strict=True
+        ):
+            history.visit(planned_visit, cid, row, quote_of.get(cid))
+        history.booked_only(patient_ids, self.today)
+        audit.append_many(session, audit.drafts_in_order(history.events))
         return DemoSummary(
             patients=len(patient_ids),
             consultations=len(planned),
@@ -670,6 +684,142 @@ class _Generator:
             "updated_at": created,
             "version": 1,
         }
+
+
+class _History:
+    """The audit events the demo clinic's activity would have written, as it happened.
+
+    Per visit: the practitioner finds the patient (search, view; a first visit
+    registers them), opens the consultation, saves a draft or completes it with the
+    signatures, and prices it; the manager approves or rejects the discounts that
+    needed it; presented quotes are later accepted, declined or expired. Details
+    mirror what consult.storage records for the same actions.
+    """
+
+    def __init__(
+        self, rng: random.Random, accounts: Sequence[DemoAccount], user_ids: dict[str, int]
+    ) -> None:
+        self.rng = rng
+        self.events: list[audit.EventDraft] = []
+        self.accounts = accounts
+        self.actors = {
+            user_ids[account.username]: Actor(
+                user_ids[account.username], account.username, account.role, f"room-{n}"
+            )
+            for n, account in enumerate(accounts, start=1)
+        }
+        self.manager = self.actors[user_ids["manager"]]
+        self.registered: set[int] = set()
+
+    def add(
+        self, actor: Actor, action: str, at: datetime, patient: int | None, **detail: Any
+    ) -> None:
+        self.events.append(audit.EventDraft(actor, action, patient, detail=detail or None, at=at))
+
+    def accounts_created(self, day: date) -> None:
+        at = datetime.combine(day, time(8, 30), UTC)
+        for offset, account in enumerate(self.accounts[1:], start=1):
+            self.add(
+                self.manager,
+                "user.create",
+                at + timedelta(minutes=offset),
+                None,
+                user=account.username,
+            )
+
+    def booked_only(self, patient_ids: Sequence[int], today: date) -> None:
+        """Patients registered by reception who have not been seen yet."""
+        reception = next(a for a in self.actors.values() if a.role == "reception")
+        for patient in patient_ids:
+            if patient not in self.registered:
+                day = today - timedelta(days=self.rng.randint(0, 30))
+                at = datetime.combine(day, time(self.rng.randint(9, 17)), UTC)
+                self.add(reception, "patient.create", at, patient)
+
+    def visit(
+        self,
+        planned: _Planned,
+        consultation_id: int,
+        row: dict[str, Any],
+        quote: tuple[int, dict[str, Any]] | None,
+    ) -> None:
+        actor = self.actors[planned.practitioner]
+        patient = row["patient_id"]
+        at: datetime = row["created_at"]
+        step = timedelta(minutes=1)
+        self.add(actor, "patient.search", at - 9 * step, None, results=self.rng.randint(1, 4))
+        if patient not in self.registered:
+            self.registered.add(patient)
+            self.add(actor, "patient.create", at - 8 * step, patient)
+        self.add(actor, "patient.view", at - 7 * step, patient)
+        self.add(actor, "consultation.create", at - 6 * step, patient, consultation=consultation_id)
+        if planned.status == "draft":
+            self.add(
+                actor,
+                "consultation.save_draft",
+                at,
+                patient,
+                consultation=consultation_id,
+                version=1,
+            )
+            return
+        self.add(
+            actor,
+            "consultation.complete",
+            at,
+            patient,
+            consultation=consultation_id,
+            verdict=planned.verdict,
+        )
+        if quote is not None:
+            self._quote(actor, patient, *quote)
+
+    def _quote(self, actor: Actor, patient: int, quote_id: int, row: dict[str, Any]) -> None:
+        at: datetime = row["created_at"] + timedelta(minutes=2)
+        self.add(
+            actor,
+            "quote.create",
+            at,
+            patient,
+            quote=quote_id,
+            total=str(row["total"]),
+            approval=row["approval"],
+        )
+        if row["approval"] in (lifecycle.APPROVED, lifecycle.REJECTED):
+            verb = "approve" if row["approval"] == lifecycle.APPROVED else "reject"
+            self.add(
+                self.manager,
+                f"quote.{verb}",
+                at + timedelta(hours=3),
+                patient,
+                quote=quote_id,
+                comment=row["approval_comment"],
+            )
+        status = row["status"]
+        if status == "draft":
+            return
+        presented = at + timedelta(hours=4)
+        self.add(
+            actor,
+            "quote.present",
+            presented,
+            patient,
+            quote=quote_id,
+            **{"from": "draft", "to": "presented"},
+        )
+        if status in ("accepted", "declined"):
+            event = "accept" if status == "accepted" else "decline"
+            self.add(
+                actor,
+                f"quote.{event}",
+                presented + timedelta(days=self.rng.randint(1, 9)),
+                patient,
+                quote=quote_id,
+                **{"from": "presented", "to": status},
+            )
+        elif status == "expired":
+            expired = datetime.combine(row["valid_until"] + timedelta(days=1), time(7), UTC)
+            self.add(self.manager, "quote.expire", expired, patient, quote=quote_id)
 
 
 def _approval_comment(approval: str) -> str | None:

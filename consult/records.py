@@ -407,7 +407,9 @@ class ChainCheck:
 
     events: int  # how many events the trail held when the check began
     problems: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # legitimate history worth telling: restores from backups
+    missing_key: str | None = None  # why this workstation could not check the seals
 
     @property
     def intact(self) -> bool:
-        return not self.problems
+        return not self.problems and self.missing_key is None

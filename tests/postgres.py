@@ -46,3 +46,14 @@ def empty_database_url(engine: str, folder: Path, prefix: str = "test") -> Itera
         return
     with postgres_schema_url(os.environ[POSTGRES_ENV], prefix) as url:
         yield url
+
+
+# The role workstations connect as (`.ci/postgres.sh` creates it beside the owner).
+SEAT_ENV = "CONSULT_TEST_POSTGRES_SEAT_URL"
+
+
+def as_seat(owner_schema_url: str) -> str:
+    """The workstation role's URL for the schema that `owner_schema_url` selects."""
+    options = make_url(owner_schema_url).query["options"]
+    seat = make_url(os.environ[SEAT_ENV]).update_query_dict({"options": options})
+    return seat.render_as_string(hide_password=False)

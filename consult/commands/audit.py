@@ -1,26 +1,37 @@
-"""`consult audit verify`: check the audit trail's hash chain end to end.
+"""`consult audit verify` and `consult audit import-key FILE`.
 
-Exit 0 with "audit trail intact: N events", or exit 1 naming every problem found
-(a rewritten row, a deleted row, rows out of order), so a nightly job can alert. Run
-by a signed-in account allowed to read the audit trail (a manager); the check itself
-is written to the trail under that account.
+`verify` checks the whole trail: the hash chain, each event's seal under the clinic's
+audit key, and that the trail still reaches the newest event this workstation saw
+(its head anchor). Exit 0 with "audit trail intact: N events" (and a line for each
+restore from a backup, saying what it rolled back); exit 1 naming every problem
+found, or saying that this workstation lacks the audit key, so a nightly job can
+alert. `import-key` installs the key from a copied key file or a backup's
+`.audit-key` file (see consult.storage.anchor).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from consult.cli import EXIT_FAILED, EXIT_OK, database_url
 from consult.commands import signin
 from consult.errors import ConsultError
 
+if TYPE_CHECKING:
+    from consult.services.acting import SignedIn
+
 
 def run(args: argparse.Namespace) -> int:
-    if args.audit_command != "verify":
+    if args.audit_command not in ("verify", "import-key"):
         raise ConsultError("audit: choose an action: consult audit verify")
     from consult.services import audit_trail, opening
 
     with opening.open_existing_clinic(database_url(args)) as database:
+        if args.audit_command == "import-key":
+            user = signin.sign_in(args, database, "installing the audit key")
+            return import_key(user, Path(args.file))
         user = signin.sign_in(args, database, "checking the audit trail")
         check = audit_trail.verify(user)
     if check.problems:
@@ -28,5 +39,18 @@ def run(args: argparse.Namespace) -> int:
         for problem in check.problems:
             print(f"  {problem}")
         return EXIT_FAILED
+    if check.missing_key is not None:
+        print(f"audit trail NOT VERIFIED ({check.events} events): {check.missing_key}")
+        return EXIT_FAILED
     print(f"audit trail intact: {check.events} events")
+    for note in check.notes:
+        print(f"  {note}")
+    return EXIT_OK
+
+
+def import_key(user: SignedIn, file: Path) -> int:
+    from consult.services import audit_trail
+
+    installed = audit_trail.import_key(user, file)
+    print(f"audit key {installed.key_id} installed in {installed.path}")
     return EXIT_OK

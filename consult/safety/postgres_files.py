@@ -33,6 +33,11 @@ def _tool(name: str) -> str:
     return path
 
 
+def tool(name: str) -> str:
+    """The PostgreSQL client program's path, or a one-line error saying what to install."""
+    return _tool(name)
+
+
 def require_client_tools() -> None:
     """Refuse early, before anything is opened or written, when the tools are missing."""
     _tool("pg_dump")
@@ -72,16 +77,22 @@ def _run(command: list[str], environment: dict[str, str], what: str) -> str:
     return result.stdout
 
 
-def dump_to_file(url: str, target: Path, *, check: bool = True) -> None:
+def dump_to_file(
+    url: str, target: Path, *, check: bool = True, snapshot: str | None = None
+) -> None:
     """pg_dump in custom format to a temporary file beside `target`, then rename.
 
     With `check` the dump must be of a Consult database; the safety copy taken before
     a restore is kept whatever the database held (it may be empty or foreign).
+    `snapshot` (from pg_export_snapshot) makes the dump show exactly what the
+    exporting transaction sees, so a backup knows its own last audit event.
     """
     pg_dump = _tool("pg_dump")
     conninfo, environment = _libpq(url)
     schema = _schema(url)
     only_schema = [f"--schema={schema}"] if schema else []
+    if snapshot is not None:
+        only_schema.append(f"--snapshot={snapshot}")
     with temporary_beside(target) as temporary:
         _run(
             [pg_dump, "--format=custom", *only_schema, f"--file={temporary}", "--dbname", conninfo],

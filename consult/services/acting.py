@@ -43,6 +43,7 @@ ENTRY_POINTS = frozenset(
         "consult.services.accounts.needs_first_manager",
         "consult.services.accounts.set_up_clinic",
         "consult.services.opening.open_clinic",
+        "consult.services.protection.restore_as_backup_account",
         "consult.services.opening.open_existing_clinic",
         "consult.services.opening.database_label",
         "consult.services.opening.database_file_label",

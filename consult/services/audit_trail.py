@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from consult.records import AuditFilter, AuditRow, ChainCheck, FilterChoices, Listing
-from consult.services.acting import SignedIn, use_case
+from consult.services.acting import SignedIn, transaction, use_case
 from consult.storage.audit_queries import PAGE_SIZE, AuditQueries
 
 
@@ -32,3 +35,20 @@ def choices(user: SignedIn) -> FilterChoices:
 @use_case("audit.verify")
 def verify(user: SignedIn) -> ChainCheck:
     return _queries(user).verify()
+
+
+@dataclass(frozen=True)
+class InstalledKey:
+    key_id: str
+    path: Path
+
+
+@use_case("audit.import_key")
+def import_key(user: SignedIn, file: Path) -> InstalledKey:
+    """Install the clinic's audit key at this workstation (a copied key or a backup's)."""
+    from consult.storage import anchor, audit
+
+    key = anchor.import_key_file(file)
+    with transaction(user) as session:
+        audit.record(session, user.actor, "audit.import_key", detail={"key": key.id})
+    return InstalledKey(key.id, anchor.key_path(key.id))

@@ -27,5 +27,33 @@ def backup(user: SignedIn, target: str | Path, passphrase: str | None = None) ->
 
 @use_case("protection.restore")
 def restore(user: SignedIn, source: str | Path, passphrase: str | None = None) -> RestoreReport:
-    """Replace the clinic database with a backup, keeping the database as it was beside it."""
-    return restore_database(_url(user), source, user.actor, passphrase)
+    """Replace the clinic database with a backup, keeping the database as it was beside it.
+
+    The restore is exclusive (refused while another workstation is connected), so this
+    process lets go of its own connections to the database first.
+    """
+    url = _url(user)
+    user.database.engine.dispose()
+    return restore_database(url, source, user.actor, passphrase)
+
+
+def restore_as_backup_account(
+    url: str,
+    source: str | Path,
+    username: str,
+    password: str,
+    *,
+    workstation: str,
+    passphrase: str | None = None,
+) -> RestoreReport:
+    """Restore onto an empty or unreadable database, signed in to the backup's accounts.
+
+    Nobody can sign in to a lost database; the backup's own account (a manager, with the
+    backup's password) authorises the restore and is named in its audit event.
+    """
+    from consult.safety.backup_accounts import sign_in_to_backup
+
+    actor = sign_in_to_backup(
+        Path(source), username, password, workstation=workstation, passphrase=passphrase
+    )
+    return restore_database(url, source, actor, passphrase)

@@ -1,36 +1,72 @@
-"""The audit trail: who did what to which patient's record, append-only and hash-chained.
+"""The audit trail: who did what to which patient's record, append-only, chained and sealed.
 
 Each event's `hash` is sha256(previous event's hash + canonical JSON of the event's own
-fields, its position included). Database triggers refuse UPDATE and DELETE, and even
-someone who drops the triggers cannot rewrite, remove or reorder an event without
-`verify_chain` noticing: the recomputed hash no longer matches, or the next event no
-longer links to it, or a position is missing.
+fields, its position included), and its `mac` seals that hash with the clinic's audit
+key, an HMAC key kept in the workstations' data folders and never in the database
+(consult.storage.anchor). Database triggers refuse UPDATE and DELETE; someone who
+drops them and rewrites a row must recompute the chain, and cannot recompute the
+seals. Deleting the newest events or emptying the table leaves a valid-looking
+shorter chain, which the head anchor each workstation keeps (the last event it wrote
+or checked) exposes.
 
 `record` appends inside the caller's transaction, so an action and its audit event are
 committed together or not at all. Appends are serialised so the chain stays linear:
 on PostgreSQL by a transaction-level advisory lock, on SQLite by the write lock every
-transaction takes at BEGIN (see consult.storage.db).
+transaction takes at BEGIN (see consult.storage.db). The first event ever written
+creates the audit key (`audit.key_created`); events written before this release have
+no seal and are covered by the first sealed event after them.
+
+A restore from a backup rolls the trail back to the backup's last event. It is
+recorded by `record_restore` as a sealed `restore` event placed after the newest
+event the trail held before (so no position is ever used twice) and linked to the
+backup's last event; `verify_trail` accepts that one jump and reports what was rolled
+back.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import select, text
+from sqlalchemy import Engine, String, Table, event, select, text, type_coerce
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session
 
 from consult.access import Actor
+from consult.storage import anchor
+from consult.storage.anchor import AuditKey, Head
 from consult.storage.db import Database
 from consult.storage.models import AuditEvent
 
+log = logging.getLogger(__name__)
+
 GENESIS = "0" * 64
+_EVENTS = cast(Table, AuditEvent.__table__)
 # Key of the PostgreSQL advisory lock that serialises appends (any fixed number).
 CHAIN_LOCK_KEY = 0x41756469745472
-_VERIFY_BATCH = 2000
+KEY_CREATED = "audit.key_created"
+RESTORE = "restore"
+_VERIFY_BATCH = 5000
+# session.info entry holding the head to remember once the transaction commits.
+_PENDING_HEAD = "consult_audit_head"
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """An event to append: what `record` takes, for appending many at once."""
+
+    actor: Actor
+    action: str
+    patient_id: int | None = None
+    outcome: str = "ok"
+    detail: Mapping[str, Any] | str | None = None
+    at: datetime | None = None  # None: now
 
 
 def record(
@@ -43,28 +79,90 @@ def record(
     detail: Mapping[str, Any] | str | None = None,
 ) -> int:
     """Append one event to the trail within the caller's transaction; returns its position."""
+    draft = EventDraft(actor, action, patient_id, outcome, detail)
+    return append_many(session, [draft])[-1]
+
+
+def append_many(session: Session, drafts: Sequence[EventDraft]) -> list[int]:
+    """Append events in order within the caller's transaction; returns their positions.
+
+    One lock, one look at the head and one INSERT for all of them: the demo clinic
+    writes its whole history this way.
+    """
+    head = _locked_head(session)
+    unsealed, key = _signing_key(session)
+    rows: list[dict[str, Any]] = []
+    if unsealed:  # a new trail, or one from before seals: this seat makes the key now
+        key, announcement = _new_key(head, drafts[0].actor if drafts else _SYSTEM)
+        rows.append(announcement)
+        head = Head(announcement["id"], announcement["hash"])
+    now = datetime.now(UTC)
+    for draft in drafts:
+        row = _row(head.id + 1, head.hash, draft, draft.at or now)
+        _seal(row, key)
+        rows.append(row)
+        head = Head(row["id"], row["hash"])
+    # Core's INSERT, not the ORM's: the ORM leaves a None out of a row's parameters, so
+    # rows with and without a patient would go to the database in separate batches.
+    session.connection().execute(_EVENTS.insert(), rows)
+    _remember_after_commit(session, head, key)
+    return [row["id"] for row in rows[len(rows) - len(drafts) :]]
+
+
+def record_restore(
+    session: Session, actor: Actor, detail: Mapping[str, Any], rolled_back_to: int | None
+) -> int:
+    """Append the sealed event of a restore from a backup; returns its position.
+
+    `rolled_back_to` is the newest position the trail had before the restore (from
+    the database as it was, or this seat's anchor if it could not be read). When the
+    backup ends before it, the event is placed after it, so the positions the backup
+    lacks are never used again, and it names them in its detail.
+    """
+    head = _locked_head(session)
+    _, key = _signing_key(session)
+    after = max(head.id, rolled_back_to or 0)
+    full = dict(detail)
+    if after > head.id:
+        full["rolled_back"] = {"first": head.id + 1, "last": after}
+    row = _row(after + 1, head.hash, EventDraft(actor, RESTORE, detail=full), datetime.now(UTC))
+    _seal(row, key)
+    session.connection().execute(_EVENTS.insert(), [row])
+    # A restore rolls the trail back on purpose, and its sealed event says so.
+    _remember_after_commit(session, Head(row["id"], row["hash"]), key, after_restore=True)
+    return int(row["id"])
+
+
+def _locked_head(session: Session) -> Head:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
     last = session.execute(
         select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).first()
-    position, prev_hash = (last.id + 1, last.hash) if last else (1, GENESIS)
-    event = AuditEvent(
-        id=position,
-        at=datetime.now(UTC),
-        user_id=actor.user_id,
-        username=actor.username,
-        workstation=actor.workstation,
-        patient_id=patient_id,
-        action=action,
-        outcome=outcome,
-        detail=_detail_text(detail),
-        prev_hash=prev_hash,
-    )
-    event.hash = chain_hash(prev_hash, event)
-    session.add(event)
-    session.flush()
-    return position
+    return Head(last.id, last.hash) if last else Head(0, GENESIS)
+
+
+def _row(position: int, prev_hash: str, draft: EventDraft, at: datetime) -> dict[str, Any]:
+    actor = draft.actor
+    row: dict[str, Any] = {
+        "id": position,
+        "at": at,
+        "user_id": actor.user_id,
+        "username": actor.username,
+        "workstation": actor.workstation,
+        "patient_id": draft.patient_id,
+        "action": draft.action,
+        "outcome": draft.outcome,
+        "detail": _detail_text(draft.detail),
+        "prev_hash": prev_hash,
+        "mac": None,
+    }
+    row["hash"] = _hash(prev_hash, _canonical_fields(row))
+    return row
+
+
+def _seal(row: dict[str, Any], key: AuditKey | None) -> None:
+    row["mac"] = key.seal(row["hash"]) if key is not None else None
 
 
 def _detail_text(detail: Mapping[str, Any] | str | None) -> str:
@@ -81,39 +179,386 @@ def canonical_json(value: Any) -> str:
 
 def chain_hash(prev_hash: str, event: AuditEvent) -> str:
     """The hash that links `event` to its predecessor."""
-    fields = {
-        "id": event.id,
-        "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "user_id": event.user_id,
-        "username": event.username,
-        "workstation": event.workstation,
-        "patient_id": event.patient_id,
-        "action": event.action,
-        "outcome": event.outcome,
-        "detail": event.detail,
-    }
-    return hashlib.sha256((prev_hash + canonical_json(fields)).encode("utf-8")).hexdigest()
+    return _hash(prev_hash, _canonical_fields(event.__dict__))
+
+
+def _canonical_fields(values: Mapping[str, Any]) -> str:
+    # Keys in sorted order by hand: this runs once per event on every verification.
+    at: datetime = values["at"]
+    return canonical_json(
+        {
+            "action": values["action"],
+            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "detail": values["detail"],
+            "id": values["id"],
+            "outcome": values["outcome"],
+            "patient_id": values["patient_id"],
+            "user_id": values["user_id"],
+            "username": values["username"],
+            "workstation": values["workstation"],
+        }
+    )
+
+
+def _hash(prev_hash: str, fields: str) -> str:
+    return hashlib.sha256((prev_hash + fields).encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- the key
+
+# Keys found for a database, per engine: looked up once, then every append seals at once.
+_known_keys: WeakKeyDictionary[Engine, AuditKey] = WeakKeyDictionary()
+
+
+def _engine_of(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind.engine if isinstance(bind, Connection) else bind
+
+
+def _signing_key(session: Session) -> tuple[bool, AuditKey | None]:
+    """Whether the trail has no key yet, and the key to seal new events with.
+
+    A trail whose key this seat lacks is still appended to, unsealed (None): refusing
+    would stop the clinic's work, and `verify` at any seat reports the unsealed events.
+    """
+    engine = _engine_of(session)
+    known = _known_keys.get(engine)
+    if known is not None:
+        return False, known
+    announced = _announced_key_id(session)
+    if announced is None:
+        return True, None
+    key = anchor.load_key(announced[1])
+    if key is None:
+        log.warning(anchor.missing_key_message(announced[1]))
+        return False, None
+    _known_keys[engine] = key
+    return False, key
+
+
+def _new_key(head: Head, actor: Actor) -> tuple[AuditKey, dict[str, Any]]:
+    """The key, made at this seat by the user whose action needs it first, and its event."""
+    key = anchor.create_key()
+    announcement = _row(
+        head.id + 1,
+        head.hash,
+        EventDraft(
+            actor,
+            KEY_CREATED,
+            detail={
+                "key_id": key.id,
+                "kept_in": f"{anchor.KEY_FOLDER}/{key.id}.key in each workstation's data folder",
+            },
+        ),
+        datetime.now(UTC),
+    )
+    _seal(announcement, key)
+    return key, announcement
+
+
+_SYSTEM = Actor(None, "consult", "manager", "")
+
+
+def _announced_key_id(session: Session | Connection) -> tuple[int, str] | None:
+    """The position of the trail's `audit.key_created` event and the key id it names."""
+    row = session.execute(
+        select(AuditEvent.id, AuditEvent.detail)
+        .where(AuditEvent.action == KEY_CREATED)
+        .order_by(AuditEvent.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    try:
+        return int(row.id), str(json.loads(row.detail)["key_id"])
+    except (ValueError, KeyError, TypeError):
+        return int(row.id), ""
+
+
+# --------------------------------------------------------------------------- anchors
+
+
+def _remember_after_commit(
+    session: Session, head: Head, key: AuditKey | None, *, after_restore: bool = False
+) -> None:
+    """Move this workstation's anchor to `head` once committed, but never past a gap.
+
+    If the trail no longer holds the event the anchor names (newest events deleted, the
+    table emptied, an older copy put back), appending after it must not launder the
+    loss: the anchor stays where it was, and `verify` reports what is missing.
+    """
+    url = _engine_of(session).url
+    seen = None if after_restore else anchor.read_anchor(url)
+    if seen is not None and not _holds(session, seen.head):
+        log.warning("audit anchor kept at event %s: the trail no longer holds it", seen.head.id)
+        return
+    session.info[_PENDING_HEAD] = (url, head, key.id if key else None)
+
+
+def _holds(session: Session, head: Head) -> bool:
+    stored = session.execute(select(AuditEvent.hash).where(AuditEvent.id == head.id)).scalar()
+    return stored == head.hash
+
+
+@event.listens_for(Session, "after_commit")
+def _anchor_committed_head(session: Session) -> None:
+    pending = session.info.pop(_PENDING_HEAD, None)
+    if pending is not None:
+        anchor.remember_head(*pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back_head(session: Session) -> None:
+    session.info.pop(_PENDING_HEAD, None)
+
+
+# --------------------------------------------------------------------------- checking
+
+
+@dataclass(frozen=True)
+class TrailReport:
+    """What checking the whole trail found."""
+
+    events: int
+    problems: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # legitimate history worth telling: restores
+    missing_key: str | None = None  # why the seals could not be checked here
+    head: Head | None = None
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems and self.missing_key is None
+
+
+@dataclass
+class _Walk:
+    """The state of one pass over the trail."""
+
+    key: AuditKey | None
+    key_from: int  # position of the key's announcement: events from there on are sealed
+    expected_id: int = 1
+    expected_prev: str = GENESIS
+    events: int = 0
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rolled_back: list[tuple[int, int]] = field(default_factory=list)
+    hashes_at: dict[int, str] = field(default_factory=dict)
+    watch: int = 0  # the anchored position, whose hash is kept when passed
+
+
+def verify_trail(db: Database, *, up_to: int | None = None) -> TrailReport:
+    """Check the chain, the seals and this workstation's anchor, in one read of the trail.
+
+    Linear in the number of events: one ordered scan of the table (streamed, so a long
+    trail never fills memory) inside one snapshot, so events appended meanwhile are
+    neither half-seen nor reported as problems. `up_to` checks only the events up to
+    that position (the anchor is then not compared, nor moved).
+    """
+    anchored = anchor.read_anchor(db.url) if up_to is None else None
+    with db.engine.connect() as connection:
+        if db.dialect == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            announced = _announced_key_id(connection)
+            key = anchor.load_key(announced[1]) if announced and announced[1] else None
+            watch = anchored.head.id if anchored else 0
+            walk = _Walk(key, announced[0] if announced else 0, watch=watch)
+            at_text = _sqlite_time if db.dialect == "sqlite" else _aware_time
+            for row in _rows_in_order(connection, up_to, db.dialect):
+                _check(walk, row, at_text(row[1]))
+    missing_key = None
+    if announced is not None and key is None:
+        missing_key = anchor.missing_key_message(announced[1] or "unknown")
+    _check_anchor(walk, anchored, announced[1] if announced else None)
+    head = Head(walk.expected_id - 1, walk.expected_prev) if walk.events else None
+    report = TrailReport(walk.events, tuple(walk.problems), tuple(walk.notes), missing_key, head)
+    if report.intact and head is not None and up_to is None:
+        anchor.remember_head(db.url, head, key.id if key else None)
+    return report
 
 
 def verify_chain(db: Database) -> list[str]:
     """Every problem in the trail, in order; an empty list means it is intact."""
-    problems: list[str] = []
-    expected_id, expected_prev = 1, GENESIS
-    for event in _events_in_order(db):
-        if event.id != expected_id:
-            problems.append(_gap(expected_id, event.id))
-        if event.prev_hash != expected_prev:
-            problems.append(
-                f"event {event.id} does not link to the event before it "
-                "(an event was removed, inserted or moved)"
-            )
-        if chain_hash(event.prev_hash, event) != event.hash:
-            problems.append(
-                f"event {event.id} ({event.action} by {event.username}) was altered "
-                "after it was written (its hash does not match)"
-            )
-        expected_id, expected_prev = event.id + 1, event.hash
-    return problems
+    report = verify_trail(db)
+    return [*report.problems, *([report.missing_key] if report.missing_key else [])]
+
+
+_COLUMNS = (
+    AuditEvent.id,
+    AuditEvent.at,
+    AuditEvent.user_id,
+    AuditEvent.username,
+    AuditEvent.workstation,
+    AuditEvent.patient_id,
+    AuditEvent.action,
+    AuditEvent.outcome,
+    AuditEvent.detail,
+    AuditEvent.prev_hash,
+    AuditEvent.hash,
+    AuditEvent.mac,
+)
+
+
+def _rows_in_order(connection: Connection, up_to: int | None, dialect: str) -> Iterator[Row[Any]]:
+    """Every event by position in one streamed query (a server-side cursor on PostgreSQL).
+
+    On SQLite the time comes as the stored text (see _sqlite_time).
+    """
+    columns = list(_COLUMNS)
+    if dialect == "sqlite":
+        columns[1] = type_coerce(AuditEvent.at, String).label("at")
+    query = select(*columns).order_by(AuditEvent.id)
+    if up_to is not None:
+        query = query.where(AuditEvent.id <= up_to)
+    result = connection.execution_options(stream_results=True, yield_per=_VERIFY_BATCH).execute(
+        query
+    )
+    for partition in result.partitions():
+        yield from partition
+
+
+def _check(walk: _Walk, row: Row[Any], at: str) -> None:
+    """One event against the one before it; `at` is its time as the hash covers it."""
+    (position, _, user_id, username, workstation, patient_id, action, outcome, detail,
+     prev_hash, event_hash, mac) = row  # fmt: skip
+    walk.events += 1
+    if position != walk.expected_id and not _explained_jump(walk, row):
+        walk.problems.append(_gap(walk.expected_id, position))
+    if prev_hash != walk.expected_prev:
+        walk.problems.append(
+            f"event {position} does not link to the event before it "
+            "(an event was removed, inserted or moved)"
+        )
+    fields = canonical_json(
+        {
+            "action": action,
+            "at": at,
+            "detail": detail,
+            "id": position,
+            "outcome": outcome,
+            "patient_id": patient_id,
+            "user_id": user_id,
+            "username": username,
+            "workstation": workstation,
+        }
+    )
+    if hashlib.sha256((prev_hash + fields).encode("utf-8")).hexdigest() != event_hash:
+        walk.problems.append(
+            f"event {position} ({action} by {username}) was altered "
+            "after it was written (its hash does not match)"
+        )
+    key = walk.key
+    if key is not None and walk.key_from and position >= walk.key_from:
+        if mac is None or key.seal(event_hash) != mac:
+            _seal_problem(walk, row)
+    if action == RESTORE:
+        walk.notes.append(_restore_note(row, at))
+    if position == walk.watch:
+        walk.hashes_at[position] = event_hash
+    walk.expected_id, walk.expected_prev = position + 1, event_hash
+
+
+def _sqlite_time(stored: str) -> str:
+    """The hashed form of a time as SQLite stores it (naive UTC, microseconds).
+
+    Equal to parsing it and writing it back with `isoformat`, at a tenth of the cost
+    (this runs once per event of the trail); any other shape is parsed.
+    """
+    if len(stored) == 26 and stored[10] == " " and stored[19] == ".":
+        return f"{stored[:10]}T{stored[11:]}+00:00"
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC).isoformat(timespec="microseconds")
+
+
+def _aware_time(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _seal_problem(walk: _Walk, row: Row[Any]) -> None:
+    if row.mac is None:
+        walk.problems.append(
+            f"event {row.id} ({row.action} by {row.username} at {row.workstation}) has no "
+            "seal: it was written at a workstation without the clinic's audit key, or its "
+            "seal was removed"
+        )
+    else:
+        walk.problems.append(
+            f"event {row.id} ({row.action} by {row.username}) does not carry the clinic's "
+            "seal (it was rewritten and its chain recomputed, or written without the key)"
+        )
+
+
+def _explained_jump(walk: _Walk, row: Row[Any]) -> bool:
+    """A restore event that names exactly the positions it skips, sealed by the key."""
+    rolled = _rolled_back(row)
+    if row.action != RESTORE or rolled != (walk.expected_id, row.id - 1):
+        return False
+    if walk.key is not None and walk.key.seal(row.hash) != row.mac:
+        return False  # reported as an unsealed or forged event; the gap stays a problem
+    walk.rolled_back.append(rolled)
+    return True
+
+
+def _rolled_back(row: Row[Any]) -> tuple[int, int] | None:
+    try:
+        rolled = json.loads(row.detail).get("rolled_back")
+        return (int(rolled["first"]), int(rolled["last"])) if rolled else None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _restore_note(row: Row[Any], at: str) -> str:
+    try:
+        detail = json.loads(row.detail)
+    except ValueError:
+        detail = {}
+    made = detail.get("backup_made_at") or "an unknown date"
+    when = datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
+    note = (
+        f"event {row.id}: {row.username} restored the database on {when} "
+        f"from a backup of {made} ({detail.get('file', 'unknown file')})"
+    )
+    rolled = _rolled_back(row)
+    if rolled is not None:
+        first, last = rolled
+        span = f"event {first}" if first == last else f"events {first}–{last}"
+        note += f"; {span} rolled back"
+    if detail.get("previous_database_kept_in"):
+        note += f"; the database as it was is kept in {detail['previous_database_kept_in']}"
+    return note
+
+
+def _check_anchor(walk: _Walk, anchored: anchor.Anchor | None, key_id: str | None) -> None:
+    """The trail must still hold the newest event this workstation saw, unchanged."""
+    if anchored is None:
+        return
+    if anchored.key_id and walk.events and key_id != anchored.key_id:
+        walk.problems.append(
+            f"the trail no longer names the audit key {anchored.key_id} this workstation "
+            "knew it by: its key announcement was removed or replaced"
+        )
+    seen = anchored.head.id
+    if any(first <= seen <= last for first, last in walk.rolled_back):
+        return  # a restore from a backup rolled it back, and says so
+    found = walk.hashes_at.get(seen)
+    last = walk.expected_id - 1
+    unexplained = "and no restore from a backup explains it"
+    if found is None and seen > last:
+        walk.problems.append(
+            f"the trail is empty but this workstation saw event {seen}: the trail was "
+            f"emptied ({unexplained})"
+            if last == 0
+            else f"the trail ends at event {last} but this workstation saw event {seen}: "
+            f"{_span(last + 1, seen)} deleted ({unexplained})"
+        )
+    elif found is not None and found != anchored.head.hash:
+        walk.problems.append(
+            f"event {seen} is not the event this workstation saw there: the trail was "
+            "rewritten and its chain recomputed"
+        )
+
+
+def _span(first: int, last: int) -> str:
+    return f"event {first} was" if first == last else f"events {first}–{last} were"
 
 
 def _gap(expected: int, found: int) -> str:
@@ -123,20 +568,21 @@ def _gap(expected: int, found: int) -> str:
     return f"event {found} is out of order (expected event {expected})"
 
 
-def _events_in_order(db: Database) -> Iterator[AuditEvent]:
-    """All events by position, read in batches so a long trail never fills memory."""
-    after = 0
-    while True:
-        with db.Session() as session:
-            batch = list(
-                session.scalars(
-                    select(AuditEvent)
-                    .where(AuditEvent.id > after)
-                    .order_by(AuditEvent.id)
-                    .limit(_VERIFY_BATCH)
-                )
-            )
-        if not batch:
-            return
-        yield from batch
-        after = batch[-1].id
+def trail_key(db: Database) -> AuditKey | None:
+    """The trail's audit key, if the trail has one and this workstation holds it."""
+    with db.Session() as session:
+        announced = _announced_key_id(session)
+    return anchor.load_key(announced[1]) if announced and announced[1] else None
+
+
+def head_of(connection: Connection | Session) -> Head | None:
+    """The newest event of the trail as `connection` sees it (None: an empty trail)."""
+    last = connection.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return Head(last.id, last.hash) if last else None
+
+
+def drafts_in_order(drafts: Iterable[EventDraft]) -> list[EventDraft]:
+    """Events sorted by when they happened, for writing a history in one go."""
+    return sorted(drafts, key=lambda draft: draft.at or datetime.now(UTC))

@@ -77,18 +77,18 @@ class AuditQueries:
     def verify(self) -> ChainCheck:
         """Check the whole hash chain, and record that it was checked and what was found."""
         require(self.actor, "audit.read")
-        with self.db.Session() as session:
-            events = session.scalar(_counted(AuditFilter())) or 0
-        problems = tuple(audit.verify_chain(self.db))
+        report = audit.verify_trail(self.db)
+        check = ChainCheck(report.events, report.problems, report.notes, report.missing_key)
+        outcome = "intact" if check.intact else "broken" if check.problems else "unverified"
         with self.db.Session.begin() as session:
             audit.record(
                 session,
                 self.actor,
                 "audit.verify",
-                outcome="intact" if not problems else "broken",
-                detail={"events": events, "problems": len(problems)},
+                outcome=outcome,
+                detail={"events": check.events, "problems": len(check.problems)},
             )
-        return ChainCheck(events, problems)
+        return check
 
 
 def _bounded(limit: int) -> int:

@@ -306,7 +306,44 @@ def _engine(url: URL, passphrase: str | None = None) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         event.listen(engine, "handle_error", _lock_timeout_as_busy)
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 10, "application_name": _application_name()},
+    )
+    event.listen(engine, "connect", _announce_presence)
+    return engine
+
+
+def _application_name() -> str:
+    """How this seat appears to the server (and in a refused restore's message)."""
+    import socket
+
+    return f"consult on {socket.gethostname() or 'unknown workstation'}"[:63]
+
+
+class DatabaseBeingRestored(ConsultError):
+    def __init__(self) -> None:
+        super().__init__(
+            "the clinic database is being restored from a backup; try again when it is done"
+        )
+
+
+def _announce_presence(dbapi_connection: Any, _record: Any) -> None:
+    """Hold the schema's shared presence lock for as long as this connection lives.
+
+    A restore takes the same lock exclusively, so it sees every connected Consult
+    session and none can connect while it runs (consult.safety.exclusive).
+    """
+    from consult.safety.exclusive import presence_lock_sql
+
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(presence_lock_sql(exclusive=False))
+        present = cursor.fetchone()[0]
+    dbapi_connection.commit()
+    if not present:
+        dbapi_connection.close()
+        raise DatabaseBeingRestored()
 
 
 def _sqlite_connection_settings(dbapi_connection: Any, _record: Any) -> None:
@@ -391,16 +428,24 @@ def _schema_state(engine: Engine) -> tuple[str | None, set[str]]:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar(), tables
 
 
+MIGRATE_MESSAGE = "ask your administrator to run consult migrate"
+
+
 def upgrade(
     engine: Engine,
     sqlite_file: Path | None = None,
     target: str = "head",
     *,
     passphrase: str | None = None,
+    administrator: bool = False,
 ) -> None:
     """Bring the schema to `target`, refusing a database from a newer Consult.
 
     `passphrase` is the encrypted SQLite file's, for the backup made before migrating.
+    On PostgreSQL an existing schema is changed only by the administrator
+    (`consult migrate`, as the schema's owner; `administrator`): the workstations'
+    role may not alter tables, and a workstation finding an older schema says whom
+    to ask. A new, empty schema is set up by whoever may create tables in it.
     """
     current, tables = _schema_state(engine)
     wanted = HEAD_REVISION if target == "head" else target
@@ -417,13 +462,52 @@ def upgrade(
         )
     if current is None and tables - {"alembic_version"}:
         raise ConsultError(f"{where(engine.url)} is not a Consult database (it holds other tables)")
+    if engine.dialect.name == "postgresql" and not administrator:
+        _require_postgres_set_up(engine, current, wanted)
     if sqlite_file is not None and current is not None:
         backup_sqlite(sqlite_file, wanted, passphrase)
-    with engine.connect() as connection:
+    with engine.connect() as connection, _foreign_keys_deferred_to_the_end(connection):
         connection.execution_options(**{WRITE_LOCK: True})
         with connection.begin():
             config.attributes["connection"] = connection
             command.upgrade(config, target)
+
+
+@contextmanager
+def _foreign_keys_deferred_to_the_end(connection: Any) -> Iterator[None]:
+    """SQLite: no foreign-key enforcement while migrations rebuild tables.
+
+    Rebuilding a table drops the old one, which SQLite refuses while other tables
+    refer to it and enforcement is on; the migrations that rebuild run
+    `PRAGMA foreign_key_check` themselves. The pragma only works outside a
+    transaction, hence the driver's own connection.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _require_postgres_set_up(engine: Engine, current: str | None, wanted: str) -> None:
+    """A workstation neither migrates an existing schema nor sets up one it cannot."""
+    if current is not None:
+        raise ConsultError(
+            f"the clinic database {where(engine.url)} has an older schema (revision "
+            f"{current}, this Consult needs {wanted}): {MIGRATE_MESSAGE}"
+        )
+    with engine.connect() as connection:
+        may_create = connection.execute(
+            text("SELECT has_schema_privilege(current_schema(), 'CREATE')")
+        ).scalar()
+    if not may_create:
+        raise ConsultError(
+            f"the clinic database {where(engine.url)} is not set up yet: {MIGRATE_MESSAGE}"
+        )
 
 
 def _unknown(scripts: ScriptDirectory, revision: str) -> bool:

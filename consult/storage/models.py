@@ -181,6 +181,9 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # HMAC of `hash` under the clinic's audit key (kept outside the database); None for
+    # events written before seals existed (migration 0005) or at a seat without the key.
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class PriceListVersion(Base):

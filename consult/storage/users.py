@@ -241,6 +241,11 @@ def _clear_failures(user: User) -> None:
         user.locked_until = None
 
 
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether `password` matches the Argon2 hash (a backup's account, for a restore)."""
+    return _verify(password_hash, password)
+
+
 def _verify(password_hash: str, password: str) -> bool:
     if not isinstance(password, str) or not password or len(password) > MAX_PASSWORD:
         return False

@@ -135,3 +135,88 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(
     impostor.write_text("not a database\n", encoding="utf-8")
     assert verify(impostor) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_deleting_the_newest_events_is_reported(
+    clinic: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    last = event_count(clinic)
+    tamper(clinic, f"DELETE FROM audit_events WHERE id > {last - 2}")
+
+    assert verify(clinic) == 1
+
+    out = capsys.readouterr().out
+    assert out.startswith("audit trail BROKEN: 1 problem(s)")
+    assert f"this workstation saw event {last}: events {last - 1}–{last} were deleted" in out
+
+
+def test_an_emptied_trail_is_reported(clinic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tamper(clinic, "DELETE FROM audit_events")
+
+    assert verify(clinic) == 1
+
+    assert "the trail was emptied" in capsys.readouterr().out
+
+
+def test_an_older_copy_of_the_file_put_back_is_reported(
+    clinic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = tmp_path / "old-copy.sqlite3"
+    with closing(sqlite3.connect(clinic)) as live, closing(sqlite3.connect(old)) as copy:
+        live.backup(copy)
+    register(sqlite_url(clinic), "Eva Stone")
+    with closing(sqlite3.connect(old)) as copy, closing(sqlite3.connect(clinic)) as live:
+        copy.backup(live)
+
+    assert verify(clinic) == 1
+
+    assert "and no restore from a backup explains it" in capsys.readouterr().out
+
+
+def test_a_restore_through_consult_verifies_and_says_what_was_rolled_back(
+    clinic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = sqlite_url(clinic)
+    backup = tmp_path / "monday.sqlite3"
+    assert main(["backup", str(backup), "--database", url]) == 0
+    assert oct((tmp_path / "monday.sqlite3.audit-key").stat().st_mode & 0o777) == "0o600"
+    register(url, "Eva Stone")
+    capsys.readouterr()
+
+    assert main(["restore", str(backup), "--database", url]) == 0
+    assert "were rolled back" in capsys.readouterr().out
+    assert verify(clinic) == 0
+
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"audit trail intact: {event_count(clinic)} events"
+    assert "restored the database" in out[1] and "rolled back" in out[1]
+
+
+def test_a_seat_without_the_key_says_so_and_can_import_it(
+    clinic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    url = sqlite_url(clinic)
+    backup = tmp_path / "monday.sqlite3"
+    assert main(["backup", str(backup), "--database", url]) == 0
+    monkeypatch.setenv("CONSULT_DATA_DIR", str(tmp_path / "second-seat"))
+    capsys.readouterr()
+
+    assert verify(clinic) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("audit trail NOT VERIFIED (")
+    assert "this workstation does not have the clinic's audit key" in out
+
+    assert main(["audit", "import-key", f"{backup}.audit-key"]) == 0
+    assert capsys.readouterr().out.startswith("audit key ")
+    assert verify(clinic) == 0
+
+
+def test_importing_something_that_is_not_a_key_is_bad_input(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "junk.key"
+    junk.write_text("not a key\n", encoding="utf-8")
+
+    assert main(["audit", "import-key", str(junk)]) == 2
+
+    assert capsys.readouterr().err == f"error: {junk}: is not an audit key file\n"

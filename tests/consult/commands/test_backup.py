@@ -172,17 +172,24 @@ def test_restore_round_trip_brings_back_the_backed_up_state(
     assert consult("audit", "verify", "--database", url) == 0
 
 
-def test_restore_is_seen_by_a_connection_that_was_already_open(
-    clinic: Path, tmp_path: Path
+def test_restore_waits_for_the_app_to_close_and_then_succeeds(
+    clinic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = sqlite_url(clinic)
     backup = tmp_path / "backup.sqlite3"
     assert consult("backup", str(backup), "--database", url) == 0
-    with Database.open(url) as app:  # the app, open the whole time
+    with Database.open(url) as app:  # the app, open while someone tries to restore
         register(url, "Bruno Lima")
-        assert consult("restore", str(backup), "--database", url) == 0
-        assert [p.name for p in patients.search_patients(app, MANAGER, "lima")] == []
-        assert [p.name for p in patients.search_patients(app, MANAGER, "souza")] == ["Ana Souza"]
+        assert patients.search_patients(app, MANAGER, "lima")
+        capsys.readouterr()
+        assert consult("restore", str(backup), "--database", url) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {clinic} is in use (process ")
+        assert "(this process)" in err and err.count("\n") == 1
+        assert patient_names(clinic) == {"Ana Souza", "Bruno Lima"}
+        assert not list(tmp_path.glob("clinic.before-restore-*"))
+    assert consult("restore", str(backup), "--database", url) == 0
+    assert patient_names(clinic) == {"Ana Souza"}
 
 
 @pytest.mark.parametrize(

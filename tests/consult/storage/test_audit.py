@@ -74,7 +74,9 @@ def test_a_rewritten_event_with_a_recomputed_hash_breaks_the_next_link(trail: Da
     problems = audit.verify_chain(trail)
 
     assert problems == [
-        "event 4 does not link to the event before it (an event was removed, inserted or moved)"
+        "event 3 (user.create by nobody) does not carry the clinic's seal (it was rewritten "
+        "and its chain recomputed, or written without the key)",
+        "event 4 does not link to the event before it (an event was removed, inserted or moved)",
     ]
 
 
