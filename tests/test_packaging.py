@@ -46,6 +46,8 @@ def test_wheel_ships_the_data_files(wheel):
     for required in (
         "resources/catalogue.toml",
         "resources/roles.toml",
+        "resources/passwords/common-passwords.txt",
+        "resources/passwords/LICENSE.txt",
         "consult/cli.py",
         "ui/__init__.py",
     ):
