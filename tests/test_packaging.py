@@ -54,6 +54,8 @@ def test_wheel_ships_the_data_files(wheel):
         "resources/fonts/LICENSE-Noto.txt",
         "resources/fonts/LICENSE-Droid.txt",
         "resources/fonts/LICENSE-Nanum.txt",
+        "resources/passwords/common-passwords.txt",
+        "resources/passwords/LICENSE.txt",
         "consult/cli.py",
         "ui/__init__.py",
         "ui/launcher.py",

@@ -92,6 +92,7 @@ class ExchangeActions(QObject):
         self._followed_detail: Any = None  # the followed page's detail pane (see follow())
         self._worker = Worker(self)
         self.question: ExistingPatientDialog | None = None  # open while the user chooses
+        self._asked: _Choose | None = None  # what that question is about
         self._permitted: dict[QAction, bool] = {}
         self.import_action = self._action("Import consultation file…", IMPORT_PERMISSIONS)
         self.export_action = self._action("Export consultation file…", EXPORT_PERMISSIONS)
@@ -223,21 +224,28 @@ class ExchangeActions(QObject):
         dialog = ExistingPatientDialog(choose.question.stored, choose.question.incoming,
                                        self.window)
         self.question = dialog
-        user = self.context.user
-
-        def chosen(existing: str) -> None:
-            version = choose.question.stored.version
-            self._run(partial(_import, user, choose.path, choose.consultation,
-                              existing, version))
-
-        dialog.chosen.connect(chosen)
+        self._asked = choose
+        dialog.chosen.connect(self._chosen)
         dialog.finished.connect(self._question_closed)
         dialog.open()
+
+    @Slot(str)
+    def _chosen(self, existing: str) -> None:
+        """Import the file as first read, as the practitioner chose, on the version seen."""
+        asked = self._asked
+        if asked is None:
+            return
+        self._asked = None
+        version = asked.question.stored.version
+        self._run(
+            partial(_import, self.context.user, asked.path, asked.consultation, existing, version)
+        )
 
     @Slot(int)
     def _question_closed(self, result: int) -> None:
         dialog = self.question
         self.question = None
+        self._asked = None
         if dialog is not None:
             if result != QDialog.DialogCode.Accepted:
                 self.cancelled.emit()
@@ -339,6 +347,9 @@ def _count(number: int, thing: str) -> str:
 # ---------------------------------------------------------------------- the question
 
 
+ANSWER = "existingPatientAnswer"  # the choice a button of the question stands for
+
+
 class ExistingPatientDialog(QDialog):
     """The registered patient and the file's, side by side, and three ways on.
 
@@ -402,11 +413,13 @@ class ExistingPatientDialog(QDialog):
 
     def _choice(self, buttons: QDialogButtonBox, text: str, answer: str) -> QPushButton:
         button = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
-        button.clicked.connect(partial(self._choose, answer))
+        button.setProperty(ANSWER, answer)
+        button.clicked.connect(self._choose)
         return button
 
-    def _choose(self, answer: str) -> None:
-        self.chosen.emit(answer)
+    @Slot()
+    def _choose(self) -> None:
+        self.chosen.emit(self.sender().property(ANSWER))
         self.accept()
 
 

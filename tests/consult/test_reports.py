@@ -164,3 +164,24 @@ def test_text_that_looks_like_a_number_is_still_text():
     assert reports.csv_value(-5) == "-5"
     assert reports.csv_value(Decimal("-5")) == "-5.00"
     assert reports.csv_value("5-") == "5-"
+
+
+def test_every_csv_writer_goes_through_the_one_neutralising_helper():
+    """Only consult/reports.py may use the csv module: a new writer elsewhere would
+    bypass csv_value and its formula-injection rule."""
+    import ast
+    from pathlib import Path
+
+    root = Path(reports.__file__).resolve().parents[1]
+    users_of_csv = []
+    for package in ("consult", "ui"):
+        for path in sorted((root / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                names = (
+                    [alias.name for alias in node.names] if isinstance(node, ast.Import)
+                    else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                )
+                if "csv" in names:
+                    users_of_csv.append(str(path.relative_to(root)))
+    assert users_of_csv == ["consult/reports.py"]

@@ -26,7 +26,8 @@ def main(url: str, example: str) -> None:
         for number in count():
             patient = replace(template.patient, name=f"Crash Test {number}")
             consultation = replace(template, patient=patient)
-            saved = exchange.import_consultation(database, actor, consultation)
+            # A restarted writer imports "Crash Test 0" again: it goes to that record.
+            saved = exchange.import_consultation(database, actor, consultation, existing="keep")
             print(saved.consultation_id, flush=True)
 
 

@@ -21,6 +21,7 @@ from consult.storage import Database, user_admin, users
 from consult.storage.models import AuditEvent, User
 
 PASSWORD = "correct horse battery"  # the fixtures' accounts' password
+MIGRATION = "0004"  # migrations/versions/0004_sign_in_throttle.py's revision
 LOCKED = (
     "account pia is locked after 5 wrong passwords in a row: "
     "try again in 5 minutes, or ask a manager to unlock it"
@@ -188,3 +189,33 @@ def test_the_shipped_list_is_large_and_the_demo_passwords_pass_it():
     assert len(passwords.common_passwords()) >= 10_000
     assert {"password", "123456", "qwerty", "dragon"} <= passwords.common_passwords()
     assert all(passwords.password_problem(random_password()) is None for _ in range(50))
+
+
+def test_migration_0004_adds_the_columns_to_existing_accounts_and_comes_back_off(
+    db: Database, practitioner: Actor
+):
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+
+    from consult.storage import db as dbmod
+
+    def columns() -> set[str]:
+        with db.engine.connect() as connection:
+            return {column["name"] for column in inspect(connection).get_columns("users")}
+
+    config = dbmod.alembic_config()
+    before = ScriptDirectory.from_config(config).get_revision(MIGRATION).down_revision
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, before)
+    assert {"failed_sign_ins", "locked_until"}.isdisjoint(columns())
+
+    dbmod.upgrade(db.engine, target=MIGRATION)
+
+    assert {"failed_sign_ins", "locked_until"} <= columns()
+    with db.Session() as session:
+        assert session.execute(select(User.failed_sign_ins, User.locked_until)).all() == [
+            (0, None), (0, None)
+        ]
+    assert sign_in(db, PASSWORD) is not None

@@ -32,6 +32,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("locked_until")
-        batch.drop_column("failed_sign_ins")
+    # ALTER TABLE DROP COLUMN (SQLite 3.35+), not a batch copy: dropping the copied
+    # users table would break the foreign keys pointing at it.
+    op.drop_column("users", "locked_until")
+    op.drop_column("users", "failed_sign_ins")
