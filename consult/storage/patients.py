@@ -14,13 +14,13 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from consult import fileformat
 from consult.access import Actor, require
-from consult.errors import ConsultError, InvalidField, StaleRecord
+from consult.errors import ConsultError, InvalidField
 from consult.storage import audit
 from consult.storage.db import Database
+from consult.storage.locking import check_version, flush_or_stale
 from consult.storage.models import Patient as PatientRow
 
 _DATE_FORMATS = (
@@ -299,25 +299,3 @@ def _text(value: object, field: str) -> str | None:
     if any(ord(ch) < 32 for ch in value):
         raise InvalidField(field, "contains control characters")
     return value or None
-
-
-# --------------------------------------------------------------------------- locking
-
-
-def check_version(current: int, expected: int, what: str) -> None:
-    if current != expected:
-        raise StaleRecord(
-            f"{what} was changed by someone else since you opened it; "
-            "reopen it to see their changes, then make yours again"
-        )
-
-
-def flush_or_stale(session: Session, what: str) -> None:
-    """Write pending changes now, turning a lost optimistic-lock race into StaleRecord."""
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleRecord(
-            f"{what} was changed by someone else while you were saving; "
-            "reopen it to see their changes, then make yours again"
-        ) from None

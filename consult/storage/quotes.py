@@ -23,10 +23,10 @@ from consult.pricing import lifecycle
 from consult.pricing.quote import Quote as PricedQuote
 from consult.storage import audit, consultations
 from consult.storage.db import Database
+from consult.storage.locking import check_version, flush_or_stale
 from consult.storage.models import APPROVALS, QUOTE_STATUSES, PriceListVersion
 from consult.storage.models import Quote as QuoteRow
 from consult.storage.models import QuoteLine as QuoteLineRow
-from consult.storage.patients import check_version, flush_or_stale
 
 MAX_COMMENT = 2000
 MAX_PAGE = 500
