@@ -220,6 +220,8 @@ RANDOM_SCENARIOS = (
     (("draft", "rejected"), 1),
 )
 HISTORY_DAYS = 540
+# The tables the demo fills in bulk (each has an integer `id` the demo assigns).
+_DemoRow = User | PatientRow | ConsultationRow | QuoteRow | QuoteLineRow
 DRAFT_SHARE = 0.08
 
 
@@ -332,7 +334,7 @@ def _clinic_settings(session: Session) -> ClinicSettings:
     )
 
 
-def _insert(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
+def _insert(session: Session, model: type[_DemoRow], rows: list[dict[str, Any]]) -> list[int]:
     """Bulk insert with ids assigned here, returning them in the order of `rows`.
 
     One executemany, no RETURNING: the database is empty (checked first) and locked
@@ -505,14 +507,18 @@ class _Generator:
         consultation_ids = _insert(
             session, ConsultationRow, [self._consultation_row(p, patient_ids) for p in planned]
         )
-        quoted = [(p, cid) for p, cid in zip(planned, consultation_ids, strict=True) if p.quote]
+        quoted = [
+            (p, p.quote, cid)
+            for p, cid in zip(planned, consultation_ids, strict=True)
+            if p.quote is not None
+        ]
         quote_ids = _insert(
-            session, QuoteRow, [self._quote_row(p, cid, patient_ids) for p, cid in quoted]
+            session, QuoteRow, [self._quote_row(p, cid, patient_ids) for p, _, cid in quoted]
         )
         lines = [
             _line_row(quote_id, position, line)
-            for (p, _), quote_id in zip(quoted, quote_ids, strict=True)
-            for position, line in enumerate(p.quote.lines, start=1)  # type: ignore[union-attr]
+            for (_, quote, _), quote_id in zip(quoted, quote_ids, strict=True)
+            for position, line in enumerate(quote.lines, start=1)
         ]
         _insert(session, QuoteLineRow, lines)
         return DemoSummary(
@@ -521,8 +527,8 @@ class _Generator:
             quotes=len(quote_ids),
             accounts=accounts,
             consultation_statuses=dict(Counter(p.status for p in planned)),
-            quote_statuses=dict(Counter(p.scenario[0] for p, _ in quoted if p.scenario)),
-            approvals=dict(Counter(p.scenario[1] for p, _ in quoted if p.scenario)),
+            quote_statuses=dict(Counter(p.scenario[0] for p, _, _ in quoted if p.scenario)),
+            approvals=dict(Counter(p.scenario[1] for p, _, _ in quoted if p.scenario)),
         )
 
     # ---------------------------------------------------------------- planning
@@ -572,7 +578,8 @@ class _Generator:
         if self.showcase:
             return self.showcase.pop(0)
         choices, weights = zip(*RANDOM_SCENARIOS, strict=True)
-        return self.rng.choices(choices, weights=weights)[0]
+        scenario: tuple[str, str] = self.rng.choices(choices, weights=weights)[0]
+        return scenario
 
     def _day(self, scenario: tuple[str, str] | None, draft: bool) -> date:
         validity = self.settings.quote_validity_days

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from consult import atomic
 from consult.catalogue import catalogue
@@ -158,7 +158,15 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _date(container: dict, key: str, path: str, required: bool = False) -> date | None:
+@overload
+def _date(container: dict[str, Any], key: str, path: str, required: Literal[True]) -> date: ...
+@overload
+def _date(
+    container: dict[str, Any], key: str, path: str, required: bool = False
+) -> date | None: ...
+def _date(
+    container: dict[str, Any], key: str, path: str, required: bool = False
+) -> date | None:
     if key not in container or container[key] is None:
         if required:
             raise InvalidField(path, "is required")
@@ -172,7 +180,15 @@ def _date(container: dict, key: str, path: str, required: bool = False) -> date 
         raise InvalidField(path, f"{_show(value)} is not a date") from None
 
 
-def _text(container: dict, key: str, path: str, required: bool = False) -> str | None:
+@overload
+def _text(container: dict[str, Any], key: str, path: str, required: Literal[True]) -> str: ...
+@overload
+def _text(
+    container: dict[str, Any], key: str, path: str, required: bool = False
+) -> str | None: ...
+def _text(
+    container: dict[str, Any], key: str, path: str, required: bool = False
+) -> str | None:
     value = container.get(key)
     if value is None:
         if required:
@@ -196,7 +212,6 @@ def _patient(value: Any, consultation_date: date) -> Patient:
         raise InvalidField("patient", "must be an object")
     name = _text(value, "name", "patient.name", required=True)
     born = _date(value, "date_of_birth", "patient.date_of_birth", required=True)
-    assert name is not None and born is not None  # required=True guarantees both
     if born > consultation_date:
         raise InvalidField(
             "patient.date_of_birth", f"{born.isoformat()} is after the consultation date"

@@ -25,10 +25,16 @@ import gc
 import os
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # types only: the database modules load on the start-up thread
+    from consult.storage.db import Database
+    from consult.storage.settings import StoredSettings
+    from consult.storage.users import UserRecord
 
 NO_DISPLAY = (
     "error: no display available: Consult is a desktop app; run it in a graphical session "
@@ -62,7 +68,7 @@ X11_LIBRARIES = {
 
 def missing_x11_packages(
     environ: os._Environ[str] | dict[str, str] | None = None,
-    find_library: Any = None,
+    find_library: Callable[[str], str | None] | None = None,
 ) -> list[str]:
     """Debian packages Qt needs for an X11 window that this machine lacks."""
     env = os.environ if environ is None else environ
@@ -71,7 +77,9 @@ def missing_x11_packages(
     if env.get("QT_QPA_PLATFORM", "xcb").split(":")[0] != "xcb" or env.get("WAYLAND_DISPLAY"):
         return []
     if find_library is None:
-        from ctypes.util import find_library
+        from ctypes.util import find_library as system_lookup
+
+        find_library = system_lookup
     return [package for name, package in X11_LIBRARIES.items() if find_library(name) is None]
 
 
@@ -103,7 +111,8 @@ def run_app(args: argparse.Namespace) -> int:
 
     from ui.app import run
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     return run(app, opening=opening, quit_when_ready=quit_when_ready)
 
 
@@ -164,7 +173,8 @@ def _run_encrypted(
     from ui.app import run
     from ui.passphrase_dialog import open_database_interactively
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     try:
         db = open_database_interactively(url)
     except ConsultError as error:
@@ -191,10 +201,10 @@ def bench_credentials(
 class Opened:
     """What start-up learns from the database before the first window is shown."""
 
-    db: Any  # consult.storage.Database
+    db: Database
     has_users: bool
-    clinic: Any  # consult.storage.settings.StoredSettings; None before the first manager
-    bench_user: Any  # the benchmark account once its password checked out, else None
+    clinic: StoredSettings | None  # None before the first manager
+    bench_user: UserRecord | None  # the benchmark account once its password checked out
 
 
 class Opening:
@@ -212,7 +222,10 @@ class Opening:
 
     @classmethod
     def start(
-        cls, database_url: str | None, credentials: tuple[str, str] | None, db: Any = None
+        cls,
+        database_url: str | None,
+        credentials: tuple[str, str] | None,
+        db: Database | None = None,
     ) -> Opening:
         """Open the database on a thread; `db`, if given, is one already opened."""
         done = threading.Event()
@@ -238,7 +251,7 @@ def _open(
     database_url: str | None,
     credentials: tuple[str, str] | None,
     database_work_done: threading.Event,
-    db: Any = None,
+    db: Database | None = None,
 ) -> Opened:
     try:
         from consult.access import workstation_name

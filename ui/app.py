@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import sys
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -28,6 +28,12 @@ from ui.context import AppContext
 from ui.errors import install_exception_hook
 from ui.style import apply_style
 from ui.workers import wait_for_background_work
+
+if TYPE_CHECKING:  # types only: these load after the first paint (start-up time)
+    from consult.storage.db import Database
+    from consult.storage.settings import StoredSettings
+    from consult.storage.users import UserRecord
+    from ui.main_window import MainWindow
 
 EXIT_OK = 0
 EXIT_CANNOT_START = 2
@@ -82,6 +88,7 @@ def _run_signed_in(app: QApplication, opened: Opened, quit_when_ready: bool) -> 
             return _quit_when_shown(app, SetupDialog(partial(create_first_manager, db)))
         if not SetupDialog(partial(create_first_manager, db)).exec():
             return EXIT_OK
+    if clinic is None:  # no manager when it was opened: the set-up above made the clinic
         from consult.storage import settings as settings_repo
 
         clinic = settings_repo.get_settings(db)
@@ -105,7 +112,7 @@ def _run_signed_in(app: QApplication, opened: Opened, quit_when_ready: bool) -> 
     return code
 
 
-def build_main_window(db: Any, user: Any, clinic: Any) -> Any:
+def build_main_window(db: Database, user: UserRecord, clinic: StoredSettings) -> MainWindow:
     from ui.main_window import MainWindow
 
     context = context_for(db, user)
@@ -117,14 +124,16 @@ def build_main_window(db: Any, user: Any, clinic: Any) -> Any:
     )
 
 
-def context_for(db: Any, user: Any) -> AppContext:
+def context_for(db: Database, user: UserRecord) -> AppContext:
     from consult.storage.db import where
 
     actor = Actor(user.id, user.username, user.role, workstation_name())
     return AppContext(db, actor, user.full_name, where(db.url))
 
 
-def create_first_manager(db: Any, clinic: str, username: str, full_name: str, password: str) -> Any:
+def create_first_manager(
+    db: Database, clinic: str, username: str, full_name: str, password: str
+) -> UserRecord:
     from consult.storage import users
 
     return users.create_first_manager(
@@ -132,13 +141,13 @@ def create_first_manager(db: Any, clinic: str, username: str, full_name: str, pa
     )
 
 
-def authenticate(db: Any, username: str, password: str) -> Any:
+def authenticate(db: Database, username: str, password: str) -> UserRecord | None:
     from consult.storage import users
 
     return users.authenticate(db, username, password, workstation=workstation_name())
 
 
-def password_matches(db: Any, username: str, password: str) -> bool:
+def password_matches(db: Database, username: str, password: str) -> bool:
     return authenticate(db, username, password) is not None
 
 

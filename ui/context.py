@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from consult.access import Actor
+
+if TYPE_CHECKING:  # a type only: the database module loads on the start-up thread
+    from consult.storage.db import Database
 
 
 @dataclass(frozen=True)
 class AppContext:
-    db: Any  # consult.storage.db.Database
+    db: Database
     actor: Actor
     full_name: str
     database_label: str  # shown in the status bar; never contains a password

@@ -34,7 +34,8 @@ MAX_OVERRIDE_REASON = 2000
 class ScreeningLike(Protocol):
     """What is stored of a screening: consult.clinical.screening.ScreeningResult."""
 
-    verdict: str
+    @property
+    def verdict(self) -> str: ...
 
     def to_json(self) -> dict[str, Any]: ...
 

@@ -340,7 +340,7 @@ def _lock_timeout_as_busy(context: Any) -> None:
 def _is_lock_timeout(error: BaseException) -> bool:
     code = getattr(error, "sqlite_errorcode", None)
     if code is not None:
-        return code & 0xFF == SQLITE_BUSY
+        return bool(code & 0xFF == SQLITE_BUSY)
     return "database is locked" in str(error)
 
 

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session
 
 from consult import fileformat
@@ -109,11 +109,11 @@ def search_patients(db: Database, actor: Actor, text: str, limit: int = 50) -> l
     return found
 
 
-def _search_query(text: str) -> Select[tuple[PatientRow]] | None:
+def _search_query(text: str) -> Select[PatientRow] | None:
     typed = " ".join(text.split())
     if not typed:
         return None
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     squeezed = _PHONE_PUNCTUATION.sub("", typed)
     if squeezed.isdigit() and not parse_typed_date(typed):
         if len(squeezed) < MIN_PHONE_DIGITS:

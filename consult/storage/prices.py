@@ -2,7 +2,8 @@
 
 A change never edits a price in place: it writes a whole new version, and each quote
 names the version it was priced with, so an old quote never changes. The first
-version is written when a new database is opened (consult.storage.seeding), from resources/prices.toml.
+version is written from resources/prices.toml when a new database is opened
+(consult.storage.seeding).
 """
 
 from __future__ import annotations

@@ -242,7 +242,7 @@ def _after(after: tuple[datetime, int]) -> ColumnElement[bool]:
     )
 
 
-def _visible_to(actor: Actor, query: Select[tuple[QuoteRow]]) -> Select[tuple[QuoteRow]]:
+def _visible_to(actor: Actor, query: Select[QuoteRow]) -> Select[QuoteRow]:
     if actor.may("quote.read_all"):
         return query
     return query.where(QuoteRow.practitioner_id == actor.user_id)

@@ -14,7 +14,7 @@ import json
 from functools import partial
 from typing import Protocol
 
-from PySide6.QtCore import QDate, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -118,7 +118,9 @@ class AuditModel(PagedTableModel):
 
     count_changed = Signal(int)  # events the current listing covers in all
 
-    def __init__(self, source: AuditSource, *, page_size: int = PAGE_SIZE, parent=None) -> None:
+    def __init__(
+        self, source: AuditSource, *, page_size: int = PAGE_SIZE, parent: QObject | None = None
+    ) -> None:
         super().__init__(HEADERS, page_size=page_size, parent=parent)
         self._source = source
         self._filter = AuditFilter()
@@ -187,7 +189,8 @@ class AuditView(QWidget):
         self.date_from = date_edit(QDate.currentDate().addMonths(-1))
         self.date_to = date_edit(QDate.currentDate())
         self.refresh_button = QPushButton("Refresh", self)
-        self.count_label = QLabel(self, objectName="subtitle")
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("subtitle")
         self.error_label = ErrorLabel(self)
         self.table = _table(self.model)
         self.verify_button = QPushButton("Verify chain", self)

@@ -10,10 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from consult.errors import ConsultError
 from consult.fileformat import Consultation
+
+if TYPE_CHECKING:  # types only: these load inside the work, never at the app's start
+    from consult.pricing.options import QuoteOptions
+    from consult.pricing.prices import PriceList
+    from consult.pricing.settings import ClinicSettings
+    from consult.storage.consents import ConsentInfo
+    from consult.storage.quotes import QuoteRecord
 
 CONSENT_REASON = "Patient consent to treatment"
 PLAN_REASON = "Treatment plan"
@@ -22,10 +29,10 @@ PLAN_REASON = "Treatment plan"
 @dataclass(frozen=True)
 class PaperworkRequest:
     consultation: Consultation
-    price_list: Any
-    settings: Any  # consult.pricing.ClinicSettings
+    price_list: PriceList
+    settings: ClinicSettings
     logo: bytes | None
-    options: Any  # consult.pricing.QuoteOptions
+    options: QuoteOptions
     depths: tuple[tuple[str, Decimal, Decimal], ...]  # the depths the practitioner settled on
     practitioner: str
     photography: bool | None
@@ -39,9 +46,9 @@ class PaperworkRequest:
 class Paperwork:
     consent: bytes
     plan: bytes
-    consent_record: Any  # the stored record (consult.storage.consents.ConsentInfo)
-    plan_record: Any
-    quote_record: Any  # presented at signing, or still a draft waiting for approval
+    consent_record: ConsentInfo  # the stored record
+    plan_record: ConsentInfo
+    quote_record: QuoteRecord  # presented at signing, or still a draft waiting for approval
     quote_problem: str | None = None  # why the signed quote could not be presented
 
 

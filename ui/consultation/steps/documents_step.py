@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QWidget
 from consult.errors import ConsultError
 from consult.pricing import lifecycle
 from consult.storage import activity
-from ui.consultation.draft import DraftState
+from ui.consultation.draft import UNSAVED, DraftState
 from ui.consultation.paperwork import Paperwork, PaperworkRequest, sign_and_store
 from ui.consultation.steps.base import Services, Step
 from ui.errors import show_problem
@@ -87,6 +87,9 @@ class DocumentsStep(Step):
             draft.version,
             draft.override_reason,
         )
+        if consultation_id is None or version is None:
+            self._failed(ConsultError(UNSAVED))
+            return
 
         def work() -> Paperwork:
             return sign_and_store(
