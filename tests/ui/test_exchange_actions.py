@@ -14,7 +14,7 @@ from consult import fileformat
 from consult.storage import consultations, exchange, patients, users
 from consult.storage.models import AuditEvent
 from consult.storage.models import Patient as PatientRow
-from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from ui.app import context_for
 from ui.exchange_actions import ExchangeActions
 from ui.patients.page import PatientsPage
@@ -80,7 +80,7 @@ def example_files(examples: Path) -> list[Path]:
 
 def import_through_the_menu(qtbot, monkeypatch, actions: ExchangeActions, path: Path) -> str:
     choose_file(monkeypatch, path)
-    with qtbot.waitSignal(actions.finished, timeout=20_000) as finished:
+    with qtbot.waitSignal(actions.finished, timeout=30_000) as finished:
         actions.import_action.trigger()
     return finished.args[0]
 
@@ -119,7 +119,7 @@ def test_a_second_import_for_the_same_patient_says_they_were_found(
     example = example_files(examples)[0]
     name = fileformat.load(example).patient.name
     import_through_the_menu(qtbot, monkeypatch, actions, example)
-    with qtbot.waitSignal(actions.imported, timeout=20_000) as imported:
+    with qtbot.waitSignal(actions.imported, timeout=30_000) as imported:
         message = import_through_the_menu(qtbot, monkeypatch, actions, example)
     assert not imported.args[0].patient_created
     assert f"added to the records of {name}, who was already registered" in message
@@ -135,7 +135,7 @@ def test_a_bad_file_is_refused_with_the_field_named_line(
     actions = make_actions(qtbot, context)
     choose_file(monkeypatch, bad)
 
-    with qtbot.waitSignal(actions.failed, timeout=20_000) as failed:
+    with qtbot.waitSignal(actions.failed, timeout=30_000) as failed:
         actions.import_action.trigger()
         # The answer comes through the event loop, so the job is still on record here.
         assert not actions.import_action.isEnabled()
@@ -170,7 +170,7 @@ def test_an_exported_consultation_loads_back_as_the_imported_file(
     actions.set_selection(result.patient_id, result.consultation_id)
     choose_file(monkeypatch, tmp_path / "marek")  # typed without the extension
 
-    with qtbot.waitSignal(actions.finished, timeout=20_000) as finished:
+    with qtbot.waitSignal(actions.finished, timeout=30_000) as finished:
         actions.export_action.trigger()
 
     written = tmp_path / "marek.json"
@@ -191,7 +191,7 @@ def test_exporting_a_consultation_without_areas_says_why(
     actions.set_selection(ana.id, draft.id)
     choose_file(monkeypatch, tmp_path / "empty.json")
 
-    with qtbot.waitSignal(actions.failed, timeout=20_000):
+    with qtbot.waitSignal(actions.failed, timeout=30_000):
         actions.export_action.trigger()
 
     assert shown["warning"].messages == [
@@ -213,7 +213,7 @@ def test_the_patient_zip_holds_only_that_patient(
     target = tmp_path / "request.zip"
     choose_file(monkeypatch, target)
 
-    with qtbot.waitSignal(actions.finished, timeout=20_000) as finished:
+    with qtbot.waitSignal(actions.finished, timeout=30_000) as finished:
         actions.patient_export_action.trigger()
 
     message = finished.args[0]
@@ -288,10 +288,10 @@ def test_following_the_patients_page_picks_up_patient_and_consultation(
     actions.follow(page)
 
     page.search_box.setText(name)
-    qtbot.waitUntil(lambda: page.model.row_of(result.patient_id) >= 0, timeout=20_000)
+    qtbot.waitUntil(lambda: page.model.row_of(result.patient_id) >= 0, timeout=30_000)
     page.table.selectRow(page.model.row_of(result.patient_id))
     assert actions.patient_id == result.patient_id and actions.consultation_id is None
-    qtbot.waitUntil(lambda: page.detail.consultations.count() == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: page.detail.consultations.count() == 1, timeout=30_000)
     page.detail.consultations.setCurrentRow(0)
 
     assert actions.consultation_id == result.consultation_id

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from consult.storage import quotes
-from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from ui.consultation.draft import DraftState
 from ui.consultation.paperwork import sign_and_store
 from ui.consultation.steps.base import Services

@@ -12,7 +12,7 @@ from consult.access import Actor
 from consult.errors import ConsultError, PermissionDenied
 from consult.storage import Database, user_admin, users
 from consult.storage.models import AuditEvent, User
-from tests.ui.admin.conftest import PASSWORD
+from tests.helpers.accounts import STAFF_PASSWORD as PASSWORD
 from ui.admin.users_view import AddAccountDialog, ResetPasswordDialog, UsersModel, UsersView
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -22,7 +22,7 @@ NEW_PASSWORD = "a new long passphrase"
 @pytest.fixture
 def view(qtbot, db, manager, practitioner, holder) -> UsersView:
     widget = UsersView(db, manager, holder)
-    with qtbot.waitSignal(widget.loaded, timeout=10_000):
+    with qtbot.waitSignal(widget.loaded, timeout=30_000):
         pass
     return widget
 
@@ -74,7 +74,7 @@ def test_a_manager_adds_an_account_through_the_form(qtbot, db, view):
     qtbot.keyClicks(dialog.password, PASSWORD)
     qtbot.keyClicks(dialog.password_repeat, PASSWORD)
 
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded, timeout=30_000):
         dialog.ok_button.click()
 
     row = _user(db, "rita")
@@ -108,7 +108,7 @@ def test_a_refused_form_names_the_field_and_stays_open(qtbot, db, view, username
     qtbot.keyClicks(dialog.password_repeat, repeat)
 
     dialog.ok_button.click()
-    qtbot.waitUntil(lambda: dialog.error_label.text() != "", timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.error_label.text() != "", timeout=30_000)
 
     assert dialog.error_label.text().startswith(message)
     assert dialog.isVisible()
@@ -121,7 +121,7 @@ def test_deactivating_and_reactivating_an_account(qtbot, db, view):
     _select(qtbot, view, "pia")
     assert view.toggle_button.text() == "Deactivate"
 
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded, timeout=30_000):
         view.toggle_button.click()
 
     assert _user(db, "pia").active is False
@@ -131,7 +131,7 @@ def test_deactivating_and_reactivating_an_account(qtbot, db, view):
     assert view.toggle_button.text() == "Reactivate"
     assert ["pia", "Pia Practitioner", "Practitioner", "Deactivated"] in _cells(view)
 
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded, timeout=30_000):
         view.toggle_button.click()
 
     assert _user(db, "pia").active is True
@@ -141,7 +141,7 @@ def test_deactivating_and_reactivating_an_account(qtbot, db, view):
 def test_a_manager_cannot_deactivate_themselves(qtbot, db, view):
     _select(qtbot, view, "mara")
     view.toggle_button.click()
-    qtbot.waitUntil(lambda: view.error_label.text() != "", timeout=10_000)
+    qtbot.waitUntil(lambda: view.error_label.text() != "", timeout=30_000)
     assert "your own account" in view.error_label.text()
     assert _user(db, "mara").active is True
 
@@ -168,7 +168,7 @@ def test_resetting_a_password_through_the_form(qtbot, db, view):
     qtbot.keyClicks(dialog.password, NEW_PASSWORD)
     qtbot.keyClicks(dialog.password_repeat, NEW_PASSWORD)
 
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded, timeout=30_000):
         dialog.ok_button.click()
 
     assert users.authenticate(db, "pia", PASSWORD, workstation="test") is None
