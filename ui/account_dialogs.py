@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -21,8 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import ConsultError, InvalidField
-from ui.forms import ErrorLabel
-from ui.style import make_primary
+from ui.forms import ErrorLabel, dialog_footer
 
 MIN_PASSWORD = 10
 WRONG_LOGIN = "The username or password is not right. Please try again."
@@ -85,13 +83,7 @@ class SetupDialog(QDialog):
             form.addRow(self.LABELS[name], getattr(self, name))
         layout.addLayout(form)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.create_button = make_primary(
-            buttons.addButton("Create clinic", QDialogButtonBox.ButtonRole.AcceptRole)
-        )
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.create_button = dialog_footer(self, layout, "Create clinic", self.submit)
 
     def _checked(self) -> tuple[str, str, str, str]:
         clinic = self.clinic.text().strip()
@@ -153,13 +145,7 @@ class LoginDialog(QDialog):
         form.addRow("Password", self.password)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.sign_in_button = make_primary(
-            buttons.addButton("Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
-        )
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.sign_in_button = dialog_footer(self, layout, "Sign in", self.submit)
         if locked_user:
             self.username.setText(locked_user)
             self.password.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -15,7 +15,6 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -39,8 +38,7 @@ from consult.pricing.settings import (
 )
 from consult.storage import settings as settings_repo
 from ui.context import AppContext
-from ui.forms import ErrorLabel
-from ui.style import make_primary
+from ui.forms import ErrorLabel, dialog_footer
 
 LABELS = {
     "name": "Clinic name",
@@ -116,13 +114,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = make_primary(
-            buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        )
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.save_button = dialog_footer(self, layout, "Save", self.submit)
         self.choose_logo.clicked.connect(self._choose_logo)
         self.remove_logo.clicked.connect(self._remove_logo)
 
