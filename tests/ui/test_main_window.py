@@ -162,8 +162,13 @@ def test_the_file_menu_offers_import_and_both_exports(window):
     ]
 
 
+# How far the countdown runs down before the input: a restart then shows as a jump back
+# up that a busy machine cannot hide (20 ms once failed a correct build under load).
+RUN_DOWN_MS = 1000
+
+
 def _countdown_ran_down(watcher, interval_ms: int) -> bool:
-    return 0 <= watcher.remaining_ms() < interval_ms - 20
+    return 0 <= watcher.remaining_ms() < interval_ms - RUN_DOWN_MS
 
 
 @pytest.mark.parametrize("event", ["key", "mouse move", "click"])
@@ -180,7 +185,7 @@ def test_input_arriving_at_the_window_restarts_the_idle_countdown(qtbot, window,
         QTest.mouseMove(handle, QPoint(60, 50))
     else:
         QTest.mouseClick(handle, Qt.MouseButton.LeftButton, pos=QPoint(50, 50))
-    assert window.idle.remaining_ms() > minute - 20
+    assert window.idle.remaining_ms() > minute - RUN_DOWN_MS
 
 
 def test_input_to_a_dialog_opened_later_restarts_the_idle_countdown(qtbot, window):
@@ -193,7 +198,7 @@ def test_input_to_a_dialog_opened_later_restarts_the_idle_countdown(qtbot, windo
     window.idle.set_interval_ms(minute)
     qtbot.waitUntil(lambda: _countdown_ran_down(window.idle, minute), timeout=30_000)
     QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_Shift)
-    assert window.idle.remaining_ms() > minute - 20
+    assert window.idle.remaining_ms() > minute - RUN_DOWN_MS
     dialog.close()
 
 
