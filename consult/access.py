@@ -39,7 +39,8 @@ def permissions_of(role: str) -> frozenset[str]:
 
 
 def role_label(role: str) -> str:
-    return data.read_toml("roles.toml")["roles"].get(role, {}).get("label", role)
+    label: str = data.read_toml("roles.toml")["roles"].get(role, {}).get("label", role)
+    return label
 
 
 def require(actor: Actor, permission: str) -> None:

@@ -185,7 +185,8 @@ def main(
                 )
             return open_app(args)
         module = importlib.import_module(f"consult.commands.{_COMMANDS[args.command]}")
-        return module.run(args)
+        status: int = module.run(args)
+        return status
     except ConsultError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

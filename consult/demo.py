@@ -226,6 +226,8 @@ RANDOM_SCENARIOS = (
     (("draft", "rejected"), 1),
 )
 HISTORY_DAYS = 540
+# The tables the demo fills in bulk (each has an integer `id` the demo assigns).
+_DemoRow = User | PatientRow | ConsultationRow | QuoteRow | QuoteLineRow
 DRAFT_SHARE = 0.08
 
 
@@ -346,7 +348,7 @@ def _clinic_settings(session: Session) -> ClinicSettings:
     )
 
 
-def _insert(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
+def _insert(session: Session, model: type[_DemoRow], rows: list[dict[str, Any]]) -> list[int]:
     """Bulk insert with ids assigned here, returning them in the order of `rows`.
 
     One executemany, no RETURNING: the database is empty (checked first) and locked
@@ -519,20 +521,24 @@ class _Generator:
         planned = list(self._plan(people))
         consultation_rows = [self._consultation_row(p, patient_ids) for p in planned]
         consultation_ids = _insert(session, ConsultationRow, consultation_rows)
-        quoted = [(p, cid) for p, cid in zip(planned, consultation_ids, strict=True) if p.quote]
-        quote_rows = [self._quote_row(p, cid, patient_ids) for p, cid in quoted]
+        quoted = [
+            (p, p.quote, cid)
+            for p, cid in zip(planned, consultation_ids, strict=True)
+            if p.quote is not None
+        ]
+        quote_rows = [self._quote_row(p, cid, patient_ids) for p, _, cid in quoted]
         quote_ids = _insert(session, QuoteRow, quote_rows)
         lines = [
             _line_row(quote_id, position, line)
-            for (p, _), quote_id in zip(quoted, quote_ids, strict=True)
-            for position, line in enumerate(p.quote.lines, start=1)  # type: ignore[union-attr]
+            for (_, quote, _), quote_id in zip(quoted, quote_ids, strict=True)
+            for position, line in enumerate(quote.lines, start=1)
         ]
         _insert(session, QuoteLineRow, lines)
         history = _History(self.rng, accounts, self.user_ids)
         history.accounts_created(self.today - timedelta(days=HISTORY_DAYS + 1))
         quote_of = {
             cid: (qid, row)
-            for (_, cid), qid, row in zip(quoted, quote_ids, quote_rows, strict=True)
+            for (_, _, cid), qid, row in zip(quoted, quote_ids, quote_rows, strict=True)
         }
         for planned_visit, cid, row in zip(
             planned, consultation_ids, consultation_rows, strict=True
@@ -546,8 +552,8 @@ class _Generator:
             quotes=len(quote_ids),
             accounts=accounts,
             consultation_statuses=dict(Counter(p.status for p in planned)),
-            quote_statuses=dict(Counter(p.scenario[0] for p, _ in quoted if p.scenario)),
-            approvals=dict(Counter(p.scenario[1] for p, _ in quoted if p.scenario)),
+            quote_statuses=dict(Counter(p.scenario[0] for p, _, _ in quoted if p.scenario)),
+            approvals=dict(Counter(p.scenario[1] for p, _, _ in quoted if p.scenario)),
         )
 
     # ---------------------------------------------------------------- planning
@@ -597,7 +603,8 @@ class _Generator:
         if self.showcase:
             return self.showcase.pop(0)
         choices, weights = zip(*RANDOM_SCENARIOS, strict=True)
-        return self.rng.choices(choices, weights=weights)[0]
+        scenario: tuple[str, str] = self.rng.choices(choices, weights=weights)[0]
+        return scenario
 
     def _day(self, scenario: tuple[str, str] | None, draft: bool) -> date:
         validity = self.settings.quote_validity_days

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from consult import atomic
 from consult.catalogue import catalogue
@@ -215,7 +215,15 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _date(container: dict, key: str, path: str, required: bool = False) -> date | None:
+@overload
+def _date(container: dict[str, Any], key: str, path: str, required: Literal[True]) -> date: ...
+@overload
+def _date(
+    container: dict[str, Any], key: str, path: str, required: bool = False
+) -> date | None: ...
+def _date(
+    container: dict[str, Any], key: str, path: str, required: bool = False
+) -> date | None:
     if key not in container or container[key] is None:
         if required:
             raise InvalidField(path, "is required")
@@ -229,6 +237,18 @@ def _date(container: dict, key: str, path: str, required: bool = False) -> date 
         raise InvalidField(path, f"{_show(value)} is not a date") from None
 
 
+@overload
+def _text(
+    container: dict[str, Any],
+    key: str,
+    path: str,
+    required: Literal[True],
+    multiline: bool = False,
+) -> str: ...
+@overload
+def _text(
+    container: dict[str, Any], key: str, path: str, required: bool = False, multiline: bool = False
+) -> str | None: ...
 def _text(
     container: dict[str, Any], key: str, path: str, required: bool = False, multiline: bool = False
 ) -> str | None:
@@ -253,7 +273,6 @@ def _patient(value: Any, consultation_date: date) -> Patient:
         raise InvalidField("patient", "must be an object")
     name = _text(value, "name", "patient.name", required=True)
     born = _date(value, "date_of_birth", "patient.date_of_birth", required=True)
-    assert name is not None and born is not None  # required=True guarantees both
     if born > consultation_date:
         raise InvalidField(
             "patient.date_of_birth", f"{born.isoformat()} is after the consultation date"

@@ -21,11 +21,12 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import TypeVar
 
 from consult import atomic
 from consult.errors import ConsultError
@@ -33,6 +34,8 @@ from consult.errors import ConsultError
 PRESENTED_STATUSES = frozenset({"presented", "accepted", "declined", "expired"})
 CENTS = Decimal("0.01")
 ONE_DECIMAL = Decimal("0.1")
+# What tallies are grouped by: a month or a practitioner.
+Key = TypeVar("Key")
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,10 @@ def totals(rows: Sequence[ReportRow], label: str = "Total") -> ReportRow:
     )
 
 
-def _group(tallies: Iterable[StatusTally], key) -> dict:
-    grouped: dict = {}
+def _group(
+    tallies: Iterable[StatusTally], key: Callable[[StatusTally], Key]
+) -> dict[Key, list[StatusTally]]:
+    grouped: dict[Key, list[StatusTally]] = {}
     for tally in tallies:
         grouped.setdefault(key(tally), []).append(tally)
     return grouped

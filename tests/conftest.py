@@ -18,11 +18,15 @@ os.environ.pop("CONSULT_DATABASE_URL", None)
 
 from reportlab import rl_config
 
+from tests.helpers.paths import EXAMPLES
+
+# engines: the closing "storage tests passed on postgresql: N" line (tests/helpers/engines.py);
+# pytester: the tests of that line run a small pytest session of their own.
+pytest_plugins = ("tests.helpers.engines", "pytester")
+
 # Reproducible PDF bytes: no timestamps or random ids in what reportlab writes.
 rl_config.invariant = 1
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-EXAMPLES = SHARED / "spec" / "examples"
 
 
 @pytest.fixture
@@ -48,10 +52,3 @@ def pytest_report_header(config: pytest.Config) -> str:
         return "storage engines: sqlite (set CONSULT_TEST_POSTGRES_URL to add postgresql)"
     host = url.rsplit("@", 1)[-1]
     return f"storage engines: sqlite, postgresql at {host}"
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    """Count the storage tests that ran on PostgreSQL, so a CI log proves both engines ran."""
-    passed = terminalreporter.stats.get("passed", [])
-    on_postgres = sum(1 for report in passed if "postgresql" in report.nodeid)
-    terminalreporter.write_line(f"storage tests passed on postgresql: {on_postgres}")

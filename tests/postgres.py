@@ -17,6 +17,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.helpers import engines
+
 POSTGRES_ENV = "CONSULT_TEST_POSTGRES_URL"
 ENGINES = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_ENV) else [])
 
@@ -28,6 +30,7 @@ def postgres_schema_url(admin_url: str, prefix: str = "test") -> Iterator[str]:
     admin = create_engine(admin_url)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engines.used("postgresql")  # the server answered: this test really runs on it
     try:
         url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={schema}"})
         yield url.render_as_string(hide_password=False)

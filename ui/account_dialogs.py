@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -28,8 +27,7 @@ from PySide6.QtWidgets import (
 from consult.errors import ConsultError, InvalidField
 from consult.pricing.format import LOCALES
 from consult.pricing.settings import CURRENCIES, ClinicSettings, default_settings
-from ui.forms import ErrorLabel
-from ui.style import make_primary
+from ui.forms import ErrorLabel, dialog_footer
 
 MIN_PASSWORD = 10
 WRONG_LOGIN = "The username or password is not right. Please try again."
@@ -114,13 +112,7 @@ class SetupDialog(QDialog):
             form.addRow(self.LABELS[name], getattr(self, name))
         layout.addLayout(form)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.create_button = make_primary(
-            buttons.addButton("Create clinic", QDialogButtonBox.ButtonRole.AcceptRole)
-        )
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.create_button = dialog_footer(self, layout, "Create clinic", self.submit)
 
     def clinic_details(self) -> ClinicSettings:
         """The clinic as typed; an InvalidField names the first thing to correct."""
@@ -225,13 +217,7 @@ class LoginDialog(QDialog):
         form.addRow("Password", self.password)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.sign_in_button = make_primary(
-            buttons.addButton("Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
-        )
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.sign_in_button = dialog_footer(self, layout, "Sign in", self.submit)
         if locked_user:
             self.username.setText(locked_user)
             self.password.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import sys
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -32,6 +32,9 @@ from ui.errors import install_exception_hook
 from ui.launch import Opened, Opening, bench_credentials, resume_garbage_collection
 from ui.style import apply_style
 from ui.workers import wait_for_background_work
+
+if TYPE_CHECKING:  # types only: these load after the first paint (start-up time)
+    from ui.main_window import MainWindow
 
 EXIT_OK = 0
 EXIT_CANNOT_START = 2
@@ -109,7 +112,7 @@ def _run_signed_in(app: QApplication, opened: Opened, quit_when_ready: bool) -> 
     return code
 
 
-def build_main_window(user: SignedIn, clinic: StoredSettings) -> Any:
+def build_main_window(user: SignedIn, clinic: StoredSettings) -> MainWindow:
     from ui.main_window import MainWindow
 
     context = context_for(user)

@@ -7,9 +7,18 @@ from datetime import date
 from typing import TypeVar
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
 
 from consult.errors import ConsultError, InvalidField
+from ui.style import make_primary
 
 T = TypeVar("T")
 
@@ -62,3 +71,15 @@ def date_edit(initial: QDate) -> QDateEdit:
 
 def to_date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
+
+
+def dialog_footer(
+    dialog: QDialog, layout: QBoxLayout, action: str, on_accept: Callable[[], None]
+) -> QPushButton:
+    """Cancel and the dialog's one main action (Enter presses it), added under `layout`."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, dialog)
+    primary = make_primary(buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole))
+    buttons.accepted.connect(on_accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return primary

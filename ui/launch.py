@@ -26,10 +26,11 @@ import gc
 import os
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from consult.records import StoredSettings
@@ -68,7 +69,7 @@ X11_LIBRARIES = {
 
 def missing_x11_packages(
     environ: os._Environ[str] | dict[str, str] | None = None,
-    find_library: Any = None,
+    find_library: Callable[[str], str | None] | None = None,
 ) -> list[str]:
     """Debian packages Qt needs for an X11 window that this machine lacks."""
     env = os.environ if environ is None else environ
@@ -77,7 +78,9 @@ def missing_x11_packages(
     if env.get("QT_QPA_PLATFORM", "xcb").split(":")[0] != "xcb" or env.get("WAYLAND_DISPLAY"):
         return []
     if find_library is None:
-        from ctypes.util import find_library
+        from ctypes.util import find_library as system_lookup
+
+        find_library = system_lookup
     return [package for name, package in X11_LIBRARIES.items() if find_library(name) is None]
 
 
@@ -109,7 +112,8 @@ def run_app(args: argparse.Namespace) -> int:
 
     from ui.app import run
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     return run(app, opening=opening, quit_when_ready=quit_when_ready)
 
 
@@ -171,7 +175,8 @@ def _run_encrypted(
     from ui.passphrase_dialog import open_database_interactively
     from ui.style import apply_style
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     apply_style(app)  # the passphrase dialog is the first window: icon and look too
     try:
         db = open_database_interactively(url)
@@ -220,7 +225,10 @@ class Opening:
 
     @classmethod
     def start(
-        cls, database_url: str | None, credentials: tuple[str, str] | None, db: Any = None
+        cls,
+        database_url: str | None,
+        credentials: tuple[str, str] | None,
+        db: OpenedDatabase | None = None,
     ) -> Opening:
         """Open the database on a thread; `db`, if given, is one already opened."""
         done = threading.Event()
@@ -246,7 +254,7 @@ def _open(
     database_url: str | None,
     credentials: tuple[str, str] | None,
     database_work_done: threading.Event,
-    db: Any = None,
+    db: OpenedDatabase | None = None,
 ) -> Opened:
     try:
         from consult.errors import ConsultError

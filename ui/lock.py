@@ -96,7 +96,7 @@ class IdleWatcher(QObject):
         opened later (a dialog, a menu) is watched from the moment it takes the focus.
         """
         app = QGuiApplication.instance()
-        if app is None:
+        if not isinstance(app, QGuiApplication):
             return
         app.focusWindowChanged.connect(self._watch_windows)
         self._watching = True
@@ -134,7 +134,7 @@ class IdleWatcher(QObject):
 
     def stop_watching(self) -> None:
         app = QGuiApplication.instance()
-        if app is not None and self._watching:
+        if isinstance(app, QGuiApplication) and self._watching:
             self._watching = False
             app.focusWindowChanged.disconnect(self._watch_windows)
             for window in QGuiApplication.topLevelWindows():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -16,6 +16,9 @@ from ui.exchange_actions import ExchangeActions
 from ui.lock import IdleWatcher, LockScreen, close_dialogs
 from ui.patients.page import PatientsPage
 from ui.print_forms import blank_form_action
+
+if TYPE_CHECKING:  # the consultation's code loads when the first one opens (start-up time)
+    from ui.consultation.wizard import ConsultationWizard
 
 WARM_UP_MS = 400
 STATUS_NOTE_MS = 15_000
@@ -51,7 +54,7 @@ class MainWindow(QMainWindow):
         self.home.addTab(self.patients, "Patients")
         self._lazy_tabs: dict[int, tuple[str, str]] = {}
         self._add_role_tabs()
-        self.consultation: QWidget | None = None
+        self.consultation: ConsultationWizard | None = None
         self.lock_screen = LockScreen(check_password, self)
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.lock_screen)
@@ -82,6 +85,8 @@ class MainWindow(QMainWindow):
         )
         title = self.home.tabText(index)
         placeholder = self.home.widget(index)
+        if placeholder is None:  # every lazy tab holds its placeholder until opened
+            return
         self.home.blockSignals(True)
         self.home.removeTab(index)
         self.home.insertTab(index, widget, title)
@@ -191,7 +196,7 @@ class MainWindow(QMainWindow):
             return
         if self.consultation is not None:
             self.consultation.flush_draft()
-        self._page_before_lock = self.pages.currentWidget()
+        self._page_before_lock = self.pages.currentWidget() or self.home
         # Dialogs are windows of their own that the lock screen cannot cover.
         self._dialogs_closed += close_dialogs()
         self.pages.setCurrentWidget(self.lock_screen)

@@ -29,11 +29,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -102,7 +103,7 @@ class TextTableModel(QAbstractTableModel):
 
     hooks: tuple[str, ...] = ("row_cells",)  # what a subclass must define
 
-    def __init__(self, headers: Sequence[str], parent=None) -> None:
+    def __init__(self, headers: Sequence[str], parent: QObject | None = None) -> None:
         missing = [name for name in self.hooks if not callable(getattr(self, name, None))]
         if missing:
             raise TypeError(f"{type(self).__name__} must define {', '.join(missing)}")
@@ -132,6 +133,10 @@ class TextTableModel(QAbstractTableModel):
             self._cells.extend(self.row_cells(row) for row in rows)
             self.endInsertRows()
 
+    if TYPE_CHECKING:  # what a subclass defines (checked in __init__, so not defined here)
+
+        def row_cells(self, row: Any) -> tuple[str, ...]: ...
+
     def cell_data(self, row: Any, column: int, role: int) -> Any:
         """Data for roles other than the text and the row's id; none by default."""
         return None
@@ -144,7 +149,7 @@ class TextTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._headers)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._cells):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -154,7 +159,7 @@ class TextTableModel(QAbstractTableModel):
         return self.cell_data(self._rows[index.row()], index.column(), role)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         return header_data(self._headers, section, orientation, role)
 
 
@@ -164,13 +169,21 @@ class PagedTableModel(TextTableModel):
     failed = Signal(object)  # the exception of a query
     hooks = ("page_work", "next_start", "row_cells")
 
-    def __init__(self, headers: Sequence[str], *, page_size: int, parent=None) -> None:
+    def __init__(
+        self, headers: Sequence[str], *, page_size: int, parent: QObject | None = None
+    ) -> None:
         super().__init__(headers, parent)
         self._page_size = page_size
         self._worker = Worker(self)
         self._generation = 0
         self._loading = False
         self._exhausted = True
+
+    if TYPE_CHECKING:  # what a subclass defines (checked in __init__, so not defined here)
+
+        def page_work(self, start: Any) -> PageWork: ...
+
+        def next_start(self) -> Any: ...
 
     # --- what views and subclasses ask ----------------------------------------------------
 
@@ -227,7 +240,9 @@ class PagedTableModel(TextTableModel):
         self.page_loaded.emit(len(self._rows))
 
     @Slot(object)
-    def _query_failed(self, error: QueryFailed) -> None:
+    def _query_failed(self, error: BaseException) -> None:
+        if not isinstance(error, QueryFailed):
+            raise error  # not a query's (start_query wraps every failure): let it surface
         if error.generation != self._generation:
             return
         self._exhausted = True

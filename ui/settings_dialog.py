@@ -15,7 +15,6 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -40,8 +39,7 @@ from consult.pricing.settings import (
 )
 from consult.services import pricing
 from ui.context import AppContext
-from ui.forms import ErrorLabel
-from ui.style import make_primary
+from ui.forms import ErrorLabel, dialog_footer
 
 LABELS = {
     "name": "Clinic name",
@@ -81,8 +79,8 @@ class SettingsDialog(QDialog):
         self.remove_logo = QPushButton("Remove", self)
         self.currency = QComboBox(self)
         self.currency.addItems(sorted(CURRENCIES))
-        self.locale = QComboBox(self)
-        self.locale.addItems(list(LOCALES))
+        self.locale_box = QComboBox(self)  # not `locale`: that is QWidget.locale()
+        self.locale_box.addItems(list(LOCALES))
         self.tax_percent = QLineEdit(self)
         self.course_discount_percent = QLineEdit(self)
         self.manual_discount_limit_percent = QLineEdit(self)
@@ -104,26 +102,20 @@ class SettingsDialog(QDialog):
         for key in ("name", "address", "phone", "email"):
             form.addRow(LABELS[key], getattr(self, key))
         form.addRow(LABELS["logo"], logo_row)
-        for key in (
-            "currency",
-            "locale",
-            "tax_percent",
-            "course_discount_percent",
-            "manual_discount_limit_percent",
-            "quote_validity_days",
-            "idle_lock_minutes",
+        for key, field in (
+            ("currency", self.currency),
+            ("locale", self.locale_box),
+            ("tax_percent", self.tax_percent),
+            ("course_discount_percent", self.course_discount_percent),
+            ("manual_discount_limit_percent", self.manual_discount_limit_percent),
+            ("quote_validity_days", self.quote_validity_days),
+            ("idle_lock_minutes", self.idle_lock_minutes),
         ):
-            form.addRow(LABELS[key], getattr(self, key))
+            form.addRow(LABELS[key], field)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = make_primary(
-            buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        )
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.save_button = dialog_footer(self, layout, "Save", self.submit)
         self.choose_logo.clicked.connect(self._choose_logo)
         self.remove_logo.clicked.connect(self._remove_logo)
 
@@ -134,7 +126,7 @@ class SettingsDialog(QDialog):
         self.phone.setText(stored.phone)
         self.email.setText(stored.email)
         self.currency.setCurrentText(stored.currency)
-        self.locale.setCurrentText(stored.locale)
+        self.locale_box.setCurrentText(stored.locale)
         self.tax_percent.setText(_plain(stored.tax_rate * 100))
         self.course_discount_percent.setText(_plain(stored.course_discount_percent))
         self.manual_discount_limit_percent.setText(_plain(stored.manual_discount_limit_percent))
@@ -201,7 +193,7 @@ class SettingsDialog(QDialog):
                 "phone": self.phone.text().strip(),
                 "email": self.email.text().strip(),
                 "currency": self.currency.currentText(),
-                "locale": self.locale.currentText(),
+                "locale": self.locale_box.currentText(),
                 "tax_rate": tax_percent / 100,
                 "course_discount_percent": self.course_discount_percent.text().strip() or "0",
                 "manual_discount_limit_percent": self.manual_discount_limit_percent.text().strip()

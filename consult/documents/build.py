@@ -44,7 +44,7 @@ from consult.pricing import (
     format_money,
     options_from_consultation,
 )
-from consult.pricing.format import format_percent
+from consult.pricing.text import total_rows
 from consult.safe_text import check_text
 
 # Optional keys of a consultation file this module reads (kept by consult/1 as extras).
@@ -187,16 +187,7 @@ def quote_summary(quote: Quote, settings: ClinicSettings) -> QuoteSummary:
         QuoteRow(line.description, str(line.quantity), money(line.unit_price), money(line.amount))
         for line in quote.lines
     )
-    totals = [("Subtotal", money(quote.subtotal))]
-    if quote.course_discount:
-        percent = format_percent(quote.course_discount_percent)
-        totals.append((f"Course paid up front ({percent} off)", money(-quote.course_discount)))
-    if quote.manual_discount:
-        percent = format_percent(quote.manual_discount_percent)
-        totals.append((f"Discount ({percent})", money(-quote.manual_discount)))
-    if quote.tax_rate:
-        totals.append((f"Tax ({format_percent(quote.tax_rate * 100)})", money(quote.tax)))
-    totals.append(("Total", money(quote.total)))
+    totals = total_rows(quote, money)
     return QuoteSummary(rows, tuple(totals), money(quote.total), quote.valid_until)
 
 

@@ -70,7 +70,10 @@ class _Font(TTFont):
             base = b"".join((SUBSETN(number), b"+", self.face.name, self.face.subfontNameX))
             base_name = base.decode("pdfdoc")
             stream = doc.idToObject["toUnicodeCMap:" + base_name]
-            stream.content = _to_unicode_cmap(base_name, subset, self.shaped_text)
+            # reportlab's stub types the registry's objects as PDFObject; this one is a stream.
+            stream.content = _to_unicode_cmap(  # type: ignore[attr-defined]
+                base_name, subset, self.shaped_text
+            )
 
 
 def _utf16_hex(text: str) -> str:
@@ -202,7 +205,7 @@ def _loaded(fallback: Fallback) -> _Font:
 def _dejavu_has(code: int) -> bool:
     register()
     font = pdfmetrics.getFont(REGULAR)
-    return code in font.face.charToGlyph
+    return code in font.face.charToGlyph  # type: ignore[attr-defined]  # a TTFont; stub says Font
 
 
 @cache

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -39,6 +40,10 @@ from consult.documents.images import check_logo
 from consult.documents.model import Clinic
 from consult.documents.text import esc
 from consult.errors import ConsultError
+
+if TYPE_CHECKING:  # names the stubs give for types reportlab leaves unnamed
+    from reportlab.platypus.paraparser import ParaFrag
+    from reportlab.platypus.tables import _TableCommand
 
 PAGE = A4
 MARGIN = 18 * mm
@@ -115,7 +120,7 @@ _PARSED_KEPT = 4096
 
 
 @lru_cache(maxsize=_PARSED_KEPT)
-def _parsed(markup: str, style: ParagraphStyle) -> tuple:
+def _parsed(markup: str, style: ParagraphStyle) -> tuple[ParaFrag, ...]:
     """reportlab's parse of `markup` in `style` (its text fragments), once per process."""
     return tuple(Paragraph(markup, style).frags)
 
@@ -131,7 +136,8 @@ def subheading(text: str) -> Paragraph:
 def bullets(items: Iterable[str]) -> ListFlowable:
     """Plain-text items as a bulleted list."""
     return ListFlowable(
-        [ListItem(para(esc(item)), leftIndent=12, value="•") for item in items],
+        # types-reportlab leaves ListItem out of what ListFlowable takes; reportlab takes it.
+        [ListItem(para(esc(item)), leftIndent=12, value="•") for item in items],  # type: ignore[misc]
         bulletType="bullet",
         start="•",
         leftIndent=12,
@@ -219,7 +225,7 @@ def grid(
         data.insert(0, [cell(value, i, bold_cell=True) for i, value in enumerate(header_row)])
     table = Table(data, colWidths=list(widths), repeatRows=1 if header_row else 0, hAlign="LEFT")
     last_ruled = len(data) - 1 - totals
-    commands = [
+    commands: list[_TableCommand] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, last_ruled), 0.4, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -257,13 +263,13 @@ class _NumberedCanvas(canvas.Canvas):
     footer_text = ""
     footer_markup = ""  # the same as Paragraph markup when it needs other fonts
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
+        self._pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # reportlab's own, not in its stubs
 
     def save(self) -> None:
         total = len(self._pages)
@@ -349,7 +355,7 @@ def render(story: list[Flowable], *, title: str, document_id: str, clinic_name: 
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     try:
         with _binary_streams():
-            doc.build(story, canvasmaker=numbered)
+            doc.build(story, canvasmaker=numbered)  # type: ignore[arg-type]  # a Canvas class
     except LayoutError as exc:
         # A single block taller than a page (say, a 2000-character note in one cell).
         raise ConsultError(f"{title}: a section is too long to fit on a page ({exc})") from None

@@ -81,7 +81,8 @@ def frozen(value: Asn1) -> Asn1:
     enclosing structure encodes it again, twice per level, so the cost doubles with
     each level of nesting. Parsed values keep their encoding.
     """
-    return type(value).load(value.dump())
+    parsed: Asn1 = type(value).load(value.dump())  # asn1crypto has no type hints
+    return parsed
 
 
 class ClinicSigner(signers.SimpleSigner):

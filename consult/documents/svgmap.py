@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Literal
 
-from reportlab.graphics.shapes import (
+from reportlab.graphics.shapes import (  # type: ignore[attr-defined]  # FILL_*: not in stubs
     FILL_EVEN_ODD,
     FILL_NON_ZERO,
     Circle,
@@ -30,8 +31,8 @@ CHOSEN_FILL = colors.HexColor("#8fd0c9")
 CHOSEN_STROKE = colors.HexColor("#0b4f4a")
 OTHER_FILL = colors.HexColor("#eceff2")
 OTHER_STROKE = colors.HexColor("#a9b3bd")
-_LINE_CAPS = {"butt": 0, "round": 1, "square": 2}
-_LINE_JOINS = {"miter": 0, "round": 1, "bevel": 2}
+_LINE_CAPS: dict[str, Literal[0, 1, 2]] = {"butt": 0, "round": 1, "square": 2}
+_LINE_JOINS: dict[str, Literal[0, 1, 2]] = {"miter": 0, "round": 1, "bevel": 2}
 
 Point = tuple[float, float]
 Matrix = tuple[float, float, float, float]  # scale_x, scale_y, offset_x, offset_y
@@ -93,7 +94,8 @@ def _page_outline(d: str, to_page: Matrix) -> tuple[tuple[float, ...], tuple[int
             path.curveTo(*points[0], *points[1], *points[2])
         else:
             path.closePath()
-    return tuple(path.points), tuple(path.operators)
+    # types-reportlab says the operators are floats; reportlab keeps int codes.
+    return tuple(path.points), tuple(path.operators)  # type: ignore[arg-type]
 
 
 def _style_area(path: Path, chosen: bool) -> None:

@@ -199,13 +199,15 @@ def _shaped(logical: str, face: str) -> str:
     """
     word = [0.0, (ABag(fontName=face, fontSize=SHAPING_SIZE), logical)]
     shaped = shapeFragWord(word, features=SHAPING_FEATURES)[1][1]
-    if not isinstance(shaped, ShapedStr) or shaped.__shapeData__ is None:
+    # __shapeData__ is set by reportlab's shaping and absent from its stub.
+    shape_data = getattr(shaped, "__shapeData__", None)
+    if not isinstance(shaped, ShapedStr) or shape_data is None:
         return str(shaped)
     font = fonts.font(face)
-    clusters = sorted({data.cluster for data in shaped.__shapeData__})
+    clusters = sorted({data.cluster for data in shape_data})
     ends = dict(zip(clusters, [*clusters[1:], len(logical)], strict=True))
     seen: set[int] = set()
-    for char, data in zip(str(shaped), shaped.__shapeData__, strict=True):
+    for char, data in zip(str(shaped), shape_data, strict=True):
         if data.cluster in seen:
             continue  # a second glyph for the same letters: the first one carries them
         seen.add(data.cluster)

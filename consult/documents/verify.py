@@ -73,7 +73,8 @@ def _quiet() -> Iterator[None]:
 def _only_signature(data: bytes) -> EmbeddedPdfSignature:
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        signatures = reader.embedded_signatures
+        # pyHanko leaves this property unannotated; it is documented as this list.
+        signatures: list[EmbeddedPdfSignature] = reader.embedded_signatures
     except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise NotVerified(f"the file is damaged and cannot be read as a PDF ({exc})") from None
     if not signatures:

@@ -6,26 +6,29 @@ not fail deep inside the PDF layout.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from consult import data
 from consult.errors import ConsultError
+
+# What an entry of the wording must be: a text, a list of texts or a table.
+Node = TypeVar("Node")
 
 CONSENT = "consent/consent.toml"
 CARE = "consent/care.toml"
 
 
-def _lookup(resource: str, path: str, kind: type) -> Any:
+def _lookup(resource: str, path: str, kind: type[Node]) -> Node:
     node: Any = data.read_toml(resource)
     for part in path.split("."):
         if not isinstance(node, dict) or part not in node:
             raise ConsultError(f"resources/{resource}: `{path}` is missing")
         node = node[part]
-    if kind is list:
-        if not isinstance(node, list) or not all(isinstance(item, str) for item in node):
-            raise ConsultError(f"resources/{resource}: `{path}` must be a list of texts")
-    elif not isinstance(node, kind):
-        raise ConsultError(f"resources/{resource}: `{path}` must be {kind.__name__}")
+    if not isinstance(node, kind):
+        what = "a list of texts" if kind is list else kind.__name__
+        raise ConsultError(f"resources/{resource}: `{path}` must be {what}")
+    if isinstance(node, list) and not all(isinstance(item, str) for item in node):
+        raise ConsultError(f"resources/{resource}: `{path}` must be a list of texts")
     return node
 
 

@@ -41,7 +41,7 @@ def _table(quote: Quote, money: Callable[[Decimal], str]) -> list[str]:
         (line.description, str(line.quantity), money(line.unit_price), money(line.amount))
         for line in quote.lines
     ]
-    totals = _totals(quote, money)
+    totals = total_rows(quote, money)
     width = [max(len(row[i]) for row in rows) for i in range(4)]
     total_label = max(len(label) for label, _ in totals)
     width[3] = max(width[3], *(len(amount) for _, amount in totals))
@@ -59,7 +59,8 @@ def _table(quote: Quote, money: Callable[[Decimal], str]) -> list[str]:
     return lines
 
 
-def _totals(quote: Quote, money: Callable[[Decimal], str]) -> list[tuple[str, str]]:
+def total_rows(quote: Quote, money: Callable[[Decimal], str]) -> list[tuple[str, str]]:
+    """The quote's (label, amount) total rows, as the command line and the plan print them."""
     totals = [("Subtotal", money(quote.subtotal))]
     if quote.course_discount:
         percent = format_percent(quote.course_discount_percent)

@@ -21,6 +21,7 @@ from consult.access import Actor, require
 from consult.clinical.rules import SEVERITIES
 from consult.errors import InvalidField
 from consult.pricing import lifecycle
+from consult.records import QuoteRecord
 from consult.safe_text import check_text
 from consult.storage import audit, consultations, quotes
 from consult.storage.db import Database
@@ -128,7 +129,7 @@ def record_screening_override(
         )
 
 
-def present_at_signing(db: Database, actor: Actor, quote: quotes.QuoteRecord) -> quotes.QuoteRecord:
+def present_at_signing(db: Database, actor: Actor, quote: QuoteRecord) -> QuoteRecord:
     """The signed quote presented to the patient, or unchanged while approval blocks it."""
     if quote.status != lifecycle.DRAFT or quote.approval in (lifecycle.PENDING, lifecycle.REJECTED):
         return quote

@@ -365,7 +365,7 @@ def verify_trail(db: Database, *, up_to: int | None = None) -> TrailReport:
             walk = _Walk(key, announced[0] if announced else 0, watch=watch)
             at_text = _sqlite_time if db.dialect == "sqlite" else _aware_time
             for row in _rows_in_order(connection, up_to, db.dialect):
-                _check(walk, row, at_text(row[1]))
+                _check(walk, row, at_text(tuple(row)[1]))
     missing_key = None
     if announced is not None and key is None:
         missing_key = anchor.missing_key_message(announced[1] or "unknown")
@@ -404,15 +404,16 @@ def _rows_in_order(connection: Connection, up_to: int | None, dialect: str) -> I
 
     On SQLite the time comes as the stored text (see _sqlite_time).
     """
-    columns = list(_COLUMNS)
+    columns: list[Any] = list(_COLUMNS)
     if dialect == "sqlite":
         columns[1] = type_coerce(AuditEvent.at, String).label("at")
     query = select(*columns).order_by(AuditEvent.id)
     if up_to is not None:
         query = query.where(AuditEvent.id <= up_to)
-    result = connection.execution_options(stream_results=True, yield_per=_VERIFY_BATCH).execute(
-        query
-    )
+    # Typed loosely: with the SQLite time column swapped in, the row's types vary by engine.
+    result: Any = connection.execution_options(
+        stream_results=True, yield_per=_VERIFY_BATCH
+    ).execute(query)
     for partition in result.partitions():
         yield from partition
 
@@ -420,7 +421,7 @@ def _rows_in_order(connection: Connection, up_to: int | None, dialect: str) -> I
 def _check(walk: _Walk, row: Row[Any], at: str) -> None:
     """One event against the one before it; `at` is its time as the hash covers it."""
     (position, _, user_id, username, workstation, patient_id, action, outcome, detail,
-     prev_hash, event_hash, mac) = row  # fmt: skip
+     prev_hash, event_hash, mac) = tuple(row)  # fmt: skip
     walk.events += 1
     if position != walk.expected_id and not _explained_jump(walk, row):
         walk.problems.append(_gap(walk.expected_id, position))

@@ -14,6 +14,7 @@ scrolling to older pages is not (a manager scrolling would write an event per pa
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -25,6 +26,9 @@ from consult.storage.db import Database
 from consult.storage.manager_queries import local_day_start
 from consult.storage.models import AuditEvent, Patient
 from consult.storage.patients import search_key
+
+# The columns of a statement that a filter passes through unchanged.
+Columns = TypeVarTuple("Columns")
 
 PAGE_SIZE = 200
 MAX_PAGE = 1000
@@ -95,7 +99,7 @@ def _bounded(limit: int) -> int:
     return max(1, min(limit, MAX_PAGE))
 
 
-def _counted(flt: AuditFilter, up_to_id: int | None = None) -> Select:
+def _counted(flt: AuditFilter, up_to_id: int | None = None) -> Select[int]:
     statement = _filtered(select(func.count(AuditEvent.id)).select_from(AuditEvent), flt)
     if up_to_id is not None:
         statement = statement.where(AuditEvent.id <= up_to_id)
@@ -106,7 +110,7 @@ def _distinct(session: Session, column: InstrumentedAttribute[str]) -> tuple[str
     return tuple(session.scalars(select(column).distinct().order_by(column)))
 
 
-def _listing(flt: AuditFilter) -> Select:
+def _listing(flt: AuditFilter) -> Select[*tuple[Any, ...]]:
     statement = (
         select(
             AuditEvent.id,
@@ -127,7 +131,7 @@ def _listing(flt: AuditFilter) -> Select:
     return _filtered(statement, flt)
 
 
-def _filtered(statement: Select, flt: AuditFilter) -> Select:
+def _filtered(statement: Select[*Columns], flt: AuditFilter) -> Select[*Columns]:
     if flt.username:
         statement = statement.where(AuditEvent.username == flt.username)
     if flt.action:
@@ -142,7 +146,7 @@ def _filtered(statement: Select, flt: AuditFilter) -> Select:
     return _patient_filtered(statement, flt.patient.strip())
 
 
-def _patient_filtered(statement: Select, typed: str) -> Select:
+def _patient_filtered(statement: Select[*Columns], typed: str) -> Select[*Columns]:
     """A patient id typed as digits (or "#12"), otherwise words starting the name."""
     if not typed:
         return statement

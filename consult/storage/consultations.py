@@ -24,8 +24,9 @@ from consult.records import ConsultationRecord, ConsultationSummary
 from consult.safe_text import check_text
 from consult.storage import audit
 from consult.storage.db import Database
+from consult.storage.locking import check_version, flush_or_stale
 from consult.storage.models import Consultation as ConsultationRow
-from consult.storage.patients import check_version, flush_or_stale, load_row
+from consult.storage.patients import load_row
 
 _ENTRY_KEYS = ("status", "date", "areas", "note")
 MAX_OVERRIDE_REASON = 2000

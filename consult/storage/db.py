@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from consult import paths
 from consult.errors import ConsultError
 from consult.safety import encryption
+from consult.storage import seeding
 
 if TYPE_CHECKING:  # Alembic is imported only when a migration is due (start-up time).
     from alembic.config import Config
@@ -121,7 +122,8 @@ class Database:
         try:
             with _errors_as_consult_errors(parsed):
                 upgrade(engine, sqlite_file, passphrase=passphrase)
-                _seed(database)
+                with database.Session.begin() as session:
+                    seeding.seed(session)
                 if sqlite_file is not None:
                     _refresh_stale_statistics(database)
         except BaseException:
@@ -191,13 +193,6 @@ def _analysed_quotes(connection: Any) -> int:
         "SELECT stat FROM sqlite_stat1 WHERE tbl = 'quotes' AND idx = 'ix_quotes_created_total'"
     ).scalar()
     return int(stat.split()[0]) if stat else 0
-
-
-def _seed(database: Database) -> None:
-    # Imported here: the price list module depends on this one.
-    from consult.storage import prices
-
-    prices.seed_if_empty(database)
 
 
 # --------------------------------------------------------------------------- URLs
@@ -385,7 +380,7 @@ def _lock_timeout_as_busy(context: Any) -> None:
 def _is_lock_timeout(error: BaseException) -> bool:
     code = getattr(error, "sqlite_errorcode", None)
     if code is not None:
-        return code & 0xFF == SQLITE_BUSY
+        return bool(code & 0xFF == SQLITE_BUSY)
     return "database is locked" in str(error)
 
 

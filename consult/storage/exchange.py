@@ -38,6 +38,7 @@ from consult.records import (
 )
 from consult.storage import audit, consultations, patients
 from consult.storage.db import Database
+from consult.storage.locking import check_version
 from consult.storage.models import Patient as PatientRow
 
 
@@ -117,7 +118,7 @@ def _patient_for(
     if existing is None:
         raise PatientAlreadyRegistered(patients.to_record(match), checked)
     if expected_version is not None:
-        patients.check_version(match.version, expected_version, f"patient {match.name}")
+        check_version(match.version, expected_version, f"patient {match.name}")
     if existing == KEEP_STORED:
         return match, False, []
     from_file = replace(

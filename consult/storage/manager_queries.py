@@ -23,8 +23,18 @@ import re
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, case, func, literal, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    UnaryExpression,
+    case,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from consult import reports
@@ -40,6 +50,7 @@ from consult.records import (
     Practitioner,
     QuoteDetail,
     QuoteFilter,
+    QuoteRecord,
     QuoteRow,
     QuoteSort,
     QuoteTotals,
@@ -54,7 +65,6 @@ from consult.storage.models import (
     User,
 )
 from consult.storage.patients import search_key
-from consult.storage.quotes import QuoteRecord
 
 # Audit actions that change a quote; views and listings are left out of its history.
 CHANGE_ACTIONS = ("quote.create", "quote.present", "quote.accept", "quote.decline",
@@ -63,6 +73,9 @@ CHANGE_ACTIONS = ("quote.create", "quote.present", "quote.accept", "quote.declin
 # The listing and its aggregates are SQLAlchemy Core over the mapped tables: rows come
 # back as tuples with only the column types' conversions, without the ORM's
 # per-row bookkeeping, which would double the time of a 200-row page.
+# The columns of a statement that a filter passes through unchanged.
+Columns = TypeVarTuple("Columns")
+
 QUOTES = Quote.__table__
 PATIENTS = Patient.__table__
 USERS = User.__table__
@@ -185,7 +198,7 @@ class ManagerQueries:
         """The quote with its lines, consultation summary and history (the view is audited)."""
         record = quotes.get_quote(self.db, self.actor, quote_id)
         with self.db.Session() as session:
-            consultation = session.get(Consultation, record.consultation_id)
+            consultation = session.get_one(Consultation, record.consultation_id)
             patient_name = session.scalar(
                 select(Patient.name).where(Patient.id == record.patient_id)
             )
@@ -278,7 +291,7 @@ _PER_CURRENCY = (
 )
 
 
-def _filtered(statement: Select, flt: QuoteFilter) -> Select:
+def _filtered(statement: Select[*Columns], flt: QuoteFilter) -> Select[*Columns]:
     quotes = QUOTES.c
     if flt.statuses:
         statement = statement.where(quotes.status.in_(sorted(flt.statuses)))
@@ -304,7 +317,7 @@ def _filtered(statement: Select, flt: QuoteFilter) -> Select:
     return statement
 
 
-def _order(sort: QuoteSort) -> list:
+def _order(sort: QuoteSort) -> list[UnaryExpression[Any]]:
     column = SORT_EXPRESSIONS[sort.column]
     tie_breaker = QUOTES.c.id
     if sort.descending:
@@ -340,7 +353,7 @@ def _load_quote(session: Session, quote_id: int) -> Quote:
     return row
 
 
-def _area_summary(item: dict) -> AreaSummary:
+def _area_summary(item: dict[str, Any]) -> AreaSummary:
     cat = catalogue()
     area = cat.areas.get(item.get("area", ""))
     concerns = tuple(cat.concerns.get(c, c) for c in item.get("concerns", ()))
@@ -371,14 +384,14 @@ def _next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def _month_number(created_at, months: list[date]):
+def _month_number(created_at: ColumnElement[datetime], months: list[date]) -> ColumnElement[int]:
     """SQL for the position in `months` of the local month a timestamp falls in.
 
     A nested CASE that halves the months at each level: a few comparisons per quote
     (six for three years) where a flat CASE makes one per month.
     """
 
-    def within(low: int, high: int):
+    def within(low: int, high: int) -> ColumnElement[int]:
         if low == high:
             return literal(low)
         middle = (low + high + 1) // 2  # the first month of the later half

@@ -11,17 +11,17 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from consult import fileformat
 from consult.access import Actor, require
-from consult.errors import ConsultError, InvalidField, StaleRecord
+from consult.errors import ConsultError, InvalidField
 from consult.records import PatientRecord
 from consult.safe_text import check_text
 from consult.storage import audit
 from consult.storage.db import Database
+from consult.storage.locking import check_version, flush_or_stale
 from consult.storage.models import Patient as PatientRow
 
 _DATE_FORMATS = (
@@ -91,11 +91,11 @@ def search_patients(db: Database, actor: Actor, text: str, limit: int = 50) -> l
     return found
 
 
-def _search_query(text: str) -> Select[tuple[PatientRow]] | None:
+def _search_query(text: str) -> Select[PatientRow] | None:
     typed = " ".join(text.split())
     if not typed:
         return None
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     squeezed = _PHONE_PUNCTUATION.sub("", typed)
     if squeezed.isdigit() and not parse_typed_date(typed):
         if len(squeezed) < MIN_PHONE_DIGITS:
@@ -279,25 +279,3 @@ def _text(value: object, field: str) -> str | None:
     if len(value) > fileformat.MAX_TEXT:
         raise InvalidField(field, f"is longer than {fileformat.MAX_TEXT} characters")
     return check_text(value, field) or None
-
-
-# --------------------------------------------------------------------------- locking
-
-
-def check_version(current: int, expected: int, what: str) -> None:
-    if current != expected:
-        raise StaleRecord(
-            f"{what} was changed by someone else since you opened it; "
-            "reopen it to see their changes, then make yours again"
-        )
-
-
-def flush_or_stale(session: Session, what: str) -> None:
-    """Write pending changes now, turning a lost optimistic-lock race into StaleRecord."""
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleRecord(
-            f"{what} was changed by someone else while you were saving; "
-            "reopen it to see their changes, then make yours again"
-        ) from None

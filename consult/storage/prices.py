@@ -2,39 +2,26 @@
 
 A change never edits a price in place: it writes a whole new version, and each quote
 names the version it was priced with, so an old quote never changes. The first
-version is written when a new database is opened, from resources/prices.toml.
+version is written from resources/prices.toml when a new database is opened
+(consult.storage.seeding).
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from consult.access import Actor, require
 from consult.errors import ConsultError, InvalidField
-from consult.pricing.prices import PriceItem, PriceList, default_price_list
+from consult.pricing.prices import PriceItem, PriceList
 from consult.records import PriceListInfo
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.models import PriceItem as PriceItemRow
 from consult.storage.models import PriceListVersion
+from consult.storage.seeding import add_price_list_version
 
-SEEDED_BY = "resources/prices.toml"
 MAX_NOTE = 500
-
-
-def seed_if_empty(db: Database) -> None:
-    """Write the first price list and the settings row of a new database."""
-    from consult.storage import settings
-
-    with db.Session.begin() as session:
-        settings.seed_if_missing(session)
-        if session.scalar(select(func.count()).select_from(PriceListVersion)):
-            return
-        _add_version(session, default_price_list().items.values(), SEEDED_BY, "initial prices")
 
 
 def current_price_list(db: Database) -> PriceList:
@@ -88,7 +75,9 @@ def new_version(
                 f"the price list was changed by someone else (now version {newest}); "
                 "reopen it and make your changes again"
             )
-        version = _add_version(session, prices.items.values(), actor.username, note.strip())
+        version = add_price_list_version(
+            session, prices.items.values(), actor.username, note.strip()
+        )
         audit.record(
             session,
             actor,
@@ -96,25 +85,6 @@ def new_version(
             detail={"version": version.id, "based_on": newest, "items": len(prices.items)},
         )
         return _load(session, version.id)
-
-
-def _add_version(
-    session: Session, items: Iterable[PriceItem], created_by: str, note: str
-) -> PriceListVersion:
-    version = PriceListVersion(created_at=datetime.now(UTC), created_by=created_by, note=note)
-    version.items = [
-        PriceItemRow(
-            treatment=item.treatment,
-            kind=item.kind,
-            item=item.item,
-            label=item.label,
-            unit_price=item.unit_price,
-        )
-        for item in items
-    ]
-    session.add(version)
-    session.flush()
-    return version
 
 
 def _load(session: Session, version_id: int) -> PriceList:

@@ -19,14 +19,14 @@ from consult.access import Actor, require
 from consult.errors import ConsultError, InvalidField, PermissionDenied
 from consult.pricing import lifecycle
 from consult.pricing.quote import Quote as PricedQuote
-from consult.records import QuoteLineRecord, QuotePage, QuoteRecord
+from consult.records import APPROVALS, QUOTE_STATUSES, QuoteLineRecord, QuotePage, QuoteRecord
 from consult.safe_text import check_text
 from consult.storage import audit, consultations
 from consult.storage.db import Database
-from consult.storage.models import APPROVALS, QUOTE_STATUSES, PriceListVersion
+from consult.storage.locking import check_version, flush_or_stale
+from consult.storage.models import PriceListVersion
 from consult.storage.models import Quote as QuoteRow
 from consult.storage.models import QuoteLine as QuoteLineRow
-from consult.storage.patients import check_version, flush_or_stale
 
 MAX_COMMENT = 2000
 MAX_PAGE = 500
@@ -197,7 +197,7 @@ def _after(after: tuple[datetime, int]) -> ColumnElement[bool]:
     )
 
 
-def _visible_to(actor: Actor, query: Select[tuple[QuoteRow]]) -> Select[tuple[QuoteRow]]:
+def _visible_to(actor: Actor, query: Select[QuoteRow]) -> Select[QuoteRow]:
     if actor.may("quote.read_all"):
         return query
     return query.where(QuoteRow.practitioner_id == actor.user_id)

@@ -16,10 +16,11 @@ from consult.pricing.settings import ClinicSettings, check_name, default_setting
 from consult.records import StoredSettings
 from consult.storage import audit
 from consult.storage.db import Database
+from consult.storage.locking import check_version, flush_or_stale
 from consult.storage.models import ClinicSettings as SettingsRow
-from consult.storage.patients import check_version, flush_or_stale
+from consult.storage.seeding import SETTINGS_ROW_ID
 
-ROW_ID = 1
+ROW_ID = SETTINGS_ROW_ID
 # A logo is printed on documents; keep it to the size of a reasonable image file.
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 _KEYS = tuple(f.name for f in fields(ClinicSettings))
@@ -63,14 +64,6 @@ def update_settings(
 def validated_name(name: str) -> str:
     """A clinic name held to the same rules as the settings dialog."""
     return replace(default_settings(), name=check_name(" ".join(name.split()))).name
-
-
-def seed_if_missing(session: Session) -> None:
-    """Write the settings row from resources/clinic.toml if this database has none."""
-    if session.get(SettingsRow, ROW_ID) is not None:
-        return
-    defaults = default_settings()
-    session.add(SettingsRow(id=ROW_ID, **{key: getattr(defaults, key) for key in _KEYS}))
 
 
 def _row(session: Session) -> SettingsRow:

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from consult.access import Actor, require
 from consult.errors import ConsultError, InvalidField
+from consult.records import UserRecord
 from consult.storage import audit, users
 from consult.storage.db import Database
+from consult.storage.locking import flush_or_stale
 from consult.storage.models import User
-from consult.storage.patients import flush_or_stale
-from consult.storage.users import UserRecord
 
 
 def list_accounts(db: Database, actor: Actor) -> list[UserRecord]:

@@ -6,21 +6,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt, QThreadPool
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
 from consult.fileformat import Patient
 from consult.storage import Database, patients, users
+from tests.helpers.accounts import MANAGER_PASSWORD
 from tests.helpers.signing import SET_UP_CLINIC, signed
 from ui.app import context_for
 from ui.context import AppContext
 from ui.workers import wait_for_background_work
-
-MANAGER_PASSWORD = "a long manager passphrase"
-# The offscreen platform cannot pass a window's size limits on and warns whenever a
-# shown window has them; nothing is wrong with the window.
-OFFSCREEN_SIZE_HINTS = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
 @pytest.fixture
@@ -63,28 +58,6 @@ def _no_background_work_left():
     yield
     wait_for_background_work()
     QApplication.processEvents()
-
-
-def stroke(widget: QWidget, points: list[tuple[float, float]]) -> None:
-    """A mouse stroke with the left button held, as a hand would draw it."""
-
-    def send(kind: QEvent.Type, x: float, y: float, buttons: Qt.MouseButton) -> None:
-        position = QPointF(x, y)
-        event = QMouseEvent(
-            kind,
-            position,
-            widget.mapToGlobal(position),
-            Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton,
-            buttons,
-            Qt.KeyboardModifier.NoModifier,
-        )
-        QApplication.sendEvent(widget, event)
-
-    first, *rest = points
-    send(QEvent.Type.MouseButtonPress, *first, Qt.MouseButton.LeftButton)
-    for x, y in rest:
-        send(QEvent.Type.MouseMove, x, y, Qt.MouseButton.LeftButton)
-    send(QEvent.Type.MouseButtonRelease, *rest[-1], Qt.MouseButton.NoButton)
 
 
 @pytest.fixture

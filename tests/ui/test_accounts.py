@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 
 from consult.clinic import is_set_up
 from consult.storage import settings, users
-from tests.ui.conftest import MANAGER_PASSWORD, OFFSCREEN_SIZE_HINTS
+from tests.helpers.accounts import MANAGER_PASSWORD
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from ui.account_dialogs import WRONG_LOGIN, LoginDialog, SetupDialog
 from ui.app import authenticate, create_first_manager
 

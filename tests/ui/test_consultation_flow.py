@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from consult.storage import consents, consultations, quotes, settings
 from consult.storage.models import AuditEvent
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS, stroke
 from tests.helpers.signing import signed
-from tests.ui.conftest import OFFSCREEN_SIZE_HINTS, stroke
 from ui import pdf_output
 from ui.app import build_main_window
 from ui.consultation.wizard import CONSENT, DOCUMENTS, SCREENING
@@ -31,10 +31,10 @@ def window(qtbot, db, manager, ana):
     main = build_main_window(signed(db, manager), settings.get_settings(db))
     main.resize(1280, 860)
     qtbot.addWidget(main)
-    with qtbot.waitSignal(main.ready):
+    with qtbot.waitSignal(main.ready, timeout=30_000):
         main.show()
     qtbot.keyClicks(main.patients.search_box, "souza")
-    qtbot.waitUntil(lambda: main.patients.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: main.patients.model.rowCount() == 1, timeout=30_000)
     main.patients.table.selectRow(0)
     return main
 
@@ -229,7 +229,7 @@ def test_a_whole_consultation_ends_in_signed_stored_documents(
     qtbot.mouseClick(documents.finish, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.home
     detail = window.patients.detail
-    qtbot.waitUntil(lambda: detail.consents.count() == 2)
+    qtbot.waitUntil(lambda: detail.consents.count() == 2, timeout=30_000)
     assert detail.consultations.item(0).text().endswith("(completed)")
     assert "$" in detail.quotes.item(0).text()
     assert not detail.resume_button.isVisible()
@@ -264,7 +264,7 @@ def test_going_on_past_a_stop_verdict_is_an_audited_override(qtbot, window, db, 
             },
         )
     ]
-    qtbot.waitUntil(lambda: _events(db, "screening.override") == expected)
+    qtbot.waitUntil(lambda: _events(db, "screening.override") == expected, timeout=30_000)
     # Back and forth with the same reason is the same override: recorded once.
     qtbot.mouseClick(wizard.back_button, Qt.MouseButton.LeftButton)
     _next(qtbot, wizard, SCREENING + 1)

@@ -7,8 +7,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from consult.storage import Database, consultations, settings
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
-from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
 from ui.app import build_main_window, context_for
 
 pytestmark = OFFSCREEN_SIZE_HINTS
@@ -17,7 +17,7 @@ pytestmark = OFFSCREEN_SIZE_HINTS
 def _open_window(qtbot, db, user):
     main = build_main_window(signed(db, user), settings.get_settings(db))
     qtbot.addWidget(main)
-    with qtbot.waitSignal(main.ready):
+    with qtbot.waitSignal(main.ready, timeout=30_000):
         main.show()
     return main
 
@@ -79,7 +79,7 @@ def test_changes_are_saved_while_working_without_closing(qtbot, db, manager, ana
         [summary] = consultations.list_for_patient(db, context.actor, ana.id)
         return consultations.get_consultation(db, context.actor, summary.id).consultation.history
 
-    qtbot.waitUntil(lambda: "rosacea" in stored_history(), timeout=10_000)
+    qtbot.waitUntil(lambda: "rosacea" in stored_history(), timeout=30_000)
 
 
 def test_going_on_past_a_defer_verdict_needs_a_written_reason(qtbot, db, manager, ana, context):
@@ -115,15 +115,15 @@ def test_the_patient_card_offers_the_unfinished_consultation(qtbot, db, manager,
     window = _open_window(qtbot, db, manager)
     wizard = _start_for(qtbot, window, ana)
     # The record is created on a worker, so the page opens before it exists.
-    qtbot.waitUntil(lambda: wizard.draft.consultation_id is not None)
+    qtbot.waitUntil(lambda: wizard.draft.consultation_id is not None, timeout=30_000)
     draft_id = wizard.draft.consultation_id
     qtbot.mouseClick(wizard.close_button, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.home
     qtbot.keyClicks(window.patients.search_box, "souza")
-    qtbot.waitUntil(lambda: window.patients.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: window.patients.model.rowCount() == 1, timeout=30_000)
     window.patients.table.selectRow(0)
     detail = window.patients.detail
-    qtbot.waitUntil(detail.resume_button.isVisible)
+    qtbot.waitUntil(detail.resume_button.isVisible, timeout=30_000)
     assert "draft, not finished" in detail.consultations.item(0).text()
     qtbot.mouseClick(detail.resume_button, Qt.MouseButton.LeftButton)
     assert window.consultation is not None

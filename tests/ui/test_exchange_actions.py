@@ -14,8 +14,8 @@ from consult import fileformat
 from consult.storage import consultations, exchange, patients, users
 from consult.storage.models import AuditEvent
 from consult.storage.models import Patient as PatientRow
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
-from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
 from ui.app import context_for
 from ui.exchange_actions import ExchangeActions
 from ui.patients.page import PatientsPage
@@ -81,7 +81,7 @@ def example_files(examples: Path) -> list[Path]:
 
 def import_through_the_menu(qtbot, monkeypatch, actions: ExchangeActions, path: Path) -> str:
     choose_file(monkeypatch, path)
-    with qtbot.waitSignal(actions.finished, timeout=20_000) as finished:
+    with qtbot.waitSignal(actions.finished, timeout=30_000) as finished:
         actions.import_action.trigger()
     return finished.args[0]
 
@@ -130,7 +130,7 @@ def _ask_about_a_registered_patient(qtbot, monkeypatch, db, context, examples, t
     import_through_the_menu(qtbot, monkeypatch, actions, first)
     choose_file(monkeypatch, _same_patient_other_details(examples, tmp_path))
     actions.import_action.trigger()
-    qtbot.waitUntil(lambda: actions.question is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: actions.question is not None, timeout=30_000)
     with db.Session() as session:
         row = session.scalars(select(PatientRow)).one()
     return actions, actions.question, row
@@ -155,7 +155,7 @@ def test_a_file_for_a_registered_patient_shows_both_and_changes_nothing_yet(
     assert _contact(db) == [(row.name, row.email, row.phone)]
     assert len(consultations.list_for_patient(db, context.actor, row.id)) == 1
 
-    with qtbot.waitSignal(actions.cancelled, timeout=20_000):
+    with qtbot.waitSignal(actions.cancelled, timeout=30_000):
         question.reject()
 
     assert _contact(db) == [(row.name, row.email, row.phone)]
@@ -169,7 +169,7 @@ def test_keeping_the_stored_details_adds_only_the_consultation(
     actions, question, row = _ask_about_a_registered_patient(
         qtbot, monkeypatch, db, context, examples, tmp_path
     )
-    with qtbot.waitSignal(actions.finished, timeout=20_000) as finished:
+    with qtbot.waitSignal(actions.finished, timeout=30_000) as finished:
         question.keep_button.click()
     assert f"added to the records of {row.name}, whose contact details were kept" in (
         finished.args[0]
@@ -184,7 +184,7 @@ def test_using_the_files_details_updates_them(
     actions, question, row = _ask_about_a_registered_patient(
         qtbot, monkeypatch, db, context, examples, tmp_path
     )
-    with qtbot.waitSignal(actions.imported, timeout=20_000) as imported:
+    with qtbot.waitSignal(actions.imported, timeout=30_000) as imported:
         question.file_button.click()
     assert imported.args[0].patient_id == row.id
     assert _contact(db) == [(row.name, "not.ana@example.org", "+1 555 0199")]
@@ -197,7 +197,7 @@ def test_a_different_patient_is_registered_beside_the_first(
     actions, question, row = _ask_about_a_registered_patient(
         qtbot, monkeypatch, db, context, examples, tmp_path
     )
-    with qtbot.waitSignal(actions.imported, timeout=20_000) as imported:
+    with qtbot.waitSignal(actions.imported, timeout=30_000) as imported:
         question.new_button.click()
     assert imported.args[0].patient_created
     assert _contact(db) == [
@@ -215,7 +215,7 @@ def test_a_bad_file_is_refused_with_the_field_named_line(
     actions = make_actions(qtbot, context)
     choose_file(monkeypatch, bad)
 
-    with qtbot.waitSignal(actions.failed, timeout=20_000) as failed:
+    with qtbot.waitSignal(actions.failed, timeout=30_000) as failed:
         actions.import_action.trigger()
         # The answer comes through the event loop, so the job is still on record here.
         assert not actions.import_action.isEnabled()
@@ -250,7 +250,7 @@ def test_an_exported_consultation_loads_back_as_the_imported_file(
     actions.set_selection(result.patient_id, result.consultation_id)
     choose_file(monkeypatch, tmp_path / "marek")  # typed without the extension
 
-    with qtbot.waitSignal(actions.finished, timeout=20_000) as finished:
+    with qtbot.waitSignal(actions.finished, timeout=30_000) as finished:
         actions.export_action.trigger()
 
     written = tmp_path / "marek.json"
@@ -271,7 +271,7 @@ def test_exporting_a_consultation_without_areas_says_why(
     actions.set_selection(ana.id, draft.id)
     choose_file(monkeypatch, tmp_path / "empty.json")
 
-    with qtbot.waitSignal(actions.failed, timeout=20_000):
+    with qtbot.waitSignal(actions.failed, timeout=30_000):
         actions.export_action.trigger()
 
     assert shown["warning"].messages == [
@@ -293,7 +293,7 @@ def test_the_patient_zip_holds_only_that_patient(
     target = tmp_path / "request.zip"
     choose_file(monkeypatch, target)
 
-    with qtbot.waitSignal(actions.finished, timeout=20_000) as finished:
+    with qtbot.waitSignal(actions.finished, timeout=30_000) as finished:
         actions.patient_export_action.trigger()
 
     message = finished.args[0]
@@ -368,10 +368,10 @@ def test_following_the_patients_page_picks_up_patient_and_consultation(
     actions.follow(page)
 
     page.search_box.setText(name)
-    qtbot.waitUntil(lambda: page.model.row_of(result.patient_id) >= 0, timeout=20_000)
+    qtbot.waitUntil(lambda: page.model.row_of(result.patient_id) >= 0, timeout=30_000)
     page.table.selectRow(page.model.row_of(result.patient_id))
     assert actions.patient_id == result.patient_id and actions.consultation_id is None
-    qtbot.waitUntil(lambda: page.detail.consultations.count() == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: page.detail.consultations.count() == 1, timeout=30_000)
     page.detail.consultations.setCurrentRow(0)
 
     assert actions.consultation_id == result.consultation_id

@@ -12,8 +12,9 @@ from reportlab.pdfgen import canvas
 
 from consult.errors import ConsultError
 from consult.storage import patients, settings
+from tests.helpers.accounts import MANAGER_PASSWORD
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
-from tests.ui.conftest import MANAGER_PASSWORD, OFFSCREEN_SIZE_HINTS
 from ui.app import build_main_window
 from ui.errors import show_problem
 from ui.patients.dialog import PatientDialog
@@ -26,7 +27,7 @@ pytestmark = OFFSCREEN_SIZE_HINTS
 def window(qtbot, db, manager):
     main = build_main_window(signed(db, manager), settings.get_settings(db))
     qtbot.addWidget(main)
-    with qtbot.waitSignal(main.ready):
+    with qtbot.waitSignal(main.ready, timeout=30_000):
         main.show()
     return main
 
@@ -64,7 +65,10 @@ def test_a_message_naming_a_patient_is_closed_by_the_lock(qtbot, window):
     assert window.is_locked()
     assert _open_dialogs() == []
     _unlock(qtbot, window)
-    qtbot.waitUntil(lambda: "closed when Consult locked" in window.statusBar().currentMessage())
+    qtbot.waitUntil(
+        lambda: "closed when Consult locked" in window.statusBar().currentMessage(),
+        timeout=30_000,
+    )
     assert window.statusBar().currentMessage() == (
         "1 open window was closed when Consult locked; nothing in it was saved."
     )
@@ -111,7 +115,7 @@ def test_the_patient_editor_comes_back_after_unlocking_with_what_was_typed(
 
     monkeypatch.setattr(PatientDialog, "exec", exec_and_save)
     _unlock(qtbot, window)
-    qtbot.waitUntil(lambda: bool(reopened))
+    qtbot.waitUntil(lambda: bool(reopened), timeout=30_000)
     assert reopened == [
         {
             "name": "Zoë O'Brien",

@@ -20,7 +20,7 @@ class Broken:
 
     def listing(self, flt, *, limit):
         if self.gate:
-            self.gate.wait(10)
+            self.gate.wait(60)  # released by the test
         raise ConsultError("database gone")
 
     page = listing
@@ -41,7 +41,7 @@ def holder(qtbot):
 
 def test_failure_reaches_failed_with_original_error(qtbot, holder):
     model = AuditModel(Broken(), parent=holder)
-    with qtbot.waitSignal(model.failed, timeout=5000) as blocker:
+    with qtbot.waitSignal(model.failed, timeout=30_000) as blocker:
         model.refresh()
     assert isinstance(blocker.args[0], ConsultError) and str(blocker.args[0]) == "database gone"
     assert not model.is_loading() and not model.canFetchMore(QModelIndex())
@@ -56,7 +56,7 @@ def test_quotes_totals_failure(qtbot, holder):
             raise ConsultError("totals gone")
 
     model = QuotesModel(Src(), parent=holder)
-    with qtbot.waitSignal(model.failed, timeout=5000) as blocker:
+    with qtbot.waitSignal(model.failed, timeout=30_000) as blocker:
         model.refresh()
     assert str(blocker.args[0]) == "totals gone"
 
@@ -70,7 +70,7 @@ def test_stale_failure_is_dropped(qtbot, holder):
         def listing(self, flt, *, limit):
             Src.calls += 1
             if Src.calls == 1:
-                gate.wait(10)
+                gate.wait(60)  # released by the test once the newer query answered
                 raise ConsultError("old")
             from consult.storage.audit_queries import Listing
 
@@ -80,7 +80,7 @@ def test_stale_failure_is_dropped(qtbot, holder):
     errors = []
     model.failed.connect(errors.append)
     model.refresh()
-    with qtbot.waitSignal(model.count_changed, timeout=5000):
+    with qtbot.waitSignal(model.count_changed, timeout=30_000):
         model.refresh()
     gate.set()
     QThreadPool.globalInstance().waitForDone()

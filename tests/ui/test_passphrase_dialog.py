@@ -103,7 +103,7 @@ def test_the_dialog_hides_what_is_typed_and_explains_why_it_asks(qtbot):
 
     qtbot.keyClicks(dialog.field, PASSPHRASE)
     assert dialog.ok_button.isEnabled()
-    with qtbot.waitSignal(dialog.accepted):
+    with qtbot.waitSignal(dialog.accepted, timeout=30_000):
         dialog.ok_button.click()
     assert dialog.passphrase() == PASSPHRASE
 

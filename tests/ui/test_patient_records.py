@@ -12,7 +12,7 @@ from reportlab.pdfgen import canvas
 
 from consult.fileformat import AreaRequest, Consultation, Patient
 from consult.storage import consents, consultations
-from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from ui.patients.page import PatientDetail
 from ui.pdf_dialog import PdfDialog
 
@@ -54,7 +54,7 @@ def test_an_unsigned_document_is_listed_as_not_signed(qtbot, context, ana, store
     qtbot.addWidget(parent)
     detail = PatientDetail(context, parent)
     detail.show_patient(ana)
-    qtbot.waitUntil(lambda: detail.consents.count() == 2)
+    qtbot.waitUntil(lambda: detail.consents.count() == 2, timeout=30_000)
     texts = [detail.consents.item(row).text() for row in range(2)]
     stored_at = unsigned.created_at.astimezone()
     assert texts == [

@@ -32,8 +32,8 @@ from consult.storage import (
     users,
 )
 from consult.storage.models import AuditEvent
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
-from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
 from ui import pdf_output
 from ui.app import build_main_window, context_for
 from ui.context import AppContext
@@ -122,7 +122,7 @@ def _open_blank_form(qtbot, window) -> PdfDialog:
     with qtbot.waitSignal(action.opened, timeout=30_000) as opened:
         action.trigger()
     dialog = opened.args[0]
-    qtbot.waitUntil(lambda: dialog.view.page_count() > 0)
+    qtbot.waitUntil(lambda: dialog.view.page_count() > 0, timeout=30_000)
     return dialog
 
 
@@ -264,7 +264,7 @@ def test_a_stored_consent_prints_from_the_viewer_with_an_audit_event_naming_the_
     qtbot.addWidget(parent)
     detail = PatientDetail(context, parent)
     detail.show_patient(ana)
-    qtbot.waitUntil(lambda: detail.consents.count() == 1)
+    qtbot.waitUntil(lambda: detail.consents.count() == 1, timeout=30_000)
     shown: list[PdfDialog] = []
 
     def print_from_viewer(dialog: PdfDialog) -> int:

@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from consult import maps
 from consult.clinical.questionnaire import questionnaire
 from consult.storage import consultations, settings
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS, stroke
 from tests.helpers.signing import signed
-from tests.ui.conftest import OFFSCREEN_SIZE_HINTS, stroke
 from ui.app import build_main_window
 from ui.consultation import wizard as wizard_module
 from ui.consultation.draft import DraftState
@@ -33,7 +33,7 @@ pytestmark = OFFSCREEN_SIZE_HINTS
 def window(qtbot, db, manager):
     main = build_main_window(signed(db, manager), settings.get_settings(db))
     qtbot.addWidget(main)
-    with qtbot.waitSignal(main.ready):
+    with qtbot.waitSignal(main.ready, timeout=30_000):
         main.show()
     yield main
     main.close()
@@ -62,7 +62,7 @@ def test_a_new_consultation_is_usable_while_its_record_is_written_on_a_worker(
     release, threads = held_creation
     window.start_consultation(ana)
     wizard = window.consultation
-    qtbot.waitUntil(lambda: bool(threads))
+    qtbot.waitUntil(lambda: bool(threads), timeout=30_000)
     assert threads[0] is not threading.main_thread()
 
     # The record is not there yet, and the practitioner works on regardless.
@@ -73,13 +73,13 @@ def test_a_new_consultation_is_usable_while_its_record_is_written_on_a_worker(
     assert consultations.list_for_patient(db, context.actor, ana.id) == []
 
     release.set()
-    qtbot.waitUntil(lambda: wizard.draft.consultation_id is not None)
+    qtbot.waitUntil(lambda: wizard.draft.consultation_id is not None, timeout=30_000)
 
     def stored():
         return consultations.get_consultation(db, context.actor, wizard.draft.consultation_id)
 
     # What was done meanwhile is saved into the new record once it exists.
-    qtbot.waitUntil(lambda: "smoker" in stored().consultation.history, timeout=10_000)
+    qtbot.waitUntil(lambda: "smoker" in stored().consultation.history, timeout=30_000)
     assert stored().draft_step == 1
 
 
@@ -126,7 +126,7 @@ def test_the_map_works_out_its_ticks_in_idle_time_not_while_being_built(qtbot, m
     picker.resize(420, 520)
     assert worked_out == []
     face_areas = picker.canvas.areas("face")
-    qtbot.waitUntil(lambda: len(worked_out) == len(face_areas))
+    qtbot.waitUntil(lambda: len(worked_out) == len(face_areas), timeout=30_000)
     assert sorted(worked_out) == sorted(face_areas)
     for area in face_areas:
         assert picker.canvas.area_at(picker.canvas.area_position(area)) == area
@@ -166,9 +166,9 @@ def test_the_wizard_builds_every_step_and_the_whole_history_form_in_idle_time(
     wizard = window.consultation
     questions = sum(len(section.questions) for section in questionnaire().sections)
     every_step = range(len(wizard.steps))
-    qtbot.waitUntil(lambda: None not in map(wizard.built_step, every_step), timeout=10_000)
+    qtbot.waitUntil(lambda: None not in map(wizard.built_step, every_step), timeout=30_000)
     history = wizard.built_step(1)
-    qtbot.waitUntil(lambda: len(history.findChildren(QuestionRow)) == questions, timeout=10_000)
+    qtbot.waitUntil(lambda: len(history.findChildren(QuestionRow)) == questions, timeout=30_000)
     assert wizard.current() == 0  # all of it while the practitioner is still on step 1
 
 

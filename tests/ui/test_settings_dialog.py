@@ -10,8 +10,8 @@ from PIL import Image
 
 from consult.errors import PermissionDenied
 from consult.storage import settings, users
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
-from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
 from ui.context import AppContext
 from ui.settings_dialog import SettingsDialog
 
@@ -45,7 +45,7 @@ def test_saved_settings_reach_the_database(qtbot, db, context, tmp_path):
     logo.write_bytes(buffer.getvalue())
     dialog.name.setText("Harbour Skin Clinic, Leith")
     dialog.currency.setCurrentText("GBP")
-    dialog.locale.setCurrentText("en_GB")
+    dialog.locale_box.setCurrentText("en_GB")
     dialog.tax_percent.setText("20")
     dialog.manual_discount_limit_percent.setText("15")
     dialog.idle_lock_minutes.setValue(3)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 from consult.errors import ConsultError
 from consult.storage import consents, quotes
 from tests.consult.documents.pdfs import signature_png
-from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from ui.consultation.draft import DraftState
 from ui.consultation.paperwork import sign_and_store
 from ui.consultation.steps.base import Services

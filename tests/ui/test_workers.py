@@ -32,7 +32,7 @@ def test_a_result_arrives_in_the_gui_thread(qtbot):
     receiver = Receiver()
     worker = Worker(receiver)
     worker.start(lambda: threading.current_thread().name, receiver.got, receiver.failed)
-    qtbot.waitUntil(lambda: bool(receiver.results))
+    qtbot.waitUntil(lambda: bool(receiver.results), timeout=30_000)
     assert receiver.results[0] != threading.current_thread().name  # it ran elsewhere
     assert receiver.threads == [QApplication.instance().thread()]
     assert not worker.busy()
@@ -42,7 +42,7 @@ def test_an_exception_is_handed_back_not_dropped(qtbot):
     receiver = Receiver()
     worker = Worker(receiver)
     worker.start(lambda: int("forty-two"), receiver.got, receiver.failed)
-    qtbot.waitUntil(lambda: bool(receiver.errors))
+    qtbot.waitUntil(lambda: bool(receiver.errors), timeout=30_000)
     assert isinstance(receiver.errors[0], ValueError)
     assert receiver.results == []
 

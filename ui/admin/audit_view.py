@@ -14,10 +14,9 @@ import json
 from functools import partial
 from typing import Protocol
 
-from PySide6.QtCore import QDate, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -34,8 +33,9 @@ from consult.records import AuditFilter, AuditRow, ChainCheck, FilterChoices, Li
 from consult.services import audit_trail
 from consult.services.acting import SignedIn, check_allowed, permission_for
 from ui.errors import show_problem
-from ui.forms import ErrorLabel, date_edit, form_value, to_date
+from ui.forms import ErrorLabel, form_value, to_date
 from ui.paged_model import PagedTableModel, PageWork
+from ui.widgets.filter_bar import FilterBar
 from ui.workers import Worker
 
 PAGE_SIZE = audit_trail.PAGE_SIZE
@@ -130,7 +130,9 @@ class AuditModel(PagedTableModel):
 
     count_changed = Signal(int)  # events the current listing covers in all
 
-    def __init__(self, source: AuditSource, *, page_size: int = PAGE_SIZE, parent=None) -> None:
+    def __init__(
+        self, source: AuditSource, *, page_size: int = PAGE_SIZE, parent: QObject | None = None
+    ) -> None:
         super().__init__(HEADERS, page_size=page_size, parent=parent)
         self._source = source
         self._filter = AuditFilter()
@@ -197,11 +199,9 @@ class AuditView(QWidget):
         self.outcome_box = _any_box("Any outcome")
         self.patient_edit = QLineEdit(self, placeholderText="Patient name or #id")
         self.patient_edit.setClearButtonEnabled(True)
-        self.dates_check = QCheckBox("From", self)
-        self.date_from = date_edit(QDate.currentDate().addMonths(-1))
-        self.date_to = date_edit(QDate.currentDate())
         self.refresh_button = QPushButton("Refresh", self)
-        self.count_label = QLabel(self, objectName="subtitle")
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("subtitle")
         self.error_label = ErrorLabel(self)
         self.table = _table(self.model)
         self.verify_button = QPushButton("Verify chain", self)
@@ -209,7 +209,16 @@ class AuditView(QWidget):
         self.verify_label.setWordWrap(True)
         self.problems = QPlainTextEdit(self, readOnly=True)
         self.problems.setVisible(False)
-        self._patient_timer = QTimer(self, singleShot=True, interval=PATIENT_DEBOUNCE_MS)
+        self.filters = FilterBar(
+            (self.user_box, self.action_box, self.outcome_box),
+            self.patient_edit,
+            dates_label="From",
+            debounce_ms=PATIENT_DEBOUNCE_MS,
+            trailing=(self.refresh_button,),
+            parent=self,
+        )
+        self.dates_check = self.filters.dates_check
+        self.date_from, self.date_to = self.filters.date_from, self.filters.date_to
         self._lay_out()
         self._connect()
         self.refresh()
@@ -217,17 +226,11 @@ class AuditView(QWidget):
     # --- layout and wiring ----------------------------------------------------------------
 
     def _lay_out(self) -> None:
-        filters = QHBoxLayout()
-        for widget in (self.user_box, self.action_box, self.outcome_box, self.dates_check,
-                       self.date_from, QLabel("to", self), self.date_to):
-            filters.addWidget(widget)
-        filters.addWidget(self.patient_edit, 1)
-        filters.addWidget(self.refresh_button)
         check = QHBoxLayout()
         check.addWidget(self.verify_button)
         check.addWidget(self.verify_label, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addWidget(self.error_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
@@ -235,19 +238,11 @@ class AuditView(QWidget):
         layout.addWidget(self.problems)
 
     def _connect(self) -> None:
-        for box in (self.user_box, self.action_box, self.outcome_box):
-            box.currentIndexChanged.connect(self.apply_filters)
-        self.dates_check.toggled.connect(self._dates_toggled)
-        self.date_from.dateChanged.connect(self.apply_filters)
-        self.date_to.dateChanged.connect(self.apply_filters)
-        self.patient_edit.textChanged.connect(self._patient_timer.start)
-        self._patient_timer.timeout.connect(self.apply_filters)
+        self.filters.changed.connect(self.apply_filters)
         self.refresh_button.clicked.connect(self.refresh)
         self.verify_button.clicked.connect(self.verify)
         self.model.count_changed.connect(self._show_count)
         self.model.failed.connect(self._show_problem)
-        self.date_from.setEnabled(False)
-        self.date_to.setEnabled(False)
 
     def refresh(self) -> None:
         """Re-read the drop-downs' choices and the listing (new events appear)."""
@@ -279,15 +274,10 @@ class AuditView(QWidget):
         )
 
     def apply_filters(self) -> None:
-        self._patient_timer.stop()
+        self.filters.settle()
         flt = form_value(self.current_filter, self.error_label, {"date_to": "Date range"})
         if flt is not None and flt != self.model.current_filter:
             self.model.set_filter(flt)
-
-    def _dates_toggled(self, on: bool) -> None:
-        self.date_from.setEnabled(on)
-        self.date_to.setEnabled(on)
-        self.apply_filters()
 
     def _show_count(self, count: int) -> None:
         self.count_label.setText("1 event matches" if count == 1 else f"{count} events match")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -71,14 +71,15 @@ def is_locked(user: UserRecord | None) -> bool:
 class UsersModel(TextTableModel):
     """The accounts as precomputed text; the row's account id under UserRole."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(HEADERS, parent)
 
     def set_users(self, users: list[UserRecord]) -> None:
         self.set_rows(users)
 
     def user_at(self, row: int) -> UserRecord:
-        return self.row_at(row)
+        user: UserRecord = self.row_at(row)  # the rows are the UserRecords set above
+        return user
 
     def row_of(self, user_id: int) -> int | None:
         for row, user in enumerate(self.rows_held()):
@@ -108,7 +109,8 @@ class UsersView(QWidget):
         self.toggle_button = QPushButton("Deactivate", self)
         self.reset_button = QPushButton("Reset password…", self)
         self.unlock_button = QPushButton("Unlock", self)
-        self.message = QLabel(self, objectName="subtitle")
+        self.message = QLabel(self)
+        self.message.setObjectName("subtitle")
         self.error_label = ErrorLabel(self)
         self.dialog: QDialog | None = None  # the form open on top, if any
         self._lay_out()

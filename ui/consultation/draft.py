@@ -12,19 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from consult.fileformat import AreaRequest, Consultation, HistoryEntry, Patient
+
+if TYPE_CHECKING:  # a type only: the storage layer is not this module's to load
+    from consult.records import PatientRecord
 
 QUOTE_KEY = "quote"
 DEPTHS_KEY = "depths"
 CONSENT_KEY = "consent"
 DEFAULT_TREATMENT = "microneedling"
+# What needs the stored consultation says this before its first save has finished.
+UNSAVED = "the consultation is still being saved for the first time; try again in a moment"
 
 
 @dataclass
 class DraftState:
-    patient: Any  # the stored patient record (id, name, date_of_birth, fitzpatrick, …)
+    patient: PatientRecord  # the stored patient record
     consultation_date: date
     treatment: str = DEFAULT_TREATMENT
     areas: dict[str, tuple[str, ...]] = field(default_factory=dict)  # area -> concerns, in order

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from consult.clinical.screening import screen
+from consult.errors import ConsultError
 from consult.services import consultations, pricing
 from consult.services.signing import OVERRIDDEN_VERDICTS
-from ui.consultation.draft import DraftState
+from ui.consultation.draft import UNSAVED, DraftState
 from ui.consultation.saver import DraftSaver
 from ui.consultation.steps.areas_step import AreasStep
 from ui.consultation.steps.base import Services, Step
@@ -85,7 +86,7 @@ def save_work(context: AppContext, draft: DraftState) -> Any:
     A new consultation has no record yet: its first save creates it.
     """
     consultation = draft.consultation()
-    if draft.consultation_id is None:
+    if draft.consultation_id is None or draft.version is None:  # both come with the record
         return partial(_create_record, context, draft, consultation)
     consultation_id, version = draft.consultation_id, draft.version
     step, reason = draft.step, draft.override_reason
@@ -200,9 +201,10 @@ class ConsultationWizard(QWidget):
         placeholder = self.stack.widget(index)
         showing = self.stack.currentWidget()
         self.stack.insertWidget(index, step)
-        self.stack.removeWidget(placeholder)
-        self.stack.setCurrentWidget(step if showing is placeholder else showing)
-        placeholder.deleteLater()
+        if placeholder is not None:  # the step's stand-in until it is built
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        self.stack.setCurrentWidget(step if showing is None or showing is placeholder else showing)
         self._built[index] = step
         return step
 
@@ -298,11 +300,15 @@ class ConsultationWizard(QWidget):
         ):
             return
         self._overrides_recorded.add((verdict, reason))
+        consultation_id = self.draft.consultation_id
+        if consultation_id is None:
+            self._override_failed(ConsultError(UNSAVED))
+            return
         work = partial(
             consultations.override_screening,
             self.context.user,
             patient_id=self.draft.patient.id,
-            consultation_id=self.draft.consultation_id,
+            consultation_id=consultation_id,
             verdict=verdict,
             reason=reason,
         )
@@ -334,7 +340,7 @@ class ConsultationWizard(QWidget):
 
     def flush_draft(self) -> None:
         documents = self._built[DOCUMENTS]
-        if documents is not None and documents.has_documents():
+        if isinstance(documents, DocumentsStep) and documents.has_documents():
             return
         self.saver.flush()
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -35,9 +34,10 @@ from consult.records import (
     QuoteTotals,
 )
 from ui.errors import show_problem
-from ui.forms import ErrorLabel, date_edit, form_value, to_date
+from ui.forms import ErrorLabel, form_value, to_date
 from ui.manager.desk import ManagerDesk
 from ui.manager.quotes_model import APPROVAL_LABELS, COLUMNS, STATUS_LABELS, QuotesModel
+from ui.widgets.filter_bar import FilterBar
 from ui.workers import Worker
 
 NAME_DEBOUNCE_MS = 250
@@ -61,9 +61,6 @@ class QuotesView(QWidget):
         self.approval_box = _choice_box("Any approval", APPROVAL_LABELS)
         self.practitioner_box = QComboBox()
         self.practitioner_box.addItem("Any practitioner", ANY)
-        self.dates_check = QCheckBox("Created from")
-        self.date_from = date_edit(QDate.currentDate().addMonths(-1))
-        self.date_to = date_edit(QDate.currentDate())
         self.name_edit = QLineEdit(placeholderText="Patient name")
         self.name_edit.setClearButtonEnabled(True)
         self.export_button = QPushButton("Export CSV…")
@@ -71,7 +68,15 @@ class QuotesView(QWidget):
         self.error_label = ErrorLabel(self)
         self.table = _table(self.model)
 
-        self._name_timer = QTimer(self, singleShot=True, interval=NAME_DEBOUNCE_MS)
+        self.filters = FilterBar(
+            (self.status_box, self.approval_box, self.practitioner_box),
+            self.name_edit,
+            dates_label="Created from",
+            debounce_ms=NAME_DEBOUNCE_MS,
+            parent=self,
+        )
+        self.dates_check = self.filters.dates_check
+        self.date_from, self.date_to = self.filters.date_from, self.filters.date_to
         self._lay_out()
         self._connect()
         self._load_practitioners()
@@ -80,35 +85,24 @@ class QuotesView(QWidget):
     # --- layout and wiring ----------------------------------------------------------------
 
     def _lay_out(self) -> None:
-        filters = QHBoxLayout()
-        for widget in (self.status_box, self.approval_box, self.practitioner_box,
-                       self.dates_check, self.date_from, QLabel("to"), self.date_to):
-            filters.addWidget(widget)
-        filters.addWidget(self.name_edit, 1)
         footer = QHBoxLayout()
         footer.addWidget(self.totals_label, 1)
         footer.addWidget(self.export_button)
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addWidget(self.error_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(footer)
 
     def _connect(self) -> None:
-        for box in (self.status_box, self.approval_box, self.practitioner_box):
-            box.currentIndexChanged.connect(self.apply_filters)
-        self.dates_check.toggled.connect(self._dates_toggled)
-        self.date_from.dateChanged.connect(self.apply_filters)
-        self.date_to.dateChanged.connect(self.apply_filters)
-        self.name_edit.textChanged.connect(self._name_timer.start)
-        self._name_timer.timeout.connect(self.apply_filters)
+        self.filters.changed.connect(self.apply_filters)
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
         self.export_button.clicked.connect(self._ask_export)
         self.model.totals_changed.connect(self._show_totals)
         self.model.loading_changed.connect(self._show_loading)
         self.model.failed.connect(self._show_problem)
-        self._dates_toggled(False)
+        self.apply_filters()
 
     def _load_practitioners(self) -> None:
         self._worker.start(self._queries.practitioners, self._fill_practitioners,
@@ -139,15 +133,10 @@ class QuotesView(QWidget):
         )
 
     def apply_filters(self) -> None:
-        self._name_timer.stop()
+        self.filters.settle()
         flt = form_value(self.current_filter, self.error_label, {"created_to": "Date range"})
         if flt is not None and flt != self.model.current_filter:
             self.model.set_filter(flt)
-
-    def _dates_toggled(self, on: bool) -> None:
-        self.date_from.setEnabled(on)
-        self.date_to.setEnabled(on)
-        self.apply_filters()
 
     # --- totals, opening, export -----------------------------------------------------------
 

@@ -10,7 +10,6 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QVBoxLayout,
@@ -20,8 +19,7 @@ from PySide6.QtWidgets import (
 from consult.errors import ConsultError, InvalidField
 from consult.safe_text import check_text
 from ui.dates import HINT, parse_date, show_date
-from ui.forms import ErrorLabel
-from ui.style import make_primary
+from ui.forms import ErrorLabel, dialog_footer
 
 LABELS = {
     "name": "Name",
@@ -74,13 +72,7 @@ class PatientDialog(QDialog):
             form.addRow(LABELS[key], getattr(self, key))
         layout.addLayout(form)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = make_primary(
-            buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        )
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.save_button = dialog_footer(self, layout, "Save", self.submit)
 
     def _fill(self, patient: Any) -> None:
         self.name.setText(patient.name)

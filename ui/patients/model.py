@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 COLUMNS = ("Name", "Date of birth", "Phone", "E-mail")
 PatientRole = Qt.ItemDataRole.UserRole + 1
@@ -28,7 +34,7 @@ def _display(patient: Any) -> tuple[str, str, str, str]:
 
 
 class PatientTableModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._patients: tuple[Any, ...] = ()
         self._rows: tuple[tuple[str, str, str, str], ...] = ()

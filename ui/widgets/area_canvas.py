@@ -478,7 +478,7 @@ class AreaMapCanvas(QWidget):
             self.setAccessibleName(f"{title}, {self._describe(self._focused)}")
 
 
-_ARROW_STEPS = {
+_ARROW_STEPS: dict[int, tuple[int, int]] = {  # Qt.Key members (int-valued) to steps
     Qt.Key.Key_Left: (-1, 0),
     Qt.Key.Key_Right: (1, 0),
     Qt.Key.Key_Up: (0, -1),

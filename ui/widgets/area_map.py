@@ -21,7 +21,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from consult import maps
 from ui.widgets.area_canvas import AreaMapCanvas
@@ -94,7 +102,7 @@ class AreaMapWidget(QWidget):
     def show_view(self, view: str) -> None:
         self.canvas.show_view(view)
 
-    def view_button(self, view: str) -> QPushButton:
+    def view_button(self, view: str) -> QAbstractButton:
         return self._buttons.button(self.canvas.views().index(view))
 
     @Slot(int)
@@ -106,7 +114,7 @@ class AreaMapWidget(QWidget):
         self.view_button(view).setChecked(True)
 
     @Slot(list)
-    def _on_selection_changed(self, _selected: list) -> None:
+    def _on_selection_changed(self, _selected: list[str]) -> None:
         self._label_buttons()
 
     def _label_buttons(self) -> None:

@@ -8,7 +8,7 @@ from consult.clinical.questionnaire import FOLLOW_UPS, parse_questionnaire, ques
 from consult.clinical.rules import rule_table
 from consult.errors import ConsultError
 from consult.fileformat import STATUSES
-from tests.conftest import SHARED
+from tests.helpers.paths import SHARED
 
 SECTION_ORDER = ["medications", "skin", "medical", "procedures", "implants", "lifestyle"]
 

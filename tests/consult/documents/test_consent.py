@@ -14,8 +14,8 @@ from consult.documents.consent import build_consent
 from consult.documents.model import ConsentChoices, FindingNote
 from consult.errors import InvalidField
 from consult.pricing import default_settings
-from tests.consult.documents.conftest import MARKUP_NAME, make_input
 from tests.consult.documents.pdfs import flat, pages_text, qpdf_check, signature_png, text_of
+from tests.helpers.documents import MARKUP_NAME, make_input
 
 
 def test_user_markup_prints_literally(document, tmp_path):

@@ -13,8 +13,8 @@ from consult.documents.build import document_input
 from consult.documents.plan import build_plan
 from consult.errors import InvalidField
 from consult.pricing import default_price_list, default_settings
-from tests.consult.documents.conftest import MARKUP_NAME
 from tests.consult.documents.pdfs import flat, pages_text, qpdf_check, text_of
+from tests.helpers.documents import MARKUP_NAME
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from consult import fileformat
 from consult.access import Actor
 from consult.errors import ConsultError, InvalidField, PermissionDenied, StaleRecord
 from consult.storage import Database, consultations, exchange, patients
-from tests.conftest import EXAMPLES as EXAMPLES_DIR
+from tests.helpers.paths import EXAMPLES as EXAMPLES_DIR
 
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.json"))
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from consult.access import Actor
 from consult.errors import InvalidField, StaleRecord
 from consult.fileformat import Patient
-from consult.storage import Database, patients
+from consult.storage import Database, locking, patients
 from consult.storage.models import AuditEvent
 from consult.storage.models import Patient as PatientRow
 
@@ -135,7 +135,7 @@ def test_two_sessions_racing_the_second_commit_is_stale(db: Database, reception:
         second.commit()
         mine.phone = "+1 555 0111"
         with pytest.raises(StaleRecord, match=r"while you were saving"):
-            patients.flush_or_stale(first, "patient Ana Souza")
+            locking.flush_or_stale(first, "patient Ana Souza")
     finally:
         first.close()
         second.close()

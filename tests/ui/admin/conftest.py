@@ -13,9 +13,8 @@ from PySide6.QtCore import QThreadPool
 
 from consult.access import Actor
 from consult.storage import Database, users
+from tests.helpers.accounts import STAFF_PASSWORD
 from tests.postgres import ENGINES, empty_database_url
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(params=ENGINES)
@@ -37,7 +36,7 @@ def db(database_url: str, qapp) -> Iterator[Database]:
 def manager(db: Database) -> Actor:
     record = users.create_first_manager(
         db, clinic_name="Test Clinic", username="mara", full_name="Mara Manager",
-        password=PASSWORD,
+        password=STAFF_PASSWORD,
     )
     return record.actor("seat 1")
 
@@ -46,7 +45,7 @@ def manager(db: Database) -> Actor:
 def practitioner(db: Database, manager: Actor) -> Actor:
     record = users.create_user(
         db, manager, username="pia", full_name="Pia Practitioner", role="practitioner",
-        password=PASSWORD,
+        password=STAFF_PASSWORD,
     )
     return record.actor("seat 2")
 

@@ -43,7 +43,7 @@ def view(qtbot, db, manager, trail, holder) -> AuditView:
 
 def _wait_until_loaded(qtbot, view: AuditView) -> None:
     qtbot.waitUntil(lambda: not view.model.is_loading() and view.model.count is not None,
-                    timeout=10_000)
+                    timeout=30_000)
 
 
 def _column(view: AuditView, name: str) -> list[str]:
@@ -61,14 +61,14 @@ def _events(db: Database) -> list[AuditEvent]:
 def test_the_model_passes_the_model_tester_while_pages_arrive(qtbot, qtmodeltester, db,
                                                               manager, trail, holder):
     model = AuditModel(AuditDesk(signed(db, manager)), page_size=3, parent=holder)
-    with qtbot.waitSignals([model.page_loaded, model.count_changed], timeout=10_000):
+    with qtbot.waitSignals([model.page_loaded, model.count_changed], timeout=30_000):
         model.refresh()
     # The tester stays connected: it checks the rows each later page inserts. (It may
     # itself ask for the next page, hence the wait.)
     qtmodeltester.check(model, force_py=True)
-    qtbot.waitUntil(lambda: not model.is_loading(), timeout=10_000)
+    qtbot.waitUntil(lambda: not model.is_loading(), timeout=30_000)
     while model.canFetchMore(QModelIndex()):
-        with qtbot.waitSignal(model.page_loaded, timeout=10_000):
+        with qtbot.waitSignal(model.page_loaded, timeout=30_000):
             model.fetchMore(QModelIndex())
     # Every event that existed when the listing opened, newest first, none twice.
     listed = [model.row_at(row).id for row in range(model.rowCount())]
@@ -93,7 +93,7 @@ def test_events_are_listed_newest_first_and_viewing_is_audited(db, view, trail):
 
 
 def test_the_drop_downs_offer_what_occurs(qtbot, view):
-    qtbot.waitUntil(lambda: view.user_box.count() > 1, timeout=10_000)
+    qtbot.waitUntil(lambda: view.user_box.count() > 1, timeout=30_000)
     users_offered = [view.user_box.itemText(i) for i in range(view.user_box.count())]
     assert users_offered == ["Any user", "mara", "pia"]
     outcomes = [view.outcome_box.itemText(i) for i in range(view.outcome_box.count())]
@@ -101,8 +101,8 @@ def test_the_drop_downs_offer_what_occurs(qtbot, view):
 
 
 def _choose(qtbot, view: AuditView, box, value: str) -> None:
-    qtbot.waitUntil(lambda: box.findData(value) >= 0, timeout=10_000)
-    with qtbot.waitSignal(view.model.count_changed, timeout=10_000):
+    qtbot.waitUntil(lambda: box.findData(value) >= 0, timeout=30_000)
+    with qtbot.waitSignal(view.model.count_changed, timeout=30_000):
         box.setCurrentIndex(box.findData(value))
     _wait_until_loaded(qtbot, view)
 
@@ -115,7 +115,7 @@ def test_filters_narrow_the_listing(qtbot, view, trail):
     assert _column(view, "Action") == ["patient.view"] * 3
     assert view.count_label.text() == "3 events match"
 
-    with qtbot.waitSignal(view.model.count_changed, timeout=10_000):
+    with qtbot.waitSignal(view.model.count_changed, timeout=30_000):
         qtbot.keyClicks(view.patient_edit, "angstrom")  # debounced: one query
     _wait_until_loaded(qtbot, view)
     assert view.model.rowCount() == 0
@@ -128,7 +128,7 @@ def test_filters_narrow_the_listing(qtbot, view, trail):
 
 
 def test_a_patient_id_and_the_outcome_narrow_too(qtbot, view, trail):
-    with qtbot.waitSignal(view.model.count_changed, timeout=10_000):
+    with qtbot.waitSignal(view.model.count_changed, timeout=30_000):
         qtbot.keyClicks(view.patient_edit, f"#{trail['ana']}")
     _wait_until_loaded(qtbot, view)
     assert _column(view, "Action") == ["patient.view"] * 3 + ["patient.create"]
@@ -142,14 +142,14 @@ def test_a_patient_id_and_the_outcome_narrow_too(qtbot, view, trail):
 def test_the_date_range_filters_and_a_backwards_one_is_named(qtbot, view):
     view.date_from.setDate(QDate.currentDate().addDays(1))
     view.date_to.setDate(QDate.currentDate().addDays(2))
-    with qtbot.waitSignal(view.model.count_changed, timeout=10_000):
+    with qtbot.waitSignal(view.model.count_changed, timeout=30_000):
         view.dates_check.setChecked(True)
     _wait_until_loaded(qtbot, view)
     assert view.model.rowCount() == 0
 
     view.date_from.setDate(QDate.currentDate())
     _wait_until_loaded(qtbot, view)
-    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=30_000)
 
     view.date_to.setDate(QDate.currentDate().addDays(-1))
     assert view.error_label.text() == "Date range: the end of the date range is before its start"
@@ -158,7 +158,7 @@ def test_the_date_range_filters_and_a_backwards_one_is_named(qtbot, view):
 
 def test_verify_reports_an_intact_chain(qtbot, db, view):
     events = len(_events(db))
-    with qtbot.waitSignal(view.verified, timeout=10_000):
+    with qtbot.waitSignal(view.verified, timeout=30_000):
         view.verify_button.click()
     assert view.verify_label.text() == f"Audit trail intact: {events} events checked."
     assert view.problems.isHidden()
@@ -172,7 +172,7 @@ def test_verify_reports_a_rewritten_event(qtbot, db, view):
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE audit_events SET action = 'nothing' WHERE id = 4"))
 
-    with qtbot.waitSignal(view.verified, timeout=10_000):
+    with qtbot.waitSignal(view.verified, timeout=30_000):
         view.verify_button.click()
 
     assert view.verify_label.text().startswith("Audit trail BROKEN: 1 problem in ")

@@ -153,7 +153,7 @@ def test_escape_cancels(qtbot):
     dialog = ConflictDialog({"name": "Name"}, {"name": "a"}, {"name": "b"})
     qtbot.addWidget(dialog)
     dialog.show()
-    with qtbot.waitSignal(dialog.rejected, timeout=5_000):
+    with qtbot.waitSignal(dialog.rejected, timeout=30_000):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.choice is None
 

@@ -12,8 +12,8 @@ from consult.access import Actor
 from consult.errors import ConsultError, PermissionDenied
 from consult.storage import Database, user_admin, users
 from consult.storage.models import AuditEvent, User
+from tests.helpers.accounts import STAFF_PASSWORD as PASSWORD
 from tests.helpers.signing import signed
-from tests.ui.admin.conftest import PASSWORD
 from ui.admin.users_view import AddAccountDialog, ResetPasswordDialog, UsersModel, UsersView
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -23,7 +23,7 @@ NEW_PASSWORD = "a new long passphrase"
 @pytest.fixture
 def view(qtbot, db, manager, practitioner, holder) -> UsersView:
     widget = UsersView(signed(db, manager), holder)
-    with qtbot.waitSignal(widget.loaded, timeout=10_000):
+    with qtbot.waitSignal(widget.loaded, timeout=30_000):
         pass
     return widget
 
@@ -75,7 +75,7 @@ def test_a_manager_adds_an_account_through_the_form(qtbot, db, view):
     qtbot.keyClicks(dialog.password, PASSWORD)
     qtbot.keyClicks(dialog.password_repeat, PASSWORD)
 
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded, timeout=30_000):
         dialog.ok_button.click()
 
     row = _user(db, "rita")
@@ -111,7 +111,7 @@ def test_a_refused_form_names_the_field_and_stays_open(qtbot, db, view, username
     qtbot.keyClicks(dialog.password_repeat, repeat)
 
     dialog.ok_button.click()
-    qtbot.waitUntil(lambda: dialog.error_label.text() != "", timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.error_label.text() != "", timeout=30_000)
 
     assert dialog.error_label.text().startswith(message)
     assert dialog.isVisible()
@@ -124,7 +124,7 @@ def test_deactivating_and_reactivating_an_account(qtbot, db, view):
     _select(qtbot, view, "pia")
     assert view.toggle_button.text() == "Deactivate"
 
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded, timeout=30_000):
         view.toggle_button.click()
 
     assert _user(db, "pia").active is False
@@ -134,7 +134,7 @@ def test_deactivating_and_reactivating_an_account(qtbot, db, view):
     assert view.toggle_button.text() == "Reactivate"
     assert ["pia", "Pia Practitioner", "Practitioner", "Deactivated"] in _cells(view)
 
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded, timeout=30_000):
         view.toggle_button.click()
 
     assert _user(db, "pia").active is True
@@ -144,7 +144,7 @@ def test_deactivating_and_reactivating_an_account(qtbot, db, view):
 def test_a_manager_cannot_deactivate_themselves(qtbot, db, view):
     _select(qtbot, view, "mara")
     view.toggle_button.click()
-    qtbot.waitUntil(lambda: view.error_label.text() != "", timeout=10_000)
+    qtbot.waitUntil(lambda: view.error_label.text() != "", timeout=30_000)
     assert "your own account" in view.error_label.text()
     assert _user(db, "mara").active is True
 
@@ -171,7 +171,7 @@ def test_resetting_a_password_through_the_form(qtbot, db, view):
     qtbot.keyClicks(dialog.password, NEW_PASSWORD)
     qtbot.keyClicks(dialog.password_repeat, NEW_PASSWORD)
 
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded, timeout=30_000):
         dialog.ok_button.click()
 
     assert users.authenticate(db, "pia", PASSWORD, workstation="test") is None
@@ -219,7 +219,7 @@ def test_a_manager_unlocks_a_locked_account_from_the_list(qtbot, db, manager, pr
                                                           holder):
     _lock(db, "pia")
     view = UsersView(signed(db, manager), holder)
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded, timeout=30_000):
         pass
     locked_row = next(row for row in _cells(view) if row[0] == "pia")
     assert locked_row[3].startswith("Locked until ")
@@ -228,7 +228,7 @@ def test_a_manager_unlocks_a_locked_account_from_the_list(qtbot, db, manager, pr
     _select(qtbot, view, "pia")
     assert view.unlock_button.isEnabled()
 
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
+    with qtbot.waitSignal(view.loaded, timeout=30_000):
         view.unlock_button.click()
 
     assert view.message.text() == "Pia unlocked."

@@ -18,7 +18,7 @@ from ui.manager.price_editor import PRICE_COLUMN, PriceEditor, PriceItemsModel
 def editor(qtbot, clinic, holder):
     db, actor, _ = clinic
     widget = PriceEditor(signed(db, actor), holder)
-    qtbot.waitUntil(lambda: widget.model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: widget.model.rowCount() > 0, timeout=30_000)
     return widget
 
 
@@ -43,7 +43,7 @@ def test_saving_makes_a_new_version_and_old_quotes_keep_theirs(qtbot, clinic, ed
     assert editor.save_button.isEnabled()
     assert "1 price changed" in editor.status_label.text()
     qtbot.keyClicks(editor.note_edit, "spring prices")
-    with qtbot.waitSignal(editor.saved, timeout=10_000) as saved:
+    with qtbot.waitSignal(editor.saved, timeout=30_000) as saved:
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     new_list = saved.args[0]
     assert new_list.version == first_version + 1
@@ -53,7 +53,7 @@ def test_saving_makes_a_new_version_and_old_quotes_keep_theirs(qtbot, clinic, ed
     with db.Session() as session:
         versions = set(session.scalars(select(Quote.price_list_version_id)))
     assert versions == {first_version}  # no quote moved to the new prices
-    qtbot.waitUntil(lambda: editor.versions.count() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: editor.versions.count() == 2, timeout=30_000)
     assert "spring prices" in editor.versions.item(0).text()
     assert editor.status_label.text() == f"Editing price list version {first_version + 1}"
 
@@ -81,7 +81,7 @@ def test_someone_elses_newer_version_is_not_overwritten(qtbot, clinic, editor):
     model = editor.model
     model.setData(model.index(row_of(model, "microneedling", "face"), PRICE_COLUMN), "205.00")
     editor.save()
-    qtbot.waitUntil(lambda: editor.error_label.isVisibleTo(editor), timeout=10_000)
+    qtbot.waitUntil(lambda: editor.error_label.isVisibleTo(editor), timeout=30_000)
     assert "changed by someone else" in editor.error_label.text()
     assert prices.current_price_list(db).get("microneedling", "neck").unit_price == (
         Decimal("80.00"))

@@ -21,7 +21,7 @@ def open_detail(qtbot, clinic, holder, quote_id) -> QuoteDetailDialog:
     db, actor, _ = clinic
     user = signed(db, actor)
     dialog = QuoteDetailDialog(user, ManagerDesk(user), quote_id, parent=holder)
-    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=30_000)
     return dialog
 
 
@@ -65,9 +65,9 @@ def test_approve_with_a_comment_writes_the_decision_and_an_audit_event(
     db, _, _ = clinic
     dialog = open_detail(qtbot, clinic, holder, pending_quote)
     qtbot.keyClicks(dialog.comment_edit, "long-standing patient")
-    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+    with qtbot.waitSignal(dialog.changed, timeout=30_000):
         qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.detail.quote.approval == "approved", timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.detail.quote.approval == "approved", timeout=30_000)
     with db.Session() as session:
         stored = session.get(Quote, pending_quote)
         assert (stored.approval, stored.approval_comment) == ("approved", "long-standing patient")
@@ -87,12 +87,12 @@ def test_rejecting_without_a_comment_is_refused_naming_the_field(
     db, _, _ = clinic
     dialog = open_detail(qtbot, clinic, holder, pending_quote)
     qtbot.mouseClick(dialog.reject_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.error_label.isVisibleTo(dialog), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisibleTo(dialog), timeout=30_000)
     assert dialog.error_label.text() == "Comment: say why the discount is rejected"
     with db.Session() as session:
         assert session.get(Quote, pending_quote).approval == "pending"
     qtbot.keyClicks(dialog.comment_edit, "too generous")
-    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+    with qtbot.waitSignal(dialog.changed, timeout=30_000):
         qtbot.mouseClick(dialog.reject_button, Qt.MouseButton.LeftButton)
     with db.Session() as session:
         assert session.get(Quote, pending_quote).approval == "rejected"
@@ -108,12 +108,12 @@ def test_reopen_an_expired_quote_as_a_new_draft(qtbot, clinic, holder):
     dialog = open_detail(qtbot, clinic, holder, expired.id)
     assert dialog.reopen_button.isEnabled()
     assert not dialog.approve_button.isEnabled()
-    with qtbot.waitSignal(dialog.reopened, timeout=10_000) as reopened:
+    with qtbot.waitSignal(dialog.reopened, timeout=30_000) as reopened:
         qtbot.mouseClick(dialog.reopen_button, Qt.MouseButton.LeftButton)
     new_id = reopened.args[0]
     with db.Session() as session:
         new = session.get(Quote, new_id)
         assert (new.status, new.total) == ("draft", Decimal("796.00"))
         assert session.get(Quote, expired.id).status == "expired"
-    qtbot.waitUntil(lambda: dialog.history_list.count() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.history_list.count() == 1, timeout=30_000)
     assert "reopened as a new draft" in dialog.history_list.item(0).text()

@@ -19,8 +19,8 @@ def view(qtbot, clinic, holder):
     db, actor, _ = clinic
     quotes = QuotesView(ManagerDesk(signed(db, actor)), parent=holder)
     qtbot.waitUntil(lambda: quotes.model.totals is not None and not quotes.model.is_loading(),
-                    timeout=10_000)
-    qtbot.waitUntil(lambda: quotes.practitioner_box.count() == 3, timeout=10_000)
+                    timeout=30_000)
+    qtbot.waitUntil(lambda: quotes.practitioner_box.count() == 3, timeout=30_000)
     return quotes
 
 
@@ -35,7 +35,7 @@ def choose(box, value) -> None:
 def settle(qtbot, view, change) -> None:
     """Make a change to the filters and wait for the rows and totals it asks for."""
     with qtbot.waitSignals([view.model.page_loaded, view.model.totals_changed],
-                           timeout=10_000):
+                           timeout=30_000):
         change()
 
 
@@ -72,7 +72,7 @@ def test_date_range(qtbot, view):
 
 def test_a_backwards_date_range_is_explained_not_queried(qtbot, view):
     view.dates_check.setChecked(True)
-    qtbot.waitUntil(lambda: not view.model.is_loading(), timeout=10_000)
+    qtbot.waitUntil(lambda: not view.model.is_loading(), timeout=30_000)
     before = view.model.current_filter
     view.date_from.setDate(QDate(2026, 3, 1))
     view.date_to.setDate(QDate(2026, 2, 1))
@@ -96,7 +96,7 @@ def test_clicking_a_header_sorts_in_the_database(qtbot, view):
 
 def test_double_click_opens_the_quote(qtbot, view):
     index = view.model.index(0, 2)
-    with qtbot.waitSignal(view.quote_opened) as opened:
+    with qtbot.waitSignal(view.quote_opened, timeout=30_000) as opened:
         view.table.doubleClicked.emit(index)
     assert opened.args == [view.model.quote_at(0).id]
 
@@ -104,7 +104,7 @@ def test_double_click_opens_the_quote(qtbot, view):
 def test_export_writes_the_filtered_rows_as_csv(qtbot, view, tmp_path):
     settle(qtbot, view, lambda: choose(view.status_box, "accepted"))
     path = tmp_path / "accepted.csv"
-    with qtbot.waitSignal(view.exported, timeout=10_000) as done:
+    with qtbot.waitSignal(view.exported, timeout=30_000) as done:
         view.export_to(path)
     assert done.args == [4, str(path)]
     with path.open(newline="", encoding="utf-8") as handle:

@@ -17,7 +17,7 @@ from ui.manager.reports_view import ReportsView
 def view(qtbot, clinic, holder):
     db, actor, _ = clinic
     reports = ReportsView(ManagerDesk(signed(db, actor)), parent=holder)
-    qtbot.waitUntil(lambda: bool(reports.rows), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(reports.rows), timeout=30_000)
     return reports
 
 
@@ -35,7 +35,7 @@ def test_monthly_report_in_table_chart_and_summary(view):
 
 
 def test_by_practitioner(qtbot, view):
-    with qtbot.waitSignal(view.report_ready):
+    with qtbot.waitSignal(view.report_ready, timeout=30_000):
         view.grouping_box.setCurrentIndex(view.grouping_box.findData("practitioner"))
     by_name = {row.key: row for row in view.rows}
     assert set(by_name) == {"(no practitioner)", "Ana Souza", "Ben Okafor"}

@@ -19,21 +19,21 @@ def test_a_manager_gets_quotes_reports_and_prices(qtbot, clinic, holder):
     workspace = ManagerWorkspace(signed(db, actor), holder)
     tabs = [workspace.tabs.tabText(i) for i in range(workspace.tabs.count())]
     assert tabs == ["Quotes", "Reports", "Price list"]
-    qtbot.waitUntil(lambda: workspace.quotes.model.rowCount() == 12, timeout=10_000)
+    qtbot.waitUntil(lambda: workspace.quotes.model.rowCount() == 12, timeout=30_000)
     assert workspace.settings_button.isEnabled()
 
 
 def test_opening_a_quote_and_deciding_refreshes_the_table(qtbot, clinic, holder):
     db, actor, _ = clinic
     workspace = ManagerWorkspace(signed(db, actor), holder)
-    qtbot.waitUntil(lambda: workspace.quotes.model.rowCount() == 12, timeout=10_000)
+    qtbot.waitUntil(lambda: workspace.quotes.model.rowCount() == 12, timeout=30_000)
     pending = next(row for row in range(12)
                    if workspace.quotes.model.quote_at(row).approval == "pending")
     quote_id = workspace.quotes.model.quote_at(pending).id
     dialog = workspace.open_quote(quote_id)
-    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=30_000)
     qtbot.keyClicks(dialog.comment_edit, "ok")
-    with qtbot.waitSignal(workspace.quotes.model.page_loaded, timeout=10_000):
+    with qtbot.waitSignal(workspace.quotes.model.page_loaded, timeout=30_000):
         dialog.decide(approve=True)
     refreshed = next(workspace.quotes.model.quote_at(row)
                      for row in range(workspace.quotes.model.rowCount())
@@ -41,7 +41,7 @@ def test_opening_a_quote_and_deciding_refreshes_the_table(qtbot, clinic, holder)
     assert refreshed.approval == "approved"
     QThreadPool.globalInstance().waitForDone()
     dialog.close()
-    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=30_000)
     workspace.open_quote(quote_id)
     assert dialog not in workspace.open_details  # closed windows are let go
 

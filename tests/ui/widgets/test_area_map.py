@@ -48,13 +48,13 @@ def _cheek_centre(picker: AreaMapWidget) -> QPoint:
 
 def test_clicking_the_centre_of_a_cheek_toggles_the_cheeks(qtbot, picker):
     centre = _cheek_centre(picker)
-    with qtbot.waitSignal(picker.selectionChanged) as changed:
+    with qtbot.waitSignal(picker.selectionChanged, timeout=30_000) as changed:
         qtbot.mouseClick(picker.canvas, Qt.MouseButton.LeftButton, pos=centre)
     assert changed.args == [["cheeks"]]
     assert picker.selected() == ("cheeks",)
     assert picker.view_button("face").text().endswith("(1)")
 
-    with qtbot.waitSignal(picker.areaToggled) as toggled:
+    with qtbot.waitSignal(picker.areaToggled, timeout=30_000) as toggled:
         qtbot.mouseClick(picker.canvas, Qt.MouseButton.LeftButton, pos=centre)
     assert toggled.args == ["cheeks", False]
     assert picker.selected() == ()
@@ -68,7 +68,7 @@ def test_clicking_between_areas_selects_nothing(qtbot, picker):
 
 def test_hovering_names_the_area_in_the_tooltip_and_the_status_line(qtbot, picker):
     picker.view_button("face").setFocus()
-    qtbot.waitUntil(picker.view_button("face").hasFocus)
+    qtbot.waitUntil(picker.view_button("face").hasFocus, timeout=30_000)
     _hover(picker.canvas, picker.canvas.area_position("perioral"))
     assert picker.canvas.hovered_area() == "perioral"
     assert picker.canvas.toolTip() == "Around the mouth: not selected"
@@ -82,12 +82,12 @@ def test_hovering_names_the_area_in_the_tooltip_and_the_status_line(qtbot, picke
 def test_the_keyboard_walks_the_areas_and_toggles_them(qtbot, picker):
     canvas = picker.canvas
     canvas.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(canvas.hasFocus)
+    qtbot.waitUntil(canvas.hasFocus, timeout=30_000)
     assert canvas.focused_area() == "forehead"
 
     qtbot.keyClick(canvas, Qt.Key.Key_Tab)
     assert canvas.focused_area() == "periorbital"
-    with qtbot.waitSignal(picker.areaToggled) as toggled:
+    with qtbot.waitSignal(picker.areaToggled, timeout=30_000) as toggled:
         qtbot.keyClick(canvas, Qt.Key.Key_Space)
     assert toggled.args == ["periorbital", True]
     assert "Around the eyes (outside the orbital rim): selected" in canvas.accessibleName()
@@ -114,7 +114,7 @@ def test_tab_leaves_the_map_after_its_last_area(qtbot):
     qtbot.waitExposed(host)
     host.activateWindow()
     picker.canvas.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(picker.canvas.hasFocus)
+    qtbot.waitUntil(picker.canvas.hasFocus, timeout=30_000)
 
     visited = [picker.canvas.focused_area()]
     for _ in range(3):
@@ -122,18 +122,18 @@ def test_tab_leaves_the_map_after_its_last_area(qtbot):
         visited.append(picker.canvas.focused_area())
     assert visited == ["scalp", "back", "buttocks", "legs"]
     qtbot.keyClick(picker.canvas, Qt.Key.Key_Tab)
-    qtbot.waitUntil(after.hasFocus)
+    qtbot.waitUntil(after.hasFocus, timeout=30_000)
 
 
 def test_a_blocked_area_is_hatched_explained_and_cannot_be_selected(qtbot, picker):
     picker.set_selected(["cheeks", "chin"])
-    with qtbot.waitSignal(picker.selectionChanged) as changed:
+    with qtbot.waitSignal(picker.selectionChanged, timeout=30_000) as changed:
         picker.set_blocked({"cheeks": "active acne in the area"})
     assert changed.args == [["chin"]]  # screening takes a blocked area back out
 
     centre = _cheek_centre(picker)
     with qtbot.assertNotEmitted(picker.selectionChanged):
-        with qtbot.waitSignal(picker.blockedAreaClicked) as refused:
+        with qtbot.waitSignal(picker.blockedAreaClicked, timeout=30_000) as refused:
             qtbot.mouseClick(picker.canvas, Qt.MouseButton.LeftButton, pos=centre)
     assert refused.args == ["cheeks", "active acne in the area"]
     assert picker.selected() == ("chin",)
@@ -174,7 +174,7 @@ def test_each_view_draws_every_catalogue_area_where_it_can_be_picked(qtbot, pick
 
 
 def test_selection_is_reported_in_catalogue_order_across_views(qtbot, picker):
-    with qtbot.waitSignal(picker.selectionChanged) as changed:
+    with qtbot.waitSignal(picker.selectionChanged, timeout=30_000) as changed:
         picker.set_selected(["legs", "neck", "forehead"])
     assert changed.args == [["forehead", "neck", "legs"]]
     assert picker.view_button("body_back").text() == "Body, back view (1)"

@@ -32,7 +32,7 @@ def preview(qtbot) -> PdfView:
 
 
 def test_a_reportlab_pdf_is_shown_with_all_its_pages(qtbot, preview):
-    with qtbot.waitSignal(preview.loaded) as loaded:
+    with qtbot.waitSignal(preview.loaded, timeout=30_000) as loaded:
         preview.load_bytes(_pdf(3))
     assert loaded.args == [3]
     assert preview.page_count() == 3
@@ -43,7 +43,7 @@ def test_a_reportlab_pdf_is_shown_with_all_its_pages(qtbot, preview):
 
 
 def test_bytes_that_are_not_a_pdf_give_a_clear_message(qtbot, preview):
-    with qtbot.waitSignal(preview.failed) as failed:
+    with qtbot.waitSignal(preview.failed, timeout=30_000) as failed:
         preview.load_bytes(b"%PDF-1.4 this is not really a PDF")
     assert failed.args == ["the data is not a valid PDF"]
     assert preview.page_count() == 0
@@ -52,9 +52,9 @@ def test_bytes_that_are_not_a_pdf_give_a_clear_message(qtbot, preview):
 
 def test_a_cut_off_pdf_is_refused_and_a_good_one_shows_after_it(qtbot, preview):
     good = _pdf(2)
-    with qtbot.waitSignal(preview.failed):
+    with qtbot.waitSignal(preview.failed, timeout=30_000):
         preview.load_bytes(good[: len(good) // 3])
-    with qtbot.waitSignal(preview.loaded):
+    with qtbot.waitSignal(preview.loaded, timeout=30_000):
         preview.load_bytes(good)
     assert preview.page_count() == 2
     assert preview.message() == ""
@@ -62,7 +62,7 @@ def test_a_cut_off_pdf_is_refused_and_a_good_one_shows_after_it(qtbot, preview):
 
 def test_nothing_to_show_is_said_in_words(qtbot, preview):
     assert preview.message() == "No document to show yet."
-    with qtbot.waitSignal(preview.failed):
+    with qtbot.waitSignal(preview.failed, timeout=30_000):
         preview.load_bytes(b"")
     assert preview.message() == "This document cannot be shown: the document is empty."
     assert preview.document().status() != QPdfDocument.Status.Ready

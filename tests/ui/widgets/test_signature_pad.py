@@ -75,7 +75,7 @@ def test_a_new_pad_is_empty_and_cannot_be_exported(pad):
 
 
 def test_a_mouse_stroke_signs_and_exports_a_cropped_png(qtbot, pad):
-    with qtbot.waitSignal(pad.changed):
+    with qtbot.waitSignal(pad.changed, timeout=30_000):
         _drag(pad, [(60, 120), (90, 100), (120, 130), (160, 95), (200, 125)])
     assert not pad.is_empty()
     assert pad.accessibleDescription() == "Signed"
@@ -102,7 +102,7 @@ def test_clear_empties_the_pad_and_says_so(qtbot, pad):
     pad.setAccessibleName("Patient's signature")
     _drag(pad, [(60, 120), (200, 100)])
     assert not pad.is_empty()
-    with qtbot.waitSignal(pad.changed):
+    with qtbot.waitSignal(pad.changed, timeout=30_000):
         pad.clear()
     assert pad.is_empty()
     assert pad.stroke_count() == 0
@@ -117,7 +117,7 @@ def test_a_pen_signs_and_pressing_harder_draws_a_wider_line(qtbot):
     for pad, pressure in ((light, 0.1), (firm, 1.0)):
         qtbot.addWidget(pad)
         pad.resize(480, 180)
-        with qtbot.waitSignal(pad.changed):
+        with qtbot.waitSignal(pad.changed, timeout=30_000):
             _pen(pad, [(40, 100), (120, 100), (200, 100), (300, 100)], pressure)
         assert not pad.is_empty()
     assert _ink_pixels(firm.to_png()) > 2 * _ink_pixels(light.to_png())
@@ -130,7 +130,7 @@ def test_a_finger_signs(qtbot, pad):
     QTest.touchEvent(pad, screen).press(0, QPoint(50, 100), pad).commit()
     QTest.touchEvent(pad, screen).move(0, QPoint(120, 80), pad).commit()
     QTest.touchEvent(pad, screen).move(0, QPoint(190, 110), pad).commit()
-    with qtbot.waitSignal(pad.changed):
+    with qtbot.waitSignal(pad.changed, timeout=30_000):
         QTest.touchEvent(pad, screen).release(0, QPoint(250, 90), pad).commit()
     assert pad.stroke_count() == 1
     assert not pad.is_empty()

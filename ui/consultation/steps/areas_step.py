@@ -101,7 +101,7 @@ class AreaCard(QFrame):
         for widget in (*self.concerns.values(), self.low, self.high):
             widget.blockSignals(False)
 
-    def depth(self) -> tuple[Decimal, Decimal]:
+    def chosen_depth(self) -> tuple[Decimal, Decimal]:
         return _mm(self.low.value()), _mm(self.high.value())
 
     @Slot()
@@ -160,7 +160,7 @@ class AreasStep(Step):
         return reasons
 
     @Slot(list)
-    def _selection_changed(self, selected: list) -> None:
+    def _selection_changed(self, selected: list[str]) -> None:
         chosen = tuple(selected)
         self.draft.areas = {area: self.draft.areas.get(area, ()) for area in chosen}
         for area in list(self.draft.depths):
@@ -201,7 +201,7 @@ class AreasStep(Step):
             # the concerns stay the same.
             self.draft.depths.pop(area, None)
         else:
-            low, high = card.depth()
+            low, high = card.chosen_depth()
             if low > high:
                 low, high = high, low
             self.draft.depths[area] = (low, high)

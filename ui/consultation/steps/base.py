@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -11,14 +11,18 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from ui.consultation.draft import DraftState
 from ui.context import AppContext
 
+if TYPE_CHECKING:  # types only: consult.pricing loads its parts when first used
+    from consult.pricing.prices import PriceList
+    from consult.pricing.settings import ClinicSettings
+
 
 @dataclass(frozen=True)
 class Services:
     """Read once when the consultation opens: who, the clinic's settings and prices."""
 
     context: AppContext
-    settings: Any  # consult.pricing.ClinicSettings
-    price_list: Any  # consult.pricing.PriceList
+    settings: ClinicSettings
+    price_list: PriceList
     logo: bytes | None = None
 
 

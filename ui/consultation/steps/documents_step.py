@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QWidget
 from consult.errors import ConsultError
 from consult.pricing import lifecycle
 from consult.services import documents
-from ui.consultation.draft import DraftState
+from ui.consultation.draft import UNSAVED, DraftState
 from ui.consultation.paperwork import Paperwork, PaperworkRequest, sign_and_store
 from ui.consultation.steps.base import Services, Step
 from ui.errors import show_problem
@@ -83,6 +83,9 @@ class DocumentsStep(Step):
     def produce(self, request: PaperworkRequest) -> None:
         context, draft = self.services.context, self.draft
         consultation_id, version = draft.consultation_id, draft.version
+        if consultation_id is None or version is None:
+            self._failed(ConsultError(UNSAVED))
+            return
 
         def work() -> Paperwork:
             return sign_and_store(context.user, consultation_id, version, request)

@@ -172,7 +172,7 @@ class QuestionRow(QFrame):
         present = entry is not None and entry.present
         self.yes.setChecked(present)
         self.no.setChecked(entry is not None and not entry.present)
-        if present and (follow_ups := self._ensure_follow_ups()) is not None:
+        if present and entry is not None and (follow_ups := self._ensure_follow_ups()) is not None:
             follow_ups.blockSignals(True)
             follow_ups.load(entry)
             follow_ups.blockSignals(False)
@@ -229,7 +229,7 @@ class HistoryStep(Step):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.body)
-        self.scroll = scroll
+        self.scroll_area = scroll  # not `scroll`: that is QWidget.scroll()
         self.layout_.addWidget(scroll, 1)
         # Dozens of questions take longer to build than a moment the window may stand
         # still: the first section now, the others one per idle moment as the wizard

@@ -75,7 +75,7 @@ class QuoteStep(Step):
         choices.addRow("Sessions", self.sessions)
         choices.addRow("Payment", self.upfront)
         choices.addRow("Manual discount (%)", self.discount)
-        QGridLayout(self.add_ons_box)
+        self._add_ons_grid = QGridLayout(self.add_ons_box)
         top = QGridLayout()
         top.addLayout(choices, 0, 0)
         top.addWidget(self.add_ons_box, 0, 1)
@@ -105,7 +105,7 @@ class QuoteStep(Step):
             if isinstance(widget, QSpinBox):
                 widget.setValue(value)
             else:
-                widget.setChecked(value)
+                widget.setChecked(bool(value))
             widget.blockSignals(False)
         if not self.discount.hasFocus():
             self.discount.setText(f"{self.draft.manual_discount_percent.normalize():f}")
@@ -119,7 +119,7 @@ class QuoteStep(Step):
                 box.setChecked(item in self.draft.add_ons)
                 box.blockSignals(False)
             return
-        layout = self.add_ons_box.layout()
+        layout = self._add_ons_grid
         for box in self.add_on_boxes.values():
             layout.removeWidget(box)
             box.deleteLater()

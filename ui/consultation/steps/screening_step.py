@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.catalogue import catalogue
-from consult.clinical.screening import SEVERITY_WORDS, ScreeningResult, screen
+from consult.clinical.screening import SEVERITY_WORDS, Finding, ScreeningResult, screen
 from ui.consultation.draft import DraftState
 from ui.consultation.steps.base import Services, Step
 from ui.dates import show_date
@@ -75,7 +75,7 @@ class Banner(QFrame):
         self.setAccessibleName(f"Screening verdict: {text}")
 
 
-def finding_card(parent: QWidget, finding) -> QFrame:
+def finding_card(parent: QWidget, finding: Finding) -> QFrame:
     card = QFrame(parent)
     card.setObjectName("card")
     layout = QHBoxLayout(card)
@@ -138,8 +138,9 @@ class ScreeningStep(Step):
         self.banner.show_verdict(self.result.verdict, self.result.blocked_areas)
         while self.findings_layout.count():
             item = self.findings_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         if not self.result.findings:
             self.findings_layout.addWidget(QLabel("No findings.", self.findings_box))
         for finding in self.result.findings:
