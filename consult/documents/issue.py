@@ -10,13 +10,14 @@ written, and each is written atomically (temp file + rename).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from consult import atomic
 from consult.documents.certificate import clinic_certificate
 from consult.documents.consent import build_consent
 from consult.documents.model import DocumentInput
+from consult.documents.numbers import new_document_number
 from consult.documents.plan import build_plan
 from consult.documents.sealing import seal
 
@@ -39,20 +40,26 @@ class Issued:
 
 def issue(doc: DocumentInput, folder: Path) -> Issued:
     """Write `folder/consent.pdf` (and `folder/plan.pdf` unless the form is blank)."""
-    consent, consent_sealed = b"", False
+    consent, consent_sealed, plan_sealed = b"", False, False
     plan: bytes | None = None
     if doc.is_blank:
         consent = build_consent(doc)
+    elif not doc.clinic.set_up:
+        # Nothing is sealed in the name of a clinic that has not been set up.
+        consent, plan = build_consent(doc), build_plan(doc)
     else:
         certificate = clinic_certificate(doc.clinic.name)
+        # Each sealed version has a number of its own, however often a file is issued.
+        plan_doc = replace(doc, document_id=new_document_number("plan", doc.clinic.today()))
+        plan = seal(build_plan(plan_doc), certificate, "Treatment plan issued by the clinic").pdf
+        plan_sealed = True
         # The signed consent prints the fingerprint of the certificate that seals it.
         consent = build_consent(doc, certificate.fingerprint)
-        plan = seal(build_plan(doc), certificate, "Treatment plan issued by the clinic").pdf
         if doc.signatures.complete:
             consent = seal(consent, certificate, "Signed consent to treatment").pdf
             consent_sealed = True
     issued_consent = _write(folder / CONSENT_FILE, consent, consent_sealed)
-    issued_plan = _write(folder / PLAN_FILE, plan, True) if plan is not None else None
+    issued_plan = _write(folder / PLAN_FILE, plan, plan_sealed) if plan is not None else None
     return Issued(issued_consent, issued_plan)
 
 

@@ -57,6 +57,10 @@ class Clinic:
         """`moment` on the clinic's clock (never UTC unless the clinic is on UTC)."""
         return moment.astimezone(self.zone())
 
+    def today(self) -> date:
+        """Today's date on the clinic's clock."""
+        return datetime.now(self.zone()).date()
+
 
 @dataclass(frozen=True)
 class PatientIdentity:

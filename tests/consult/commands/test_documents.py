@@ -205,7 +205,28 @@ def test_clearance_allows_printing_but_not_signing(capsys, clinic, agreed, tmp_p
     assert not (tmp_path / "signed").exists()
 
 
-def test_without_both_signatures_only_the_plan_is_sealed(capsys, data_dir, examples, tmp_path):
+def test_nothing_is_sealed_for_a_clinic_not_set_up(capsys, data_dir, examples, tmp_path):
+    out = tmp_path / "out"
+    code, stdout, _ = _documents(capsys, str(examples / "acne-scars.json"), "--out", str(out))
+    assert code == 0 and json.loads(stdout)["signed"] is False
+    for kind in ("consent", "plan"):
+        code, _, err = _verify(capsys, out / f"{kind}.pdf")
+        assert code == 1 and "the file is not sealed" in err
+    plan = flat(text_of((out / "plan.pdf").read_bytes(), tmp_path))
+    assert plan.startswith("Clinic not set up ")
+
+
+def test_plans_issued_twice_carry_two_numbers(capsys, clinic, examples, tmp_path):
+    numbers = set()
+    for run in ("a", "b"):
+        out = tmp_path / run
+        assert _documents(capsys, str(examples / "acne-scars.json"), "--out", str(out))[0] == 0
+        plan = flat(text_of((out / "plan.pdf").read_bytes(), tmp_path))
+        numbers.add(plan.split("Document ", 1)[1].split()[0])
+    assert len(numbers) == 2 and all(number.startswith("TP-") for number in numbers)
+
+
+def test_without_both_signatures_only_the_plan_is_sealed(capsys, clinic, examples, tmp_path):
     out = tmp_path / "out"
     code, stdout, _ = _documents(capsys, str(examples / "acne-scars.json"), "--out", str(out))
     assert code == 0 and json.loads(stdout)["signed"] is False
