@@ -181,3 +181,33 @@ def test_any_value_anywhere_is_accepted_or_a_consult_error(key, value):
         fileformat.from_dict(document)
     except InvalidField as exc:
         assert str(exc).startswith(key)
+
+
+@pytest.mark.parametrize("kind", fileformat.PROCEDURE_KINDS)
+def test_laser_or_peel_kind_round_trips(kind):
+    document = copy.deepcopy(BASE)
+    document["history"] = {
+        "laser_or_peel": {"date": "2026-10-01", "kind": kind, "note": "as the patient said"}
+    }
+    consultation = fileformat.from_dict(document)
+    assert consultation.history["laser_or_peel"].kind == kind
+    assert json.loads(fileformat.dumps(consultation)) == document
+
+
+@pytest.mark.parametrize("kind", ["co2", "", 3, None])
+def test_a_bad_laser_or_peel_kind_names_the_field(kind):
+    document = copy.deepcopy(BASE)
+    document["history"] = {"laser_or_peel": {"kind": kind}}
+    if kind is None:
+        assert fileformat.from_dict(document).history["laser_or_peel"].kind is None
+        return
+    with pytest.raises(InvalidField, match=r"^history\.laser_or_peel\.kind: .* is not one of"):
+        fileformat.from_dict(document)
+
+
+def test_kind_on_another_history_item_is_kept_as_an_unknown_key():
+    document = copy.deepcopy(BASE)
+    document["history"] = {"botox": {"kind": "whatever"}}
+    consultation = fileformat.from_dict(document)
+    assert consultation.history["botox"].kind is None
+    assert json.loads(fileformat.dumps(consultation)) == document
