@@ -165,11 +165,11 @@ def test_whole_patient_findings_block_every_area_in_both_outputs(
 
 def test_partial_verdict_names_each_area(capsys, examples, tmp_path: Path) -> None:
     path = _write(tmp_path, examples, history={"tattoo": {"areas": ["neck"]}})
-    code, out, _ = run(capsys, str(path), "--json")
+    _, out, _ = run(capsys, str(path), "--json")
     document = json.loads(out)
     # The JSON verdict keeps the spec's meaning: the most serious, as requested.
     assert (document["verdict"], document["blocked_areas"]) == ("decline", ["neck"])
-    code, text, _ = run(capsys, str(path))
+    _, text, _ = run(capsys, str(path))
     lines = text.splitlines()
     assert "  Cheeks: can be treated today" in lines
     assert "  Forehead: can be treated today" in lines
