@@ -121,3 +121,8 @@ def course_start(
             dated.append(finding.rebook_on)
     ordered = tuple(sorted(dict.fromkeys(waits), key=lambda finding: -RANK[finding.severity]))
     return CourseStart(None if undated else max(dated), ordered)
+
+
+def left_out(consultation: Consultation, result: ScreeningResult) -> tuple[str, ...]:
+    """The requested areas a quote and a plan leave out: those a decline covers."""
+    return excluded_areas(area_outcomes(consultation, result))

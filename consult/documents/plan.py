@@ -23,15 +23,18 @@ from consult.documents.layout import (
     render,
     styles,
 )
-from consult.documents.model import AreaPlan, DocumentInput, QuoteSummary
+from consult.documents.model import AreaPlan, DocumentInput, ExcludedArea, QuoteSummary
 from consult.documents.sections import (
+    area_screening,
     care_after,
     care_before,
     course_summary,
+    depth_text,
     excluded_note,
     schedule_table,
     signature_cell,
     signatures_row,
+    waits_note,
 )
 from consult.documents.text import bold, day, esc
 from consult.errors import InvalidField
@@ -75,14 +78,14 @@ def area_numbers(areas: tuple[AreaPlan, ...]) -> dict[str, int]:
     return {area.area: number for number, area in enumerate(areas, start=1)}
 
 
-def _areas(areas: tuple[AreaPlan, ...], excluded: tuple[str, ...]) -> list[Flowable]:
+def _areas(areas: tuple[AreaPlan, ...], excluded: tuple[ExcludedArea, ...]) -> list[Flowable]:
     numbers = area_numbers(areas)
     rows = [
         [
             str(numbers[area.area]),
             area.label,
             ", ".join(area.concerns) or "General rejuvenation",
-            _depth_text(area),
+            depth_text(area),
         ]
         for area in areas
     ]
@@ -93,14 +96,9 @@ def _areas(areas: tuple[AreaPlan, ...], excluded: tuple[str, ...]) -> list[Flowa
         _maps(areas, numbers),
         Spacer(0, 3 * mm),
         grid(("#", "Area", "Concerns", "Needle depth"), rows, widths),
+        *area_screening(areas),
         *excluded_note(excluded),
     ]
-
-
-def _depth_text(area: AreaPlan) -> str:
-    if area.depth is None:
-        return "set by the practitioner"
-    return f"{area.depth.text}\n{area.depth.note}" if area.depth.note else area.depth.text
 
 
 def _maps(areas: tuple[AreaPlan, ...], numbers: dict[str, int]) -> Flowable:
@@ -130,8 +128,8 @@ def _course(doc: DocumentInput) -> list[Flowable]:
     if doc.course is None:
         return []
     sessions: list[Flowable] = [heading("Sessions"), para(f"{course_summary(doc.course)}.")]
-    if doc.course.dates:
-        sessions.append(schedule_table(doc.course))
+    sessions.append(schedule_table(doc.course))
+    sessions += waits_note(doc.course)
     # A course has a handful of sessions: keep the schedule on one page.
     story: list[Flowable] = [KeepTogether(sessions)]
     if doc.course.maintenance:

@@ -7,7 +7,7 @@ weight (reportlab, pyHanko) never slows the app's start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -46,10 +46,11 @@ class Paperwork:
 
 
 def document_input(request: PaperworkRequest) -> Any:
+    """The documents' input; the planned depths travel in the consultation's `depths` key."""
     from consult.documents import build
-    from consult.documents.model import ConsentChoices, DepthRange, Signatures
+    from consult.documents.model import ConsentChoices, Signatures
 
-    doc = build.document_input(
+    return build.document_input(
         request.consultation,
         request.price_list,
         request.settings,
@@ -60,14 +61,6 @@ def document_input(request: PaperworkRequest) -> Any:
         choices=ConsentChoices(request.photography, request.marketing),
         logo=request.logo,
     )
-    chosen = {area: (low, high) for area, low, high in request.depths}
-    areas = tuple(
-        replace(plan, depth=DepthRange(*chosen[plan.area], plan.depth.note if plan.depth else ""))
-        if plan.area in chosen
-        else plan
-        for plan in doc.areas
-    )
-    return replace(doc, areas=areas)
 
 
 def warm_up() -> None:
@@ -101,6 +94,7 @@ def sign_and_store(
     Signing is when the patient is shown the quote, so the stored quote moves on to
     "presented" (unless its discount waits for a manager's approval).
     """
+    from consult.clinical.outcome import left_out
     from consult.clinical.screening import screen
     from consult.documents.certificate import clinic_certificate
     from consult.documents.consent import build_consent
@@ -119,7 +113,7 @@ def sign_and_store(
         request.price_list,
         request.settings,
         request.options,
-        screening.blocked_areas,
+        left_out(request.consultation, screening),
     )
     quote_record = quotes.save_quote(db, actor, consultation_id, quote)
     patient_name = request.consultation.patient.name

@@ -56,7 +56,7 @@ def test_signed_documents_are_sealed_and_verify(capsys, data_dir, examples, tmp_
         qpdf_check((out / f"{kind}.pdf").read_bytes(), tmp_path)
     consent = flat(text_of((out / "consent.pdf").read_bytes(), tmp_path))
     assert "Printed name: Ana Souza" in consent
-    assert "History of cold sores" in consent
+    assert "Treating the face can bring on a cold sore" in consent
     assert sorted(p.name for p in out.iterdir()) == ["consent.pdf", "plan.pdf"]  # no temp files
 
 
@@ -70,12 +70,19 @@ def test_without_both_signatures_only_the_plan_is_sealed(capsys, data_dir, examp
     assert _verify(capsys, out / "plan.pdf")[0] == 0
     plan = flat(text_of((out / "plan.pdf").read_bytes(), tmp_path))
     assert "Marek Kowalczyk" in plan and "Radio-frequency micro-needling" in plan
-    assert "Not treated because of the screening: Chest (décolleté)." in plan
-    assert "Session 1 1 Feb 2027" in plan  # the isotretinoin wait for RF
+    excluded = (
+        "Not treated (left out because of the screening): • Chest (décolleté): Tattooed areas"
+    )
+    assert excluded in plan
+    # The blood-thinner clearance has no date yet: session 1 waits for it.
+    assert "Session 1 to be booked once the wait below is over" in plan
+    assert "We need written clearance from the doctor who prescribes it" in plan
     consent = flat(text_of((out / "consent.pdf").read_bytes(), tmp_path))
     assert "Nerve damage" in consent
-    assert "Never advise stopping or pausing a prescribed blood thinner" in consent
-    assert "Not treated because of the screening: Chest (décolleté)." in consent
+    # Patient paper carries the patient's sentence, never the practitioner's instruction.
+    assert "keep taking it exactly as prescribed" in consent
+    assert "Never advise stopping" not in consent
+    assert excluded in consent
 
 
 def test_blank_form(capsys, data_dir, tmp_path):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from consult.clinical.outcome import left_out
 from consult.clinical.screening import screen
 from consult.errors import ConsultError
 from consult.pricing import Quote, QuoteOptions, build_quote, format_money
@@ -166,7 +167,7 @@ class QuoteStep(Step):
                 self.services.price_list,
                 self.services.settings,
                 self.options(),
-                screen(consultation).blocked_areas,
+                left_out(consultation, screen(consultation)),
             )
         except ConsultError as error:
             self.quote = None
