@@ -189,11 +189,11 @@ def _history(doc: DocumentInput) -> list[Flowable]:
         ]
         widths = [0.28 * FRAME_WIDTH, 0.72 * FRAME_WIDTH]
         story.append(grid(("Result", "What it means for you"), rows, widths))
-        if doc.verdict:
-            result = RESULT_WORDS.get(doc.verdict, doc.verdict)
-            story.append(para(f"Screening result for the areas in this consent: {bold(result)}."))
     else:
         story.append(para(esc(wording.consent_text("history.no_findings"))))
+    if not doc.is_blank and doc.verdict:
+        result = RESULT_WORDS.get(doc.verdict, doc.verdict)
+        story.append(para(f"Screening result for the areas in this consent: {bold(result)}."))
     story += [Spacer(0, 2 * mm), para(bold(wording.consent_text("history.statement")))]
     return story
 
