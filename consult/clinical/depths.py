@@ -109,7 +109,7 @@ def suggested_depth(
     low = min(low, high)
     if conservative:
         rule = table.conservative
-        high = _tidy(((low + high) / 2).quantize(Decimal("0.01"), rounding=ROUND_FLOOR))
+        high = tidy_mm(((low + high) / 2).quantize(Decimal("0.01"), rounding=ROUND_FLOOR))
         low = min(low, rule.start_mm.get(area, low), high)
         notes.append(rule.note)
         sources.append(rule.source)
@@ -133,10 +133,10 @@ def _span_for(table: DepthTable, area: str, concern: str, notes: list[str]) -> _
     return span.overlap(rule.span) or span
 
 
-def _tidy(depth: Decimal) -> Decimal:
-    """1.50 as 1.5, 0.37 as it is: the figures read as the chart's do."""
+def tidy_mm(depth: Decimal) -> Decimal:
+    """1.50 as 1.5, 2 as 2.0, 0.37 as it is: the figures read as the chart's do."""
     tenths = depth.quantize(Decimal("0.1"))
-    return tenths if tenths == depth else depth
+    return tenths if tenths == depth else depth.normalize()
 
 
 def _apply_caps(

@@ -17,7 +17,7 @@ from typing import Any
 from consult import data, fileformat
 from consult.catalogue import catalogue
 from consult.clinical.courses import plan_course, schedule
-from consult.clinical.depths import suggested_depth
+from consult.clinical.depths import suggested_depth, tidy_mm
 from consult.clinical.outcome import (
     EXCLUDED,
     AreaOutcome,
@@ -225,7 +225,7 @@ def planned_depths(consultation: Consultation) -> dict[str, tuple[Decimal, Decim
         high = _millimetres(value.get("max_mm"), f"{where}.max_mm")
         if low > high:
             raise InvalidField(where, f"{low} mm is deeper than {high} mm")
-        depths[area] = (low, high)
+        depths[area] = (tidy_mm(low), tidy_mm(high))
     return depths
 
 

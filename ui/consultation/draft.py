@@ -29,6 +29,8 @@ class DraftState:
     treatment: str = DEFAULT_TREATMENT
     areas: dict[str, tuple[str, ...]] = field(default_factory=dict)  # area -> concerns, in order
     depths: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    # Areas whose planned depth lies outside the suggestion on purpose (confirmed).
+    depth_confirmed: set[str] = field(default_factory=set)
     history: dict[str, HistoryEntry] = field(default_factory=dict)
     override_reason: str = ""
     add_ons: tuple[str, ...] = ()
@@ -70,11 +72,13 @@ class DraftState:
         if self.sessions_override is not None:
             quote["sessions"] = self.sessions_override
         _put(extra, QUOTE_KEY, quote)
-        depths = {
+        depths: dict[str, Any] = {
             area: {"min_mm": str(low), "max_mm": str(high)}
             for area, (low, high) in self.depths.items()
             if area in self.areas
         }
+        for area in self.depth_confirmed & set(depths):
+            depths[area]["confirmed"] = True
         _put(extra, DEPTHS_KEY, depths)
         consent = {
             key: value
@@ -102,6 +106,7 @@ class DraftState:
                 area: (Decimal(str(value["min_mm"])), Decimal(str(value["max_mm"])))
                 for area, value in depths.items()
             },
+            depth_confirmed={area for area, value in depths.items() if value.get("confirmed")},
             history=dict(consultation.history),
             add_ons=tuple(quote.get("add_ons", ())),
             pay_upfront=bool(quote.get("pay_upfront", False)),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from consult.clinical.questionnaire import questionnaire
 from consult.pricing import QuoteOptions
 from ui.consultation.draft import DraftState
 from ui.consultation.paperwork import PaperworkRequest, unsigned_consent
@@ -219,6 +220,13 @@ class ConsentStep(Step):
         show_problem(self, error)
 
     def missing(self) -> str | None:
+        gaps = questionnaire().unanswered(self.draft.history)
+        if gaps:
+            # Silence is not "no": the history cannot be signed as true and complete.
+            return (
+                f"{len(gaps)} medical-history question(s) not answered: the consent cannot"
+                " be signed until every question is answered."
+            )
         if self._shown_request is None:
             return "Preparing the consent form…"
         if self.draft.photography is None or self.draft.marketing is None:
