@@ -182,9 +182,9 @@ def _question(entry: Any, where: str) -> Question:
         allowed = ("prompt", "options", "required") if key in _CHOICES else ("prompt", "required")
         _only(follow_up, allowed, f"{where}.{key}")
         prompts[key] = _text(follow_up, "prompt", f"{where}.{key}")
-        need = _required(follow_up.get("required", False), f"{where}.{key}.required")
-        if need is not False:
-            required[key] = need
+        wanted, statuses = _required(follow_up.get("required", False), f"{where}.{key}.required")
+        if wanted:
+            required[key] = statuses
     status_labels = _options(entry.get("status"), STATUSES, f"{where}.status")
     kind_labels = _options(entry.get("kind"), PROCEDURE_KINDS, f"{where}.kind")
     return Question(
@@ -201,12 +201,15 @@ def _question(entry: Any, where: str) -> Question:
     )
 
 
-def _required(value: Any, where: str) -> frozenset[str] | bool | None:
-    """`required = true`, `false`, or the statuses it is needed for (`["past"]`)."""
+def _required(value: Any, where: str) -> tuple[bool, frozenset[str] | None]:
+    """`required = true`, `false`, or the statuses it is needed for (`["past"]`).
+
+    Returns whether it is required and for which statuses (None: whatever the status).
+    """
     if isinstance(value, bool):
-        return None if value else False
+        return value, None
     if isinstance(value, list) and value and all(status in STATUSES for status in value):
-        return frozenset(value)
+        return True, frozenset(value)
     raise ConsultError(f"{where}: must be true, false or a list of statuses")
 
 
