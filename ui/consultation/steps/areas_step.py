@@ -191,26 +191,31 @@ class AreasStep(Step):
             card = self.cards.pop(area)
             self.cards_layout.removeWidget(card)
             card.deleteLater()
+        conservative = self.conservative()  # once for every card
         for area in self.draft.areas:
             if area not in self.cards:
                 card = AreaCard(area, self.cards_box)
                 card.edited.connect(self._card_edited)
                 self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
                 self.cards[area] = card
-            self._show_card(area)
+            self._show_card(area, conservative)
         self.empty.setVisible(not self.draft.areas)
 
-    def suggestion(self, area: str) -> DepthRange:
+    def conservative(self) -> bool:
+        """Whether a screening finding asks for conservative depth (skin type V–VI, …)."""
+        return any(f.conservative_depth for f in screen(self.draft.consultation()).findings)
+
+    def suggestion(self, area: str, conservative: bool | None = None) -> DepthRange:
         """The suggested range, conservative when a screening finding asks for it."""
-        consultation = self.draft.consultation()
-        conservative = any(f.conservative_depth for f in screen(consultation).findings)
+        if conservative is None:
+            conservative = self.conservative()
         return suggested_depth(
             area, self.draft.areas.get(area, ()), self.draft.treatment, conservative
         )
 
-    def _show_card(self, area: str) -> None:
+    def _show_card(self, area: str, conservative: bool | None = None) -> None:
         concerns = self.draft.areas[area]
-        suggested = self.suggestion(area)
+        suggested = self.suggestion(area, conservative)
         depth = self.draft.depths.get(area, (suggested.min_mm, suggested.max_mm))
         note = f"Suggested {suggested.min_mm}–{suggested.max_mm} mm. {suggested.note}"
         outside = not suggested.contains(*depth)
@@ -248,10 +253,11 @@ class AreasStep(Step):
     def blocker(self) -> str | None:
         if not self.draft.areas:
             return "Choose at least one area on the map."
+        conservative = self.conservative()
         for area, depth in self.draft.depths.items():
             if area not in self.draft.areas or area in self.draft.depth_confirmed:
                 continue
-            suggested = self.suggestion(area)
+            suggested = self.suggestion(area, conservative)
             if not suggested.contains(*depth):
                 label = catalogue().area(area).label
                 return (
