@@ -103,7 +103,7 @@ def _treatment(doc: DocumentInput) -> list[Flowable]:
         _heading("treatment"),
         lead,
         table,
-        *area_screening(doc.areas),
+        *area_screening(doc.areas, doc.course),
         *excluded_note(doc.excluded_areas),
     ]
 

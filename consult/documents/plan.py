@@ -23,7 +23,13 @@ from consult.documents.layout import (
     render,
     styles,
 )
-from consult.documents.model import AreaPlan, DocumentInput, ExcludedArea, QuoteSummary
+from consult.documents.model import (
+    AreaPlan,
+    CourseOfSessions,
+    DocumentInput,
+    ExcludedArea,
+    QuoteSummary,
+)
 from consult.documents.sections import (
     area_screening,
     care_after,
@@ -61,7 +67,7 @@ def build_plan(doc: DocumentInput) -> bytes:
     if doc.practitioner:
         identity.append(("Practitioner", esc(doc.practitioner)))
     story.append(fields(identity))
-    story += _areas(doc.areas, doc.excluded_areas)
+    story += _areas(doc.areas, doc.excluded_areas, doc.course)
     story += _course(doc)
     story += [heading(wording.heading("care")), *care_before()]
     if doc.quote is not None:
@@ -78,7 +84,11 @@ def area_numbers(areas: tuple[AreaPlan, ...]) -> dict[str, int]:
     return {area.area: number for number, area in enumerate(areas, start=1)}
 
 
-def _areas(areas: tuple[AreaPlan, ...], excluded: tuple[ExcludedArea, ...]) -> list[Flowable]:
+def _areas(
+    areas: tuple[AreaPlan, ...],
+    excluded: tuple[ExcludedArea, ...],
+    course: CourseOfSessions | None = None,
+) -> list[Flowable]:
     numbers = area_numbers(areas)
     rows = [
         [
@@ -96,7 +106,7 @@ def _areas(areas: tuple[AreaPlan, ...], excluded: tuple[ExcludedArea, ...]) -> l
         _maps(areas, numbers),
         Spacer(0, 3 * mm),
         grid(("#", "Area", "Concerns", "Needle depth"), rows, widths),
-        *area_screening(areas),
+        *area_screening(areas, course),
         *excluded_note(excluded),
     ]
 

@@ -43,13 +43,25 @@ def excluded_note(excluded: Sequence[ExcludedArea]) -> list[Flowable]:
     ]
 
 
-def area_screening(areas: Sequence[AreaPlan]) -> list[Flowable]:
-    """Per area: "can be treated today" or "not today" with the reason, in the patient's words."""
+def area_screening(
+    areas: Sequence[AreaPlan], course: CourseOfSessions | None = None
+) -> list[Flowable]:
+    """Per area: "can be treated today" or "not today" with the reason, in the patient's words.
+
+    When the whole course waits (before-care such as stopping smoking 2 weeks before), an
+    area the screening lets through is not promised for today.
+    """
     if not areas:
         return []
+    course_waits = course is not None and bool(course.waits)
     items = []
     for area in areas:
-        if area.today:
+        if area.today and course_waits:
+            items.append(
+                f"{area.label}: nothing in the screening stands in the way; the first session"
+                " waits as set out under the sessions."
+            )
+        elif area.today:
             items.append(f"{area.label}: can be treated today.")
         else:
             reasons = " ".join(area.waits_for)

@@ -92,7 +92,10 @@ def test_an_area_that_waits_says_not_today_and_why(capsys, data_dir, tmp_path):
             "Cheeks: not today. An area with anti-wrinkle injections waits 2 weeks after the"
             " injection."
         ) in text
-        assert "Neck: can be treated today." in text
+        # One course for both: it starts when the cheeks may be treated, so the neck is
+        # not promised for today either.
+        assert "Neck: nothing in the screening stands in the way; the first session" in text
+    assert _session_dates(plan)[0] == date(2026, 11, 24)
     # Both areas are quoted: the cheeks are planned from their safe date.
     assert "Face — cheeks" in plan and "Neck: micro-needling session" in plan
 
@@ -224,3 +227,13 @@ def test_a_bad_planned_depth_is_one_line_naming_the_field(
     assert code == 2 and captured.out == ""
     assert captured.err.startswith(f"error: {field}: ") and captured.err.count("\n") == 1
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_before_care_wait_promises_no_treatment_today(capsys, data_dir, tmp_path):
+    _, plan = _documents(capsys, tmp_path, _file(tmp_path, history={"smoker": True}))
+    assert "can be treated today" not in plan
+    assert (
+        "Cheeks: nothing in the screening stands in the way; the first session waits as set"
+        " out under the sessions."
+    ) in plan
+    assert "please stop smoking 2 weeks before treatment" in plan
