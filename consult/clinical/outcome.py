@@ -126,3 +126,21 @@ def course_start(
 def left_out(consultation: Consultation, result: ScreeningResult) -> tuple[str, ...]:
     """The requested areas a quote and a plan leave out: those a decline covers."""
     return excluded_areas(area_outcomes(consultation, result))
+
+
+def first_session_line(consultation: Consultation, result: ScreeningResult) -> str:
+    """When the course may start: never before a wait the screening or before-care states."""
+    start = course_start(consultation, result, clearance_received=has_override(consultation))
+    waits = ", ".join(finding.rule for finding in start.waits)
+    if start.first_day is None:
+        undated = ", ".join(finding.rule for finding in start.undated)
+        line = f"First session: not booked until resolved ({undated})"
+        dated = [f for f in start.waits if f not in start.undated]
+        if dated:
+            latest = max(f.rebook_on or f.wait_until or date.min for f in dated)
+            rules = ", ".join(f.rule for f in dated)
+            line += f", and not before {latest.isoformat()} ({rules})"
+        return line
+    if waits:
+        return f"First session: on or after {start.first_day.isoformat()} ({waits})"
+    return f"First session: from {start.first_day.isoformat()}"

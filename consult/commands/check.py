@@ -11,7 +11,13 @@ import json
 
 from consult import fileformat
 from consult.catalogue import catalogue
-from consult.clinical.outcome import EXCLUDED, AreaOutcome, area_outcomes
+from consult.clinical.outcome import (
+    EXCLUDED,
+    AreaOutcome,
+    area_outcomes,
+    first_session_line,
+    planned_areas,
+)
 from consult.clinical.screening import SEVERITY_WORDS, Finding, ScreeningResult, screen
 from consult.fileformat import Consultation
 
@@ -44,7 +50,10 @@ def render_text(consultation: Consultation, result: ScreeningResult) -> str:
         lines.append(f"   Action: {finding.action}")
         lines.append(f"   Source: {finding.source}")
     lines.extend(["", "Areas:"])
-    lines.extend(f"  {area_line(outcome)}" for outcome in area_outcomes(consultation, result))
+    outcomes = area_outcomes(consultation, result)
+    lines.extend(f"  {area_line(outcome)}" for outcome in outcomes)
+    if planned_areas(outcomes):
+        lines.append(first_session_line(consultation, result))
     blocked = ", ".join(_area_label(area) for area in result.blocked_areas) or "none"
     lines.extend(["", f"Blocked areas: {blocked}"])
     return "\n".join(lines)

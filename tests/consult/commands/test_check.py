@@ -51,6 +51,10 @@ def test_text_for_a_person(capsys, examples) -> None:
         " anticoagulants, after written clearance"
     ) in lines
     assert "  Chest (décolleté): not today, left out of the treatment: tattoo (decline)" in lines
+    assert (
+        "First session: not booked until resolved (anticoagulants),"
+        " and not before 2027-02-01 (isotretinoin_recent_rf)"
+    ) in lines
 
 
 def test_precautions_still_exit_zero(capsys, examples) -> None:
@@ -60,6 +64,8 @@ def test_precautions_still_exit_zero(capsys, examples) -> None:
     assert "Antiviral prophylaxis" in out
     assert out.splitlines()[-1] == "Blocked areas: none"
     assert "  Cheeks: can be treated today" in out.splitlines()
+    # Before-care: a smoker stops 2 weeks before, so the course cannot start today.
+    assert "First session: on or after 2026-12-04 (smoker)" in out.splitlines()
 
 
 def test_a_clean_file_says_no_findings(capsys, examples, tmp_path: Path) -> None:

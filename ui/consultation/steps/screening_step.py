@@ -22,7 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from consult.catalogue import catalogue
-from consult.clinical.outcome import EXCLUDED, AreaOutcome, area_outcomes
+from consult.clinical.outcome import (
+    EXCLUDED,
+    AreaOutcome,
+    area_outcomes,
+    first_session_line,
+    planned_areas,
+)
 from consult.clinical.questionnaire import Gap, questionnaire
 from consult.clinical.screening import SEVERITY_WORDS, ScreeningResult, screen
 from ui.consultation.draft import DraftState
@@ -182,7 +188,10 @@ class ScreeningStep(Step):
         self.result = screen(consultation)
         self.banner.show_verdict(self.result.verdict, self.result.blocked_areas)
         outcomes = area_outcomes(consultation, self.result)
-        self.areas.setText("\n".join(area_text(outcome) for outcome in outcomes))
+        lines = [area_text(outcome) for outcome in outcomes]
+        if planned_areas(outcomes):
+            lines.append(first_session_line(consultation, self.result))
+        self.areas.setText("\n".join(lines))
         self.areas.setVisible(bool(outcomes))
         if not self.result.findings:
             self.findings_layout.addWidget(QLabel("No findings.", self.findings_box))
