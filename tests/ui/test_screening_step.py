@@ -12,7 +12,7 @@ from consult.fileformat import AreaRequest, Consultation, HistoryEntry, Patient
 from consult.storage import consultations, patients, settings
 from tests.ui.conftest import OFFSCREEN_SIZE_HINTS, answer_the_rest_no, stroke
 from ui.app import build_main_window
-from ui.consultation.paperwork import unsigned_consent
+from ui.consultation.paperwork import document_input, unsigned_consent
 from ui.consultation.steps.consent_step import paperwork_request
 from ui.consultation.wizard import CONSENT, SCREENING
 from ui.dates import show_date
@@ -239,3 +239,30 @@ def test_depth_follows_skin_type_and_an_outside_depth_needs_confirming(
 
     card.high.setValue(1.25)  # back inside: nothing to confirm
     assert card.confirm.isHidden() and step.blocker() is None
+
+
+# --------------------------------------------------------------------------- item 6
+
+
+def test_sessions_wait_for_a_clearance_until_it_is_recorded(qtbot, window, ana):
+    wizard = _start(window, ana)
+    wizard.go_to(HISTORY)
+    history = wizard.steps[HISTORY]
+    qtbot.mouseClick(history.rows["anticoagulants"].yes, Qt.MouseButton.LeftButton)
+    answer_the_rest_no(qtbot, history)
+    wizard.go_to(AREAS)
+    _choose(qtbot, wizard, "cheeks", "acne_scars")
+    assert wizard.go_to(SCREENING)
+    screening = wizard.steps[SCREENING]
+    assert screening.result.verdict == "clearance"
+    assert "First session: not booked until resolved (anticoagulants)" in screening.areas.text()
+    before = document_input(paperwork_request(wizard.draft, wizard.services))
+    assert before.course.dates == ()  # "after clearance": no date on the plan yet
+    assert any("written clearance" in wait for wait in before.course.waits)
+
+    qtbot.keyClicks(screening.reason, "Written clearance from Dr Lee, 18/11/2026, on file.")
+    assert wizard.go_to(SCREENING + 1)
+    after = document_input(paperwork_request(wizard.draft, wizard.services))
+    assert after.course.dates[0] == DAY
+    exported = wizard.draft.consultation().extra["screening_override"]
+    assert exported == {"reason": "Written clearance from Dr Lee, 18/11/2026, on file."}

@@ -19,6 +19,7 @@ from consult.fileformat import AreaRequest, Consultation, HistoryEntry, Patient
 QUOTE_KEY = "quote"
 DEPTHS_KEY = "depths"
 CONSENT_KEY = "consent"
+OVERRIDE_KEY = "screening_override"  # consult/1: the recorded reason to go on past a stop
 DEFAULT_TREATMENT = "microneedling"
 
 
@@ -86,6 +87,9 @@ class DraftState:
             if value is not None
         }
         _put(extra, CONSENT_KEY, consent)
+        # The spec's key, so the documents know a clearance is on file (and an export says so).
+        reason = self.override_reason.strip()
+        _put(extra, OVERRIDE_KEY, {"reason": reason} if reason else {})
         return extra
 
     @classmethod
@@ -97,6 +101,9 @@ class DraftState:
         quote = extra.pop(QUOTE_KEY, None) or {}
         depths = extra.pop(DEPTHS_KEY, None) or {}
         consent = extra.pop(CONSENT_KEY, None) or {}
+        override = extra.pop(OVERRIDE_KEY, None) or {}
+        if "override_reason" not in stored and isinstance(override, dict):
+            stored["override_reason"] = str(override.get("reason", ""))
         return cls(
             patient=patient,
             consultation_date=consultation.consultation_date,
