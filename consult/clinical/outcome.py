@@ -47,16 +47,28 @@ class CourseStart:
         return tuple(finding for finding in self.waits if _open_ended(finding))
 
 
-def area_outcomes(consultation: Consultation, result: ScreeningResult) -> tuple[AreaOutcome, ...]:
-    """Per requested area, in the order asked: today, later (from when) or excluded."""
-    return tuple(_outcome(area, consultation, result) for area in consultation.area_ids)
+def area_outcomes(
+    consultation: Consultation, result: ScreeningResult, *, override: bool = False
+) -> tuple[AreaOutcome, ...]:
+    """Per requested area, in the order asked: today, later (from when) or excluded.
+
+    `override`: a reason to go on is recorded (spec: `screening_override`, such as a
+    clearance on file): declines and clearances no longer hold an area back, but a wait
+    still does (a rebook date, a pregnancy), so no session is booked before it.
+    """
+    return tuple(
+        _outcome(area, consultation, result, override) for area in consultation.area_ids
+    )
 
 
-def _outcome(area: str, consultation: Consultation, result: ScreeningResult) -> AreaOutcome:
+def _outcome(
+    area: str, consultation: Consultation, result: ScreeningResult, override: bool
+) -> AreaOutcome:
+    held_back = ("defer",) if override else BLOCKING
     blocking = tuple(
         finding
         for finding in result.findings
-        if finding.severity in BLOCKING and (finding.whole_treatment or area in finding.areas)
+        if finding.severity in held_back and (finding.whole_treatment or area in finding.areas)
     )
     if not blocking:
         return AreaOutcome(area, TODAY, (), consultation.consultation_date)
@@ -94,11 +106,15 @@ def course_start(
 ) -> CourseStart:
     """No session before any wait that concerns a planned area or the whole treatment.
 
+    `clearance_received`: a reason to go on is recorded (see `area_outcomes`' override).
+
     Dated waits: every blocking finding's `rebook_on` and every before-care wait
     (`wait_until`, such as stopping smoking 2 weeks before). Undated: a clearance not yet
     received, or a condition to resolve; then the first session has no date.
     """
-    planned = set(planned_areas(area_outcomes(consultation, result)))
+    planned = set(
+        planned_areas(area_outcomes(consultation, result, override=clearance_received))
+    )
     day = consultation.consultation_date
     waits: list[Finding] = []
     dated: list[date] = [day]
@@ -123,9 +139,17 @@ def course_start(
     return CourseStart(None if undated else max(dated), ordered)
 
 
-def left_out(consultation: Consultation, result: ScreeningResult) -> tuple[str, ...]:
-    """The requested areas a quote and a plan leave out: those a decline covers."""
-    return excluded_areas(area_outcomes(consultation, result))
+def left_out(
+    consultation: Consultation, result: ScreeningResult, *, override: bool | None = None
+) -> tuple[str, ...]:
+    """The requested areas a quote and a plan leave out: those a decline covers.
+
+    With a recorded override (default: the consultation's `screening_override`) the
+    practitioner goes ahead with every requested area.
+    """
+    if override is None:
+        override = has_override(consultation)
+    return excluded_areas(area_outcomes(consultation, result, override=override))
 
 
 def first_session_line(consultation: Consultation, result: ScreeningResult) -> str:

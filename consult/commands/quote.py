@@ -23,6 +23,7 @@ from consult.clinical.outcome import (
     AreaOutcome,
     area_outcomes,
     excluded_areas,
+    has_override,
 )
 from consult.clinical.rules import SEVERITIES
 from consult.clinical.screening import Finding, ScreeningResult, screen
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     price_list, settings = pricing_sources(args)
     options = options_from_consultation(consultation, price_list)
     screening = screen(consultation)
-    outcomes = area_outcomes(consultation, screening)
+    outcomes = area_outcomes(consultation, screening, override=has_override(consultation))
     # Declined areas are left out; areas that wait are quoted (they are planned for later).
     quote = build_quote(consultation, price_list, settings, options, excluded_areas(outcomes))
     if args.json:

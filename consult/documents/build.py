@@ -77,16 +77,23 @@ def document_input(
     choices: ConsentChoices | None = None,
     logo: bytes | None = None,
     first_session: date | None = None,
+    override_reason: str = "",
 ) -> DocumentInput:
-    """Everything both documents print for this consultation."""
+    """Everything both documents print for this consultation.
+
+    `override_reason` (or the file's `screening_override`): the practitioner goes ahead
+    past the screening's verdict, so no area is left out and a clearance does not hold
+    the course back; a wait with a date, or a pregnancy, still does.
+    """
     screening = screen(consultation)
-    outcomes = area_outcomes(consultation, screening)
+    override = bool(override_reason.strip()) or has_override(consultation)
+    outcomes = area_outcomes(consultation, screening, override=override)
     treatable = _treatable(consultation, screening, outcomes)
     if options is None:
         options = options_from_consultation(consultation, price_list)
     # Declined areas are left out; areas that wait are planned from their safe date.
     quote = build_quote(consultation, price_list, settings, options, excluded_areas(outcomes))
-    start = course_start(consultation, screening, clearance_received=has_override(consultation))
+    start = course_start(consultation, screening, clearance_received=override)
     planned = planned_findings(screening, treatable.area_ids)
     conservative = any(finding.conservative_depth for finding in planned)
     depths = planned_depths(consultation)

@@ -237,3 +237,25 @@ def test_a_before_care_wait_promises_no_treatment_today(capsys, data_dir, tmp_pa
         " out under the sessions."
     ) in plan
     assert "please stop smoking 2 weeks before treatment" in plan
+
+
+def test_with_a_recorded_override_every_area_goes_ahead_but_dated_waits_hold(
+    capsys, data_dir, tmp_path
+):
+    path = _file(
+        tmp_path,
+        areas=[
+            {"area": "cheeks", "concerns": ["acne_scars"]},
+            {"area": "chest", "concerns": ["texture"]},
+        ],
+        history={
+            "tattoo": {"areas": ["chest"]},
+            "bleeding_disorder": True,
+            "botox": {"date": "2026-11-10", "areas": ["cheeks"]},
+        },
+        screening_override={"reason": "Haematologist's written plan on file; tattoo avoided."},
+    )
+    _, plan = _documents(capsys, tmp_path, path)
+    assert "Not treated (left out" not in plan
+    assert "Chest (décolleté)" in plan.split("Cost of the course", 1)[1]
+    assert _session_dates(plan)[0] == date(2026, 11, 24)  # the botox wait still holds
