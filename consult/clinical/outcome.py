@@ -53,18 +53,45 @@ def area_outcomes(
     """Per requested area, in the order asked: today, later (from when) or excluded.
 
     `override`: a reason to go on is recorded (spec: `screening_override`, such as a
-    clearance on file): declines and clearances no longer hold an area back, but a wait
-    still does (a rebook date, a pregnancy), so no session is booked before it.
+    clearance on file): a clearance no longer holds an area back, and when a decline
+    would leave nothing to treat, the practitioner goes ahead past it. A declined area
+    beside treatable ones stays out, and a wait still holds (a rebook date, a pregnancy),
+    so no session is booked before it.
     """
-    return tuple(
-        _outcome(area, consultation, result, override) for area in consultation.area_ids
+    held_back = ("defer", "decline") if override else BLOCKING
+    outcomes = tuple(
+        _outcome(area, consultation, result, held_back) for area in consultation.area_ids
     )
+    if override and not planned_areas(outcomes):
+        outcomes = tuple(
+            _outcome(area, consultation, result, ("defer",)) for area in consultation.area_ids
+        )
+    return outcomes
+
+
+def needs_reason(consultation: Consultation, result: ScreeningResult) -> bool:
+    """Whether going on needs a recorded reason (spec: what `documents` refuses).
+
+    Every requested area stopped by a defer or decline, or a clearance still required
+    for what is planned. A declined area beside treatable ones is simply left out, and
+    an area that waits for a date is planned from it: neither needs a reason.
+    """
+    outcomes = area_outcomes(consultation, result)
+    planned = set(planned_areas(outcomes))
+    stopped = all(
+        any(f.severity in ("defer", "decline") for f in outcome.findings)
+        for outcome in outcomes
+    )
+    clearance = any(
+        f.severity == "clearance" and (f.whole_treatment or planned & set(f.areas))
+        for f in result.findings
+    )
+    return (bool(outcomes) and stopped) or clearance
 
 
 def _outcome(
-    area: str, consultation: Consultation, result: ScreeningResult, override: bool
+    area: str, consultation: Consultation, result: ScreeningResult, held_back: tuple[str, ...]
 ) -> AreaOutcome:
-    held_back = ("defer",) if override else BLOCKING
     blocking = tuple(
         finding
         for finding in result.findings

@@ -27,6 +27,7 @@ from consult.clinical.outcome import (
     AreaOutcome,
     area_outcomes,
     first_session_line,
+    needs_reason,
     planned_areas,
 )
 from consult.clinical.questionnaire import Gap, questionnaire
@@ -198,9 +199,11 @@ class ScreeningStep(Step):
         for finding in self.result.findings:
             self.findings_layout.addWidget(finding_card(self.findings_box, finding))
         self.findings_layout.addStretch(1)
-        needs_reason = self.result.verdict in NEEDS_REASON
-        self.reason_label.setVisible(needs_reason)
-        self.reason.setVisible(needs_reason)
+        # A reason is asked when nothing could go on without one (spec: what `documents`
+        # refuses); a declined area beside treatable ones is simply left out.
+        asked = needs_reason(consultation, self.result)
+        self.reason_label.setVisible(asked)
+        self.reason.setVisible(asked)
         if self.reason.toPlainText() != self.draft.override_reason:
             self.reason.blockSignals(True)
             self.reason.setPlainText(self.draft.override_reason)
@@ -239,8 +242,10 @@ class ScreeningStep(Step):
         if gaps:
             return f"{unanswered_summary(gaps)} Answer every question first."
         # Screened afresh: the history or areas may have changed since this page was shown.
-        verdict = screen(self.draft.consultation()).verdict
-        if verdict in NEEDS_REASON and len(self.draft.override_reason) < MIN_REASON:
+        consultation = self.draft.consultation()
+        result = screen(consultation)
+        verdict = result.verdict
+        if needs_reason(consultation, result) and len(self.draft.override_reason) < MIN_REASON:
             return (
                 f"The verdict is “{_WORDS[verdict]}”: write the reason for going on "
                 f"(at least {MIN_REASON} characters) first."
