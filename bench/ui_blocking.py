@@ -228,6 +228,14 @@ def change_step(wizard, heart: Heartbeat, into: dict[str, float], forward: bool)
         raise SystemExit(f"step {before + 1} refused to move: {wizard.status.text()}")
 
 
+def answer_history(wizard) -> None:
+    """Every question answered "No" (not measured): screening needs every answer to go on."""
+    for row in wizard.steps[1].rows.values():
+        if not (row.yes.isChecked() or row.no.isChecked()):
+            row.no.setChecked(True)
+    spin(600)
+
+
 def toggle_areas(wizard, heart: Heartbeat, into: dict[str, float]) -> None:
     """12 areas on, then 8 of them off again: 4 chosen, 20 clicks."""
     picker = wizard.steps[2].map
@@ -260,6 +268,7 @@ def product(patients: int, heart: Heartbeat, phases: dict[str, Phase]) -> None:
             wizard = open_consultation(window, heart, phases["open"].worst)
             for _ in range(2):
                 change_step(wizard, heart, phases["steps"].worst, forward=True)
+            answer_history(wizard)
             toggle_areas(wizard, heart, phases["areas"].worst)
             while wizard.next_button.isVisible():
                 change_step(wizard, heart, phases["steps"].worst, forward=True)

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from consult import fileformat
 from consult.access import Actor, workstation_name
 from consult.catalogue import catalogue
+from consult.clinical.outcome import left_out
 from consult.clinical.screening import screen
 from consult.errors import ConsultError
 from consult.fileformat import AreaRequest, Consultation, HistoryEntry
@@ -590,7 +591,7 @@ class _Generator:
             scenario=scenario,
         )
         if scenario is not None and result.verdict not in ("defer", "decline"):
-            planned.quote = self._quote(consultation, scenario, result.blocked_areas)
+            planned.quote = self._quote(consultation, scenario, left_out(consultation, result))
         if planned.quote is not None and scenario is not None:
             self.shown.add(scenario)
         elif scenario in SHOWCASE and scenario not in self.shown | set(self.showcase):

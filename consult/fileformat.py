@@ -25,9 +25,22 @@ from consult.safe_text import check_text
 
 FORMAT = "consult/1"
 STATUSES = ("active", "history", "current", "past")
+# `laser_or_peel.kind`, from the gentlest to the most cautious window (the spec's list).
+PROCEDURE_KINDS = (
+    "non_ablative_laser",
+    "ipl",
+    "rf",
+    "superficial_peel",
+    "medium_peel",
+    "deep_peel",
+    "ablative_laser",
+    "dermabrasion",
+)
+KIND_CONDITION = "laser_or_peel"  # the one history item that carries a `kind`
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PATIENT_KEYS = ("name", "date_of_birth", "fitzpatrick", "email", "phone")
 _ENTRY_KEYS = ("status", "date", "areas", "note")
+_KIND = "kind"
 _TOP_KEYS = ("format", "consultation_date", "patient", "treatment", "areas", "history")
 # Upper bounds keep a hostile or broken file from exhausting memory in the PDFs and UI.
 MAX_TEXT = 2000
@@ -71,6 +84,7 @@ class HistoryEntry:
     areas: tuple[str, ...] = ()
     note: str | None = None
     as_flag: bool = False
+    kind: str | None = None  # laser_or_peel only: one of PROCEDURE_KINDS
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -341,10 +355,13 @@ def _areas(value: Any) -> tuple[AreaRequest, ...]:
 def _history(value: Any) -> dict[str, HistoryEntry]:
     if not isinstance(value, dict):
         raise InvalidField("history", "must be an object")
-    return {key: _entry(item, f"history.{key}") for key, item in value.items()}
+    return {
+        key: _entry(item, f"history.{key}", with_kind=key == KIND_CONDITION)
+        for key, item in value.items()
+    }
 
 
-def _entry(value: Any, path: str) -> HistoryEntry:
+def _entry(value: Any, path: str, with_kind: bool = False) -> HistoryEntry:
     if isinstance(value, bool):
         return HistoryEntry(present=value, as_flag=True)
     if not isinstance(value, dict):
@@ -360,8 +377,18 @@ def _entry(value: Any, path: str) -> HistoryEntry:
         dict.fromkeys(_area_id(area, f"{path}.areas[{i}]") for i, area in enumerate(areas))
     )
     note = _text(value, "note", f"{path}.note", multiline=True)
-    extra = {key: item for key, item in value.items() if key not in _ENTRY_KEYS}
-    return HistoryEntry(True, status, when, area_ids, note, False, extra)
+    kind = _kind(value.get(_KIND), f"{path}.{_KIND}") if with_kind else None
+    known = (*_ENTRY_KEYS, _KIND) if with_kind else _ENTRY_KEYS
+    extra = {key: item for key, item in value.items() if key not in known}
+    return HistoryEntry(True, status, when, area_ids, note, False, kind, extra)
+
+
+def _kind(value: Any, path: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in PROCEDURE_KINDS:
+        raise InvalidField(path, f"{_show(value)} is not one of {', '.join(PROCEDURE_KINDS)}")
+    return value
 
 
 # --------------------------------------------------------------------------- saving
@@ -402,6 +429,8 @@ def _entry_out(entry: HistoryEntry) -> Any:
         out["date"] = entry.date.isoformat()
     if entry.areas:
         out["areas"] = list(entry.areas)
+    if entry.kind is not None:
+        out[_KIND] = entry.kind
     if entry.note is not None:
         out["note"] = entry.note
     out.update(entry.extra)

@@ -141,13 +141,17 @@ def main() -> int:
     status = history.rows["cold_sores"].follow_ups.status
     status.setCurrentIndex(status.findData("history"))
     history.rows["smoker"].yes.click()
-    for condition in ("anticoagulants", "pregnant", "breastfeeding"):
-        history.rows[condition].no.click()
+    smoker = history.rows["smoker"].follow_ups.status
+    smoker.setCurrentIndex(smoker.findData("current"))
     iso = history.rows["isotretinoin"]
     iso.yes.click()
     iso.follow_ups.status.setCurrentIndex(iso.follow_ups.status.findData("past"))
     iso.follow_ups.date.setText("01/03/2023")
     iso.follow_ups.date.textEdited.emit("01/03/2023")
+    # Every other question asked and answered "No": the screening needs every answer.
+    for row in history.rows.values():
+        if not (row.yes.isChecked() or row.no.isChecked()):
+            row.no.click()
     settle(app)
     save(window, out, "medical-history")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from functools import cache
 from typing import Any
 
@@ -27,8 +27,22 @@ GUIDANCE = "⚠ Guidance: adjust to the patient's skin."
 
 @dataclass(frozen=True)
 class DepthRange:
-    min_mm: Decimal
+    min_mm: Decimal  # also the depth to start at
     max_mm: Decimal
+    note: str
+    source: str
+    conservative: bool = False  # narrowed by depths.toml [conservative]
+
+    def contains(self, low: Decimal, high: Decimal) -> bool:
+        """Whether a planned range lies within this suggestion."""
+        return self.min_mm <= low and high <= self.max_mm
+
+
+@dataclass(frozen=True)
+class Conservative:
+    """How a suggestion narrows for skin at risk (Fitzpatrick V–VI, "conservative depth")."""
+
+    start_mm: dict[str, Decimal]  # area -> the depth to start at there
     note: str
     source: str
 
@@ -65,10 +79,17 @@ class DepthTable:
     treatments: dict[str, tuple[str, str]]  # treatment -> (note, source)
     concerns: dict[str, _Concern]
     areas: dict[str, _Area]
+    conservative: Conservative
 
 
-def suggested_depth(area: str, concerns: Sequence[str], treatment: str) -> DepthRange:
-    """The depth range to suggest for `concerns` on `area` with `treatment`."""
+def suggested_depth(
+    area: str, concerns: Sequence[str], treatment: str, conservative: bool = False
+) -> DepthRange:
+    """The depth range to suggest for `concerns` on `area` with `treatment`.
+
+    `conservative` (a finding asks for conservative depth): the deepest becomes the middle
+    of the normal range and the start its shallowest (depths.toml [conservative]).
+    """
     table = depth_table()
     if area not in table.areas:
         raise ConsultError(f"area: {area!r} is not a known area")
@@ -86,8 +107,16 @@ def suggested_depth(area: str, concerns: Sequence[str], treatment: str) -> Depth
     high = max(span.high for span in spans)
     high = _apply_caps(table, area, concerns or (DEFAULT_CONCERN,), high, notes)
     low = min(low, high)
+    if conservative:
+        rule = table.conservative
+        high = tidy_mm(((low + high) / 2).quantize(Decimal("0.01"), rounding=ROUND_FLOOR))
+        low = min(low, rule.start_mm.get(area, low), high)
+        notes.append(rule.note)
+        sources.append(rule.source)
     notes.append(GUIDANCE)
-    return DepthRange(low, high, " ".join(notes), "; ".join(dict.fromkeys(sources)))
+    return DepthRange(
+        low, high, " ".join(notes), "; ".join(dict.fromkeys(sources)), conservative
+    )
 
 
 def _span_for(table: DepthTable, area: str, concern: str, notes: list[str]) -> _Span:
@@ -102,6 +131,12 @@ def _span_for(table: DepthTable, area: str, concern: str, notes: list[str]) -> _
         )
     # Where area and concern disagree completely, the area is the safety limit.
     return span.overlap(rule.span) or span
+
+
+def tidy_mm(depth: Decimal) -> Decimal:
+    """1.50 as 1.5, 2 as 2.0, 0.37 as it is: the figures read as the chart's do."""
+    tenths = depth.quantize(Decimal("0.1"))
+    return tenths if tenths == depth else depth.normalize()
 
 
 def _apply_caps(
@@ -141,7 +176,7 @@ def parse_depths(text: str) -> DepthTable:
         raw = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise ConsultError(f"{RESOURCE}: not valid TOML ({exc})") from None
-    _only(raw, ("limits", "treatment", "concern", "area"), RESOURCE)
+    _only(raw, ("limits", "treatment", "concern", "area", "conservative"), RESOURCE)
     limits = _table_at(raw, "limits", RESOURCE)
     _only(limits, ("face_max_mm", "body_max_mm", "source"), "limits")
     treatments = {
@@ -165,6 +200,23 @@ def parse_depths(text: str) -> DepthTable:
         treatments,
         concerns,
         areas,
+        _conservative(_table_at(raw, "conservative", RESOURCE)),
+    )
+
+
+def _conservative(entry: dict[str, Any]) -> Conservative:
+    where = "conservative"
+    _only(entry, ("start_mm", "note", "source"), where)
+    starts = entry.get("start_mm", {})
+    if not isinstance(starts, dict):
+        raise _fail(f"{where}.start_mm", "must be a table of area = depth in mm")
+    for area in starts:
+        if area not in catalogue().areas:
+            raise _fail(f"{where}.start_mm.{area}", "is not a known area")
+    return Conservative(
+        {area: _millimetres(starts, area, f"{where}.start_mm") for area in starts},
+        _text(entry, "note", where),
+        _text(entry, "source", where),
     )
 
 

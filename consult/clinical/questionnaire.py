@@ -14,10 +14,12 @@ from typing import Any
 
 from consult import data
 from consult.errors import ConsultError
-from consult.fileformat import STATUSES
+from consult.fileformat import KIND_CONDITION, PROCEDURE_KINDS, STATUSES, HistoryEntry
 
 RESOURCE = "questionnaire.toml"
-FOLLOW_UPS = ("status", "date", "areas", "note")  # the fields of a history answer, in order
+# The fields of a history answer, in the order asked (`kind`: laser_or_peel only).
+FOLLOW_UPS = ("status", "kind", "date", "areas", "note")
+_CHOICES = ("status", "kind")  # follow-ups answered by picking one of `options`
 _QUESTION_KEYS = ("condition", "label", "prompt", "help", *FOLLOW_UPS)
 
 
@@ -31,9 +33,48 @@ class Question:
     statuses: tuple[str, ...]  # the statuses a `status` follow-up offers, in order
     follow_up_prompts: Mapping[str, str] = field(default_factory=dict, compare=False)
     status_labels: Mapping[str, str] = field(default_factory=dict, compare=False)
+    kind_labels: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # follow-up -> the statuses it is needed for (None: whatever the status)
+    required: Mapping[str, frozenset[str] | None] = field(default_factory=dict, compare=False)
 
     def prompt_for(self, follow_up: str) -> str:
         return self.follow_up_prompts[follow_up]
+
+    def missing(self, entry: HistoryEntry | None) -> tuple[str, ...]:
+        """What this answer still lacks: ("answer",) for no answer, else required follow-ups.
+
+        A required follow-up is one the screening needs to reach a verdict (the status
+        that picks a rule, the date a window counts from, the kind of a laser or peel).
+        """
+        if entry is None:
+            return (UNANSWERED,)
+        if not entry.present:
+            return ()
+        values = {"status": entry.status, "kind": entry.kind, "date": entry.date}
+        missing = []
+        for follow_up, statuses in self.required.items():
+            if statuses is not None and entry.status not in statuses:
+                continue
+            if values.get(follow_up) is None:
+                missing.append(follow_up)
+        return tuple(missing)
+
+
+UNANSWERED = "answer"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A question not answered, or a yes without a follow-up the screening needs."""
+
+    condition: str
+    label: str
+    missing: tuple[str, ...]  # ("answer",) or the follow-ups, such as ("date",)
+
+    def describe(self) -> str:
+        if self.missing == (UNANSWERED,):
+            return f"{self.label}: not answered"
+        return f"{self.label}: {', '.join(self.missing)} not given"
 
 
 @dataclass(frozen=True)
@@ -60,6 +101,19 @@ class Questionnaire:
             if question.condition == condition:
                 return question
         raise KeyError(condition)
+
+    def unanswered(self, history: Mapping[str, HistoryEntry]) -> tuple[Gap, ...]:
+        """Every question without an answer, or answered yes without a needed follow-up.
+
+        For the app, where a question is asked in the room: silence is not "no". (A
+        consult/1 file is a completed intake form, where a missing key means no.)
+        """
+        gaps = []
+        for question in self.questions():
+            missing = question.missing(history.get(question.condition))
+            if missing:
+                gaps.append(Gap(question.condition, question.label, missing))
+        return tuple(gaps)
 
 
 @cache
@@ -117,15 +171,22 @@ def _question(entry: Any, where: str) -> Question:
     where = f"{RESOURCE}: question {condition!r}"
     _only(entry, _QUESTION_KEYS, where)
     follow_ups = tuple(key for key in FOLLOW_UPS if key in entry)
+    if "kind" in follow_ups and condition != KIND_CONDITION:
+        raise ConsultError(f"{where}.kind: only {KIND_CONDITION} has a kind")
     prompts: dict[str, str] = {}
+    required: dict[str, frozenset[str] | None] = {}
     for key in follow_ups:
         follow_up = entry[key]
         if not isinstance(follow_up, dict):
             raise ConsultError(f'{where}.{key}: must be {{ prompt = "..." }}')
-        allowed = ("prompt", "options") if key == "status" else ("prompt",)
+        allowed = ("prompt", "options", "required") if key in _CHOICES else ("prompt", "required")
         _only(follow_up, allowed, f"{where}.{key}")
         prompts[key] = _text(follow_up, "prompt", f"{where}.{key}")
-    status_labels = _status_options(entry.get("status"), where)
+        wanted, statuses = _required(follow_up.get("required", False), f"{where}.{key}.required")
+        if wanted:
+            required[key] = statuses
+    status_labels = _options(entry.get("status"), STATUSES, f"{where}.status")
+    kind_labels = _options(entry.get("kind"), PROCEDURE_KINDS, f"{where}.kind")
     return Question(
         condition,
         _text(entry, "label", where),
@@ -135,20 +196,32 @@ def _question(entry: Any, where: str) -> Question:
         tuple(status_labels),
         prompts,
         status_labels,
+        kind_labels,
+        required,
     )
 
 
-def _status_options(status: Any, where: str) -> dict[str, str]:
-    if status is None:
+def _required(value: Any, where: str) -> tuple[bool, frozenset[str] | None]:
+    """`required = true`, `false`, or the statuses it is needed for (`["past"]`).
+
+    Returns whether it is required and for which statuses (None: whatever the status).
+    """
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, list) and value and all(status in STATUSES for status in value):
+        return True, frozenset(value)
+    raise ConsultError(f"{where}: must be true, false or a list of statuses")
+
+
+def _options(follow_up: Any, allowed: tuple[str, ...], where: str) -> dict[str, str]:
+    if follow_up is None:
         return {}
-    options = status.get("options")
+    options = follow_up.get("options")
     if not isinstance(options, dict) or len(options) < 2:
-        raise ConsultError(f"{where}.status.options: must offer at least two statuses")
+        raise ConsultError(f"{where}.options: must offer at least two choices")
     for key, label in options.items():
-        if key not in STATUSES:
-            raise ConsultError(
-                f"{where}.status.options: {key!r} is not one of {', '.join(STATUSES)}"
-            )
+        if key not in allowed:
+            raise ConsultError(f"{where}.options: {key!r} is not one of {', '.join(allowed)}")
         if not isinstance(label, str) or not label.strip():
-            raise ConsultError(f"{where}.status.options.{key}: must be non-empty text")
+            raise ConsultError(f"{where}.options.{key}: must be non-empty text")
     return dict(options)

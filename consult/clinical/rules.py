@@ -17,6 +17,7 @@ from typing import Any
 from consult import data
 from consult.catalogue import catalogue
 from consult.errors import ConsultError
+from consult.fileformat import KIND_CONDITION, PROCEDURE_KINDS
 
 RESOURCE = "rules.toml"
 SEVERITIES = ("proceed", "precautions", "clearance", "defer", "decline")  # least -> most serious
@@ -24,17 +25,20 @@ RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 STATUSES = ("now", "before")  # now = active/current, before = history/past
 WINDOW_UNITS = ("days", "weeks", "months")
 TRIGGERS = ("condition", "age_under", "age_from", "fitzpatrick_at_least", "area_requested")
-_TEXT_KEYS = ("id", "severity", "message", "action", "source")
+# `kinds` of a laser_or_peel rule: the file's kinds, or "not_given" for a yes without one.
+KIND_NOT_GIVEN = "not_given"
+_TEXT_KEYS = ("id", "severity", "message", "action", "source", "patient")
 _RULE_KEYS = (
     *_TEXT_KEYS,
     *TRIGGERS,
     "status",
     "treatment",
     *(f"window_{unit}" for unit in WINDOW_UNITS),
+    *(f"wait_{unit}" for unit in WINDOW_UNITS),
     "area_specific",
     "applies_to",
-    "note_includes",
-    "note_excludes",
+    "kinds",
+    "conservative_depth",
 )
 
 
@@ -52,9 +56,10 @@ class Window:
 class Rule:
     id: str
     severity: str
-    message: str
-    action: str
-    source: str
+    message: str  # for the practitioner
+    action: str  # for the practitioner
+    source: str  # for the practitioner
+    patient: str  # the only sentence a patient's document prints about this finding
     condition: str | None = None
     age_from: int | None = None
     age_under: int | None = None
@@ -65,8 +70,9 @@ class Rule:
     window: Window | None = None
     area_specific: bool = False
     applies_to: tuple[str, ...] = ()  # area ids ("face" expanded to the face areas)
-    note_includes: re.Pattern[str] | None = None
-    note_excludes: re.Pattern[str] | None = None
+    kinds: tuple[str, ...] = ()  # laser_or_peel kinds it is for (KIND_NOT_GIVEN: none said)
+    conservative_depth: bool = False  # the depth suggestion turns conservative (depths.toml)
+    wait: Window | None = None  # the first session is at least this long after the visit
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class Unrecognised:
     message: str  # with {key}
     action: str
     source: str
+    patient: str
 
 
 @dataclass(frozen=True)
@@ -161,8 +168,9 @@ def _unrecognised(value: Any) -> Unrecognised:
     where = f"{RESOURCE}: unrecognised_history"
     if not isinstance(value, dict):
         raise ConsultError(f"{where}: an [unrecognised_history] table is required")
-    _only(value, ("severity", "message", "action", "source"), where)
-    texts = {key: _text(value, key, where) for key in ("severity", "message", "action", "source")}
+    keys = ("severity", "message", "action", "source", "patient")
+    _only(value, keys, where)
+    texts = {key: _text(value, key, where) for key in keys}
     _severity(texts["severity"], where)
     return Unrecognised(**texts)
 
@@ -206,8 +214,9 @@ def _rule(entry: Any, index: int, default_status: dict[str, str]) -> Rule:
         window=_window(entry, where),
         area_specific=_flag(entry, "area_specific", where),
         applies_to=_areas(entry, "applies_to", where),
-        note_includes=_keywords(entry, "note_includes", where),
-        note_excludes=_keywords(entry, "note_excludes", where),
+        kinds=_kinds(entry, where, condition),
+        conservative_depth=_flag(entry, "conservative_depth", where),
+        wait=_window(entry, where, prefix="wait"),
     )
 
 
@@ -215,7 +224,7 @@ def _history_only(entry: dict[str, Any], where: str, condition: str | None) -> N
     """Fields that read a history answer make no sense on an age or skin-type rule."""
     if condition is not None:
         return
-    for key in ("status", "area_specific", "note_includes", "note_excludes"):
+    for key in ("status", "area_specific", "kinds"):
         if key in entry:
             raise ConsultError(f"{where}: {key}: only a condition rule can use it")
     if any(f"window_{unit}" in entry for unit in WINDOW_UNITS):
@@ -268,13 +277,14 @@ def _flag(entry: dict[str, Any], key: str, where: str) -> bool:
     return value
 
 
-def _window(entry: dict[str, Any], where: str) -> Window | None:
-    given = [unit for unit in WINDOW_UNITS if f"window_{unit}" in entry]
+def _window(entry: dict[str, Any], where: str, prefix: str = "window") -> Window | None:
+    given = [unit for unit in WINDOW_UNITS if f"{prefix}_{unit}" in entry]
     if len(given) > 1:
-        raise ConsultError(f"{where}: window_{given[1]}: only one time window per rule")
+        what = "time window" if prefix == "window" else "wait"
+        raise ConsultError(f"{where}: {prefix}_{given[1]}: only one {what} per rule")
     if not given:
         return None
-    amount = _whole(entry, f"window_{given[0]}", where, minimum=1)
+    amount = _whole(entry, f"{prefix}_{given[0]}", where, minimum=1)
     assert amount is not None  # the key is present
     return Window(amount, given[0])
 
@@ -293,21 +303,16 @@ def _areas(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value))
 
 
-def _keywords(entry: dict[str, Any], key: str, where: str) -> re.Pattern[str] | None:
-    value = entry.get(key)
+def _kinds(entry: dict[str, Any], where: str, condition: str | None) -> tuple[str, ...]:
+    value = entry.get("kinds")
     if value is None:
-        return None
-    if (
-        not isinstance(value, list)
-        or not value
-        or not all(isinstance(word, str) and word.strip() for word in value)
-    ):
-        raise ConsultError(f"{where}: {key}: must be a list of words")
-    return keyword_pattern(value)
-
-
-def keyword_pattern(words: list[str]) -> re.Pattern[str]:
-    """Matches any of `words` as a whole word, except when negated ("non-ablative")."""
-    alternatives = "|".join(re.escape(word.strip().lower()) for word in words)
-    negated = r"(?<!non-)(?<!non )(?<!not )"
-    return re.compile(rf"(?<![\w-]){negated}(?:{alternatives})(?!\w)", re.IGNORECASE)
+        return ()
+    if condition != KIND_CONDITION:
+        raise ConsultError(f"{where}: kinds: only a {KIND_CONDITION} rule has kinds")
+    allowed = (*PROCEDURE_KINDS, KIND_NOT_GIVEN)
+    if not isinstance(value, list) or not value:
+        raise ConsultError(f"{where}: kinds: must be a list of {', '.join(allowed)}")
+    for kind in value:
+        if kind not in allowed:
+            raise ConsultError(f"{where}: kinds: {kind!r} is not one of {', '.join(allowed)}")
+    return tuple(dict.fromkeys(value))

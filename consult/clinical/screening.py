@@ -15,10 +15,25 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from consult.clinical.rules import RANK, SEVERITIES, Rule, RuleTable, Window, rule_table
+from consult.clinical.rules import (
+    KIND_NOT_GIVEN,
+    RANK,
+    SEVERITIES,
+    Rule,
+    RuleTable,
+    Window,
+    rule_table,
+)
 from consult.fileformat import Consultation, HistoryEntry
 
-__all__ = ["SEVERITIES", "SEVERITY_WORDS", "Finding", "ScreeningResult", "screen"]
+__all__ = [
+    "BLOCKING",
+    "SEVERITIES",
+    "SEVERITY_WORDS",
+    "Finding",
+    "ScreeningResult",
+    "screen",
+]
 
 # The verdict in words, for a person reading it (the command line, the app's banner).
 SEVERITY_WORDS = {
@@ -28,7 +43,9 @@ SEVERITY_WORDS = {
     "defer": "Defer: not today; rebook once resolved.",
     "decline": "Decline: do not treat as requested.",
 }
-_BLOCKING = frozenset(("defer", "decline"))
+# Severities that keep an area from being treated today (spec: `blocked_areas`).
+BLOCKING = frozenset(("clearance", "defer", "decline"))
+_REBOOK = frozenset(("defer", "decline"))
 
 
 @dataclass(frozen=True)
@@ -40,6 +57,13 @@ class Finding:
     action: str
     source: str
     rebook_on: date | None = None
+    patient: str = ""  # the sentence a patient's document prints (never message/action/source)
+    conservative_depth: bool = False  # the depth suggestion turns conservative
+    wait_until: date | None = None  # before-care: no session before this day
+
+    @property
+    def whole_treatment(self) -> bool:
+        return not self.areas
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +74,7 @@ class Finding:
             "action": self.action,
             "source": self.source,
             "rebook_on": self.rebook_on.isoformat() if self.rebook_on else None,
+            "patient": self.patient,
         }
 
 
@@ -96,7 +121,12 @@ def screen(consultation: Consultation, rules: RuleTable | None = None) -> Screen
     # sorted() is stable: equal severities keep rule-table order.
     findings.sort(key=lambda finding: -RANK[finding.severity])
     verdict = findings[0].severity if findings else "proceed"
-    blocked = {area for f in findings if f.severity in _BLOCKING for area in f.areas}
+    blocked = {
+        area
+        for f in findings
+        if f.severity in BLOCKING
+        for area in (f.areas or visit.areas)
+    }
     return ScreeningResult(
         verdict, tuple(findings), tuple(area for area in visit.areas if area in blocked)
     )
@@ -113,6 +143,7 @@ def _unrecognised(visit: _Visit, table: RuleTable) -> list[Finding]:
             spec.message.replace("{key}", key),
             spec.action,
             spec.source,
+            patient=spec.patient,
         )
         for key, entry in visit.history.items()
         if entry.present and key not in table.default_status
@@ -135,7 +166,29 @@ def _apply(rule: Rule, visit: _Visit, table: RuleTable) -> Finding | None:
         areas = tuple(area for area in (areas or visit.areas) if area in rule.applies_to)
         if not areas:
             return None
-    return Finding(rule.id, rule.severity, areas, rule.message, rule.action, rule.source)
+    return _finding(rule, visit, areas, rule.message, rule.action)
+
+
+def _finding(
+    rule: Rule,
+    visit: _Visit,
+    areas: tuple[str, ...],
+    message: str,
+    action: str,
+    rebook_on: date | None = None,
+) -> Finding:
+    return Finding(
+        rule.id,
+        rule.severity,
+        areas,
+        message,
+        action,
+        rule.source,
+        rebook_on,
+        patient=rule.patient,
+        conservative_depth=rule.conservative_depth,
+        wait_until=_after(visit.day, rule.wait) if rule.wait is not None else None,
+    )
 
 
 def _person_matches(rule: Rule, visit: _Visit) -> bool:
@@ -162,7 +215,7 @@ def _apply_condition(rule: Rule, visit: _Visit, table: RuleTable) -> Finding | N
             status = "now" if entry.is_now else "before"
         if status != rule.status:
             return None
-    if not _note_matches(rule, entry.note or ""):
+    if rule.kinds and (entry.kind or KIND_NOT_GIVEN) not in rule.kinds:
         return None
     areas = _condition_areas(rule, visit, entry)
     if areas is None:
@@ -170,24 +223,22 @@ def _apply_condition(rule: Rule, visit: _Visit, table: RuleTable) -> Finding | N
     rebook_on = None
     if rule.window is not None:
         if entry.date is None:
+            # The event can have been as late as today: the window may run from today.
+            rebook_on = _after(visit.day, rule.window)
             message += (
-                f" The date was not given, so this is applied: confirm the date"
-                f" (it applies for {rule.window.describe()} after it)."
+                f" The date was not given, so this is screened as inside its window:"
+                f" ask for the date (it applies for {rule.window.describe()} after it)."
             )
+            action += f" Until the date is known, the latest it applies to is {rebook_on}."
         else:
             rebook_on = _after(entry.date, rule.window)
             if visit.day >= rebook_on:
                 return None
             action += _until(rule.severity, rebook_on)
     if entry.note:
+        # For people only: the note is shown, never read for a verdict.
         message += f" Patient's note: {entry.note}"
-    return Finding(rule.id, rule.severity, areas, message, action, rule.source, rebook_on)
-
-
-def _note_matches(rule: Rule, note: str) -> bool:
-    if rule.note_includes is not None and not rule.note_includes.search(note):
-        return False
-    return rule.note_excludes is None or not rule.note_excludes.search(note)
+    return _finding(rule, visit, areas, message, action, rebook_on)
 
 
 def _condition_areas(rule: Rule, visit: _Visit, entry: HistoryEntry) -> tuple[str, ...] | None:
@@ -207,7 +258,7 @@ def _condition_areas(rule: Rule, visit: _Visit, entry: HistoryEntry) -> tuple[st
 
 
 def _until(severity: str, day: date) -> str:
-    if severity in _BLOCKING:
+    if severity in _REBOOK:
         return f" Rebook on or after {day.isoformat()}."
     return f" This applies until {day.isoformat()}."
 

@@ -11,7 +11,14 @@ import json
 
 from consult import fileformat
 from consult.catalogue import catalogue
-from consult.clinical.screening import SEVERITY_WORDS, ScreeningResult, screen
+from consult.clinical.outcome import (
+    EXCLUDED,
+    AreaOutcome,
+    area_outcomes,
+    first_session_line,
+    planned_areas,
+)
+from consult.clinical.screening import SEVERITY_WORDS, Finding, ScreeningResult, screen
 from consult.fileformat import Consultation
 
 
@@ -42,9 +49,37 @@ def render_text(consultation: Consultation, result: ScreeningResult) -> str:
         lines.append(f"   {finding.message}")
         lines.append(f"   Action: {finding.action}")
         lines.append(f"   Source: {finding.source}")
+    lines.extend(["", "Areas:"])
+    outcomes = area_outcomes(consultation, result)
+    lines.extend(f"  {area_line(outcome)}" for outcome in outcomes)
+    if planned_areas(outcomes):
+        lines.append(first_session_line(consultation, result))
     blocked = ", ".join(_area_label(area) for area in result.blocked_areas) or "none"
     lines.extend(["", f"Blocked areas: {blocked}"])
     return "\n".join(lines)
+
+
+def area_line(outcome: AreaOutcome) -> str:
+    """`Cheeks: can be treated today` or `Chest: not today: …` with the reasons."""
+    label = _area_label(outcome.area)
+    if outcome.today:
+        return f"{label}: can be treated today"
+    if outcome.status == EXCLUDED:
+        declined = [f for f in outcome.findings if f.severity == "decline"]
+        return f"{label}: not today, left out of the treatment: " + "; ".join(
+            _reason(finding) for finding in declined
+        )
+    reasons = "; ".join(_reason(finding) for finding in outcome.findings)
+    when = f" (from {outcome.earliest.isoformat()})" if outcome.earliest else ""
+    return f"{label}: not today{when}: {reasons}"
+
+
+def _reason(finding: Finding) -> str:
+    if finding.severity == "clearance":
+        return f"{finding.rule}, after written clearance"
+    if finding.rebook_on is not None and finding.severity == "defer":
+        return f"{finding.rule}, until {finding.rebook_on.isoformat()}"
+    return f"{finding.rule} ({finding.severity})"
 
 
 def _area_label(area: str) -> str:

@@ -17,8 +17,16 @@ import sys
 from consult import fileformat
 from consult.catalogue import catalogue
 from consult.cli import EXIT_OK, database_url
+from consult.clinical.outcome import (
+    EXCLUDED,
+    TODAY,
+    AreaOutcome,
+    area_outcomes,
+    excluded_areas,
+    has_override,
+)
 from consult.clinical.rules import SEVERITIES
-from consult.clinical.screening import ScreeningResult, screen
+from consult.clinical.screening import Finding, ScreeningResult, screen
 from consult.fileformat import Consultation
 from consult.paths import default_database_file
 from consult.pricing.options import options_from_consultation
@@ -35,17 +43,34 @@ def run(args: argparse.Namespace) -> int:
     price_list, settings = pricing_sources(args)
     options = options_from_consultation(consultation, price_list)
     screening = screen(consultation)
-    quote = build_quote(consultation, price_list, settings, options, screening.blocked_areas)
+    outcomes = area_outcomes(consultation, screening, override=has_override(consultation))
+    # Declined areas are left out; areas that wait are quoted (they are planned for later).
+    quote = build_quote(consultation, price_list, settings, options, excluded_areas(outcomes))
     if args.json:
-        document = quote.to_json() | {"blocked_areas": list(screening.blocked_areas)}
+        document = quote.to_json() | {
+            "blocked_areas": list(screening.blocked_areas),
+            "excluded_areas": [
+                {"area": outcome.area, "rules": [f.rule for f in _declines(outcome)]}
+                for outcome in outcomes
+                if outcome.status == EXCLUDED
+            ],
+        }
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(_text(consultation, screening, quote, settings))
+        sys.stdout.write(_text(consultation, screening, outcomes, quote, settings))
     return EXIT_OK
 
 
+def _declines(outcome: AreaOutcome) -> list[Finding]:
+    return [finding for finding in outcome.findings if finding.severity == "decline"]
+
+
 def _text(
-    consultation: Consultation, screening: ScreeningResult, quote: Quote, settings: ClinicSettings
+    consultation: Consultation,
+    screening: ScreeningResult,
+    outcomes: tuple[AreaOutcome, ...],
+    quote: Quote,
+    settings: ClinicSettings,
 ) -> str:
     treatment = catalogue().treatments[consultation.treatment]
     title = (
@@ -53,9 +78,18 @@ def _text(
         f"consultation of {consultation.consultation_date.isoformat()}"
     )
     text = quote_text(quote, settings, title)
-    if screening.blocked_areas:
-        labels = ", ".join(catalogue().area(area).label for area in screening.blocked_areas)
-        text += f"Not quoted (blocked by the screening): {labels}.\n"
+    for outcome in outcomes:
+        if outcome.status == EXCLUDED:
+            label = catalogue().area(outcome.area).label
+            reasons = ", ".join(finding.rule for finding in _declines(outcome))
+            text += f"Not quoted (left out by the screening): {label} ({reasons}).\n"
+    waiting = [
+        catalogue().area(outcome.area).label
+        for outcome in outcomes
+        if outcome.status not in (EXCLUDED, TODAY)
+    ]
+    if waiting:
+        text += f"Quoted for later (not today): {', '.join(waiting)}.\n"
     if screening.verdict != PROCEED:
         text += f"Screening verdict: {screening.verdict} (see `consult check`).\n"
     return text

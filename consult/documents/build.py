@@ -17,8 +17,17 @@ from typing import Any
 from consult import data, fileformat
 from consult.catalogue import catalogue
 from consult.clinical.courses import plan_course, schedule
-from consult.clinical.depths import suggested_depth
-from consult.clinical.screening import ScreeningResult, screen
+from consult.clinical.depths import suggested_depth, tidy_mm
+from consult.clinical.outcome import (
+    EXCLUDED,
+    AreaOutcome,
+    CourseStart,
+    area_outcomes,
+    course_start,
+    excluded_areas,
+    has_override,
+)
+from consult.clinical.screening import BLOCKING, Finding, ScreeningResult, screen
 from consult.documents import wording
 from consult.documents.model import (
     AreaPlan,
@@ -27,6 +36,7 @@ from consult.documents.model import (
     CourseOfSessions,
     DepthRange,
     DocumentInput,
+    ExcludedArea,
     FindingNote,
     PatientIdentity,
     QuoteRow,
@@ -50,6 +60,10 @@ from consult.safe_text import check_text
 # Optional keys of a consultation file this module reads (kept by consult/1 as extras).
 PRACTITIONER_KEY = "practitioner"
 CONSENT_KEY = "consent"
+DEPTHS_KEY = "depths"  # {area: {"min_mm", "max_mm"}}: the depths the practitioner planned
+MAX_DEPTH_MM = Decimal(3)
+# Printed beside a depth (patient-facing words).
+CONSERVATIVE_NOTE = "A gentler depth range, chosen for your skin."
 
 
 def document_input(
@@ -66,15 +80,21 @@ def document_input(
     first_session: date | None = None,
     override_reason: str = "",
 ) -> DocumentInput:
-    """Everything both documents print for this consultation."""
+    """Everything both documents print for this consultation.
+
+    `override_reason` (or the file's `screening_override`): the practitioner goes ahead
+    past the screening's verdict, so no area is left out and a clearance does not hold
+    the course back; a wait with a date, or a pregnancy, still does.
+    """
     screening = screen(consultation)
-    # A recorded override means the practitioner goes ahead with every requested area.
-    treatable = consultation if override_reason.strip() else _treatable(consultation, screening)
-    if options is None:
-        options = options_from_consultation(consultation, price_list)
-    blocked = () if override_reason.strip() else screening.blocked_areas
-    quote = build_quote(consultation, price_list, settings, options, blocked)
-    start = first_session or first_session_date(consultation, screening, treatable)
+    override = bool(override_reason.strip()) or has_override(consultation)
+    outcomes = area_outcomes(consultation, screening, override=override)
+    treatable = _treatable(consultation, screening, outcomes)
+    quote = priced_course(consultation, price_list, settings, options, override_reason)
+    start = course_start(consultation, screening, clearance_received=override)
+    planned = planned_findings(screening, treatable.area_ids)
+    conservative = any(finding.conservative_depth for finding in planned)
+    depths = planned_depths(consultation)
     return DocumentInput(
         document_id=document_id(consultation),
         clinic=clinic_of(settings, logo),
@@ -82,16 +102,60 @@ def document_input(
         treatment=consultation.treatment,
         treatment_label=catalogue().treatments[consultation.treatment],
         patient=PatientIdentity(consultation.patient.name, consultation.patient.date_of_birth),
-        areas=tuple(_area_plan(request, consultation.treatment) for request in treatable.areas),
-        excluded_areas=tuple(catalogue().area(area).label for area in blocked),
-        course=_course(treatable, quote, start),
+        areas=tuple(
+            _area_plan(request, consultation.treatment, outcome, conservative, depths)
+            for request, outcome in zip(consultation.areas, outcomes, strict=True)
+            if outcome.status != EXCLUDED
+        ),
+        excluded_areas=tuple(
+            _excluded(outcome) for outcome in outcomes if outcome.status == EXCLUDED
+        ),
+        course=_course(treatable, quote, start, first_session),
         quote=quote_summary(quote, settings),
-        findings=tuple(_finding_note(finding) for finding in screening.findings),
-        verdict=screening.verdict,
+        findings=tuple(_finding_note(finding) for finding in planned),
+        verdict=planned[0].severity if planned else "proceed",
         choices=choices if choices is not None else consent_choices(consultation),
         signatures=signatures,
         signed_at=signed_at,
         override_reason=override_reason,
+    )
+
+
+def priced_course(
+    consultation: Consultation,
+    price_list: PriceList,
+    settings: ClinicSettings,
+    options: QuoteOptions | None = None,
+    override_reason: str = "",
+) -> Quote:
+    """The quote both documents print and signing stores: one pricing for both.
+
+    Declined areas are left out; areas that wait are priced and planned from their safe
+    date, and the quote stays valid at least until the first session may be booked.
+    """
+    screening = screen(consultation)
+    override = bool(override_reason.strip()) or has_override(consultation)
+    outcomes = area_outcomes(consultation, screening, override=override)
+    if options is None:
+        options = options_from_consultation(consultation, price_list)
+    quote = build_quote(consultation, price_list, settings, options, excluded_areas(outcomes))
+    first_day = course_start(consultation, screening, clearance_received=override).first_day
+    if first_day is not None and first_day > quote.valid_until:
+        quote = replace(quote, valid_until=first_day)
+    return quote
+
+
+def planned_findings(screening: ScreeningResult, planned: tuple[str, ...]) -> tuple[Finding, ...]:
+    """The findings about the whole treatment or an area being planned, most serious first.
+
+    A declined area is listed as excluded with its reason; its findings do not speak for
+    the areas that are treated (a tattooed chest does not make the jawline's result Decline).
+    """
+    kept = set(planned)
+    return tuple(
+        finding
+        for finding in screening.findings
+        if finding.whole_treatment or kept & set(finding.areas)
     )
 
 
@@ -132,51 +196,105 @@ def clinic_of(settings: ClinicSettings, logo: bytes | None = None) -> Clinic:
     )
 
 
-def _treatable(consultation: Consultation, screening: ScreeningResult) -> Consultation:
-    blocked = set(screening.blocked_areas)
-    kept = tuple(request for request in consultation.areas if request.area not in blocked)
+def _treatable(
+    consultation: Consultation, screening: ScreeningResult, outcomes: tuple[AreaOutcome, ...]
+) -> Consultation:
+    left_out = set(excluded_areas(outcomes))
+    kept = tuple(request for request in consultation.areas if request.area not in left_out)
     if not kept:
         raise InvalidField(
             "areas",
-            f"the screening verdict is {screening.verdict} and no requested area can be "
-            "treated, so there is nothing to consent to or plan (see `consult check`)",
+            f"the screening verdict is {screening.verdict} and every requested area is left "
+            "out of treatment, so there is nothing to consent to or plan (see `consult check`)",
         )
     return replace(consultation, areas=kept)
 
 
-def first_session_date(
-    consultation: Consultation, screening: ScreeningResult, treatable: Consultation
-) -> date:
-    """The consultation day, or the latest rebook date of a finding that still applies."""
-    kept = set(treatable.area_ids)
-    waits = [
-        finding.rebook_on
-        for finding in screening.findings
-        if finding.rebook_on is not None and (not finding.areas or kept & set(finding.areas))
-    ]
-    return max([consultation.consultation_date, *waits])
+def _patient_reasons(findings: tuple[Finding, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(finding.patient for finding in findings if finding.patient))
 
 
-def _area_plan(request: fileformat.AreaRequest, treatment: str) -> AreaPlan:
+def _excluded(outcome: AreaOutcome) -> ExcludedArea:
+    declined = tuple(finding for finding in outcome.findings if finding.severity == "decline")
+    return ExcludedArea(catalogue().area(outcome.area).label, " ".join(_patient_reasons(declined)))
+
+
+def _area_plan(
+    request: fileformat.AreaRequest,
+    treatment: str,
+    outcome: AreaOutcome,
+    conservative: bool,
+    planned: Mapping[str, tuple[Decimal, Decimal]],
+) -> AreaPlan:
     area = catalogue().area(request.area)
-    suggested = suggested_depth(request.area, request.concerns, treatment)
+    suggested = suggested_depth(request.area, request.concerns, treatment, conservative)
+    note = CONSERVATIVE_NOTE if suggested.conservative else ""
+    suggestion = DepthRange(suggested.min_mm, suggested.max_mm, note, suggested.conservative)
+    depth = suggestion
+    if request.area in planned:
+        low, high = planned[request.area]
+        depth = DepthRange(low, high, note, suggested.conservative)
+    blocking = tuple(f for f in outcome.findings if f.severity in BLOCKING)
     return AreaPlan(
         area=area.id,
         label=area.label,
         view=area.view,
         concerns=tuple(catalogue().concerns[concern] for concern in request.concerns),
-        depth=DepthRange(suggested.min_mm, suggested.max_mm, suggested.note),
+        depth=depth,
+        suggested=suggestion,
+        today=outcome.today,
+        waits_for=_patient_reasons(blocking),
     )
 
 
-def _course(treatable: Consultation, quote: Quote, start: date) -> CourseOfSessions:
+def planned_depths(consultation: Consultation) -> dict[str, tuple[Decimal, Decimal]]:
+    """The depths the practitioner settled on (the app's optional `depths` key)."""
+    raw = consultation.extra.get(DEPTHS_KEY)
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise InvalidField(DEPTHS_KEY, "must be an object of area: {min_mm, max_mm}")
+    depths: dict[str, tuple[Decimal, Decimal]] = {}
+    for area, value in raw.items():
+        where = f"{DEPTHS_KEY}.{area}"
+        if area not in catalogue().areas:
+            raise InvalidField(where, "is not a known area")
+        if not isinstance(value, Mapping):
+            raise InvalidField(where, "must be an object with min_mm and max_mm")
+        low = _millimetres(value.get("min_mm"), f"{where}.min_mm")
+        high = _millimetres(value.get("max_mm"), f"{where}.max_mm")
+        if low > high:
+            raise InvalidField(where, f"{low} mm is deeper than {high} mm")
+        depths[area] = (tidy_mm(low), tidy_mm(high))
+    return depths
+
+
+def _millimetres(value: Any, where: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidField(where, f"{value!r} must be a depth in mm, as text such as \"0.5\"")
+    try:
+        depth = Decimal(str(value))
+    except ArithmeticError:
+        raise InvalidField(where, f"{value!r} is not a depth in mm") from None
+    if not (depth.is_finite() and 0 < depth <= MAX_DEPTH_MM):
+        raise InvalidField(where, f"{value} must be above 0 and at most {MAX_DEPTH_MM} mm")
+    return depth
+
+
+def _course(
+    treatable: Consultation, quote: Quote, start: CourseStart, asked: date | None
+) -> CourseOfSessions:
+    """The sessions, never before a wait the screening or the before-care states."""
     plan = plan_course(treatable)
     sessions = quote.sessions or plan.sessions
     interval = quote.interval_weeks or plan.interval_weeks
     maintenance = tuple(dict.fromkeys(course.maintenance for course in plan.courses))
-    return CourseOfSessions(
-        sessions, interval, tuple(schedule(start, sessions, interval)), maintenance
-    )
+    waits = _patient_reasons(start.waits)
+    if start.first_day is None:
+        return CourseOfSessions(sessions, interval, (), maintenance, waits)
+    first = max(start.first_day, asked) if asked is not None else start.first_day
+    dates = tuple(schedule(first, sessions, interval))
+    return CourseOfSessions(sessions, interval, dates, maintenance, waits)
 
 
 def quote_summary(quote: Quote, settings: ClinicSettings) -> QuoteSummary:
@@ -191,9 +309,10 @@ def quote_summary(quote: Quote, settings: ClinicSettings) -> QuoteSummary:
     return QuoteSummary(rows, tuple(totals), money(quote.total), quote.valid_until)
 
 
-def _finding_note(finding: Any) -> FindingNote:
+def _finding_note(finding: Finding) -> FindingNote:
+    """Only the rule's patient-facing sentence: never the practitioner's words or sources."""
     labels = tuple(catalogue().area(area).label for area in finding.areas)
-    return FindingNote(finding.severity, finding.message, finding.action, labels)
+    return FindingNote(finding.severity, finding.patient, "", labels)
 
 
 def _practitioner(consultation: Consultation) -> str:

@@ -29,12 +29,14 @@ from consult.documents.layout import (
 from consult.documents.layout import heading as section_heading
 from consult.documents.model import DocumentInput
 from consult.documents.sections import (
+    area_screening,
     areas_table,
     care_blocks,
     course_summary,
     excluded_note,
     signature_cell,
     signatures_row,
+    waits_note,
 )
 from consult.documents.text import (
     BLANK_LINE,
@@ -48,6 +50,14 @@ from consult.documents.text import (
 )
 
 BLANK_AREA_ROWS = 4
+# A severity in the patient's words (the consent never shows rule names or sources).
+RESULT_WORDS = {
+    "proceed": "Can go ahead",
+    "precautions": "Can go ahead with care",
+    "clearance": "Needs written clearance from your doctor first",
+    "defer": "Not today",
+    "decline": "Not treated",
+}
 
 
 def build_consent(doc: DocumentInput, certificate_fingerprint: str | None = None) -> bytes:
@@ -112,7 +122,13 @@ def _treatment(doc: DocumentInput) -> list[Flowable]:
         lead = para(f"Treatment: {bold(doc.treatment_label)}")
     blank_rows = BLANK_AREA_ROWS if doc.is_blank else 0
     table = areas_table(doc.areas, blank_rows)
-    return [_heading("treatment"), lead, table, *excluded_note(doc.excluded_areas)]
+    return [
+        _heading("treatment"),
+        lead,
+        table,
+        *area_screening(doc.areas, doc.course),
+        *excluded_note(doc.excluded_areas),
+    ]
 
 
 def _procedure(doc: DocumentInput) -> list[Flowable]:
@@ -139,6 +155,9 @@ def _course(doc: DocumentInput) -> list[Flowable]:
     if doc.course.dates:
         first, last = doc.course.dates[0], doc.course.dates[-1]
         story.append(para(f"Planned from {esc(day(first))} to {esc(day(last))}."))
+    else:
+        story.append(para("The dates are set once the wait below is over."))
+    story += waits_note(doc.course)
     if doc.quote is not None:
         story.append(
             para(f"Cost of the course: {bold(doc.quote.total)} (itemised in the treatment plan).")
@@ -186,23 +205,27 @@ def _history(doc: DocumentInput) -> list[Flowable]:
         story.append(para(esc(wording.consent_text("history.findings_intro"))))
         rows = [
             [
-                finding.severity.capitalize(),
-                _finding_text(finding.message, finding.areas),
-                finding.action or "—",
+                RESULT_WORDS.get(finding.severity, finding.severity),
+                _finding_text(_said(finding.message, finding.action), finding.areas),
             ]
             for finding in doc.findings
         ]
-        widths = [0.16 * FRAME_WIDTH, 0.46 * FRAME_WIDTH, 0.38 * FRAME_WIDTH]
-        story.append(grid(("Severity", "Finding", "Action agreed"), rows, widths))
-        if doc.verdict:
-            story.append(para(f"Overall screening result: {bold(doc.verdict.capitalize())}."))
+        widths = [0.28 * FRAME_WIDTH, 0.72 * FRAME_WIDTH]
+        story.append(grid(("Result", "What it means for you"), rows, widths))
     else:
         story.append(para(esc(wording.consent_text("history.no_findings"))))
+    if not doc.is_blank and doc.verdict:
+        result = RESULT_WORDS.get(doc.verdict, doc.verdict)
+        story.append(para(f"Screening result for the areas in this consent: {bold(result)}."))
     if doc.override_reason:
         story.append(para(f"{bold('Going ahead despite the screening, because:')} "
                           f"{esc(doc.override_reason)}"))
     story += [Spacer(0, 2 * mm), para(bold(wording.consent_text("history.statement")))]
     return story
+
+
+def _said(*sentences: str) -> str:
+    return " ".join(sentence for sentence in sentences if sentence)
 
 
 def _finding_text(message: str, areas: tuple[str, ...]) -> str:

@@ -74,7 +74,8 @@ class DepthRange:
 
     min_mm: Decimal
     max_mm: Decimal
-    note: str = ""
+    note: str = ""  # printed for the patient: plain words only
+    conservative: bool = False  # the gentler range for skin at risk (depths.toml)
 
     def __post_init__(self) -> None:
         if self.min_mm > self.max_mm:
@@ -93,7 +94,28 @@ class AreaPlan:
     label: str
     view: str  # face / body_front / body_back: the map it is drawn on
     concerns: tuple[str, ...]  # concern labels, as printed
-    depth: DepthRange | None = None
+    depth: DepthRange | None = None  # the depth planned (the suggestion unless changed)
+    suggested: DepthRange | None = None  # the suggestion, when the planned depth differs
+    today: bool = True  # the screening lets it be treated today
+    waits_for: tuple[str, ...] = ()  # patient-facing reasons it is not treated today
+
+    @property
+    def outside_suggested(self) -> bool:
+        """A planned depth outside the suggested range: flagged on both documents."""
+        if self.depth is None or self.suggested is None:
+            return False
+        return not (
+            self.suggested.min_mm <= self.depth.min_mm
+            and self.depth.max_mm <= self.suggested.max_mm
+        )
+
+
+@dataclass(frozen=True)
+class ExcludedArea:
+    """A requested area the screening leaves out of treatment, and why (patient-facing)."""
+
+    label: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,6 +124,9 @@ class CourseOfSessions:
     interval_weeks: int
     dates: tuple[date, ...] = ()  # the planned session dates, first session first
     maintenance: tuple[str, ...] = ()  # upkeep advice after the course
+    # What the first session waits for (patient-facing); with no dates, it waits for
+    # something that has no date yet (a clearance, the end of a pregnancy, …).
+    waits: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.sessions < 1:
@@ -171,7 +196,7 @@ class DocumentInput:
     treatment_label: str
     patient: PatientIdentity | None = None
     areas: tuple[AreaPlan, ...] = ()
-    excluded_areas: tuple[str, ...] = ()  # labels of requested areas the screening blocks
+    excluded_areas: tuple[ExcludedArea, ...] = ()  # requested areas the screening leaves out
     course: CourseOfSessions | None = None
     quote: QuoteSummary | None = None
     findings: tuple[FindingNote, ...] = ()

@@ -23,15 +23,24 @@ from consult.documents.layout import (
     render,
     styles,
 )
-from consult.documents.model import AreaPlan, DocumentInput, QuoteSummary
+from consult.documents.model import (
+    AreaPlan,
+    CourseOfSessions,
+    DocumentInput,
+    ExcludedArea,
+    QuoteSummary,
+)
 from consult.documents.sections import (
+    area_screening,
     care_after,
     care_before,
     course_summary,
+    depth_text,
     excluded_note,
     schedule_table,
     signature_cell,
     signatures_row,
+    waits_note,
 )
 from consult.documents.text import bold, day, esc
 from consult.errors import InvalidField
@@ -60,7 +69,7 @@ def build_plan(doc: DocumentInput) -> bytes:
     if doc.override_reason:
         identity.append(("Going ahead because", esc(doc.override_reason)))
     story.append(fields(identity))
-    story += _areas(doc.areas, doc.excluded_areas)
+    story += _areas(doc.areas, doc.excluded_areas, doc.course)
     story += _course(doc)
     story += [heading(wording.heading("care")), *care_before()]
     if doc.quote is not None:
@@ -79,14 +88,18 @@ def area_numbers(areas: tuple[AreaPlan, ...]) -> dict[str, int]:
     return {area.area: number for number, area in enumerate(areas, start=1)}
 
 
-def _areas(areas: tuple[AreaPlan, ...], excluded: tuple[str, ...]) -> list[Flowable]:
+def _areas(
+    areas: tuple[AreaPlan, ...],
+    excluded: tuple[ExcludedArea, ...],
+    course: CourseOfSessions | None = None,
+) -> list[Flowable]:
     numbers = area_numbers(areas)
     rows = [
         [
             str(numbers[area.area]),
             area.label,
             ", ".join(area.concerns) or "General rejuvenation",
-            _depth_text(area),
+            depth_text(area),
         ]
         for area in areas
     ]
@@ -97,14 +110,9 @@ def _areas(areas: tuple[AreaPlan, ...], excluded: tuple[str, ...]) -> list[Flowa
         _maps(areas, numbers),
         Spacer(0, 3 * mm),
         grid(("#", "Area", "Concerns", "Needle depth"), rows, widths),
+        *area_screening(areas, course),
         *excluded_note(excluded),
     ]
-
-
-def _depth_text(area: AreaPlan) -> str:
-    if area.depth is None:
-        return "set by the practitioner"
-    return f"{area.depth.text}\n{area.depth.note}" if area.depth.note else area.depth.text
 
 
 def _maps(areas: tuple[AreaPlan, ...], numbers: dict[str, int]) -> Flowable:
@@ -134,8 +142,8 @@ def _course(doc: DocumentInput) -> list[Flowable]:
     if doc.course is None:
         return []
     sessions: list[Flowable] = [heading("Sessions"), para(f"{course_summary(doc.course)}.")]
-    if doc.course.dates:
-        sessions.append(schedule_table(doc.course))
+    sessions.append(schedule_table(doc.course))
+    sessions += waits_note(doc.course)
     # A course has a handful of sessions: keep the schedule on one page.
     story: list[Flowable] = [KeepTogether(sessions)]
     if doc.course.maintenance:

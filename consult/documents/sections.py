@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Image, Spacer, Table, TableStyle
 from consult.documents import wording
 from consult.documents.images import check_png
 from consult.documents.layout import FRAME_WIDTH, RULE, bullets, grid, para, styles, subheading
-from consult.documents.model import AreaPlan, CourseOfSessions
+from consult.documents.model import AreaPlan, CourseOfSessions, ExcludedArea
 from consult.documents.text import SHORT_BLANK_LINE, bold, day, esc, moment
 
 SIGNATURE_HEIGHT = 20 * mm
@@ -31,23 +31,88 @@ def areas_table(areas: Sequence[AreaPlan], blank_rows: int = 0) -> Table:
     return grid(("Area", "Concerns", "Needle depth"), rows, widths)
 
 
-def excluded_note(labels: Sequence[str]) -> list[Flowable]:
-    """Requested areas the screening keeps out of treatment, if any."""
-    if not labels:
+def excluded_note(excluded: Sequence[ExcludedArea]) -> list[Flowable]:
+    """Requested areas the screening leaves out of treatment, each with the reason."""
+    if not excluded:
         return []
-    listed = ", ".join(labels)
-    note = para(f"{bold('Not treated because of the screening:')} {esc(listed)}.")
-    return [Spacer(0, 2 * mm), note]
+    items = [f"{area.label}: {area.reason}" if area.reason else area.label for area in excluded]
+    return [
+        Spacer(0, 2 * mm),
+        para(bold("Not treated (left out because of the screening):")),
+        bullets(items),
+    ]
+
+
+def area_screening(
+    areas: Sequence[AreaPlan], course: CourseOfSessions | None = None
+) -> list[Flowable]:
+    """Per area: "can be treated today" or "not today" with the reason, in the patient's words.
+
+    When the whole course waits (before-care such as stopping smoking 2 weeks before), an
+    area the screening lets through is not promised for today.
+    """
+    if not areas:
+        return []
+    course_waits = course is not None and bool(course.waits)
+    items = []
+    for area in areas:
+        if area.today and course_waits:
+            items.append(
+                f"{area.label}: nothing in the screening stands in the way; the first session"
+                " waits as set out under the sessions."
+            )
+        elif area.today:
+            items.append(f"{area.label}: can be treated today.")
+        else:
+            reasons = " ".join(area.waits_for)
+            items.append(f"{area.label}: not today. {reasons}".strip())
+    return [Spacer(0, 2 * mm), para(bold("Screening, area by area:")), bullets(items)]
+
+
+def depth_text(area: AreaPlan) -> str:
+    """The planned range, with the patient-facing notes and a flag when outside the suggestion."""
+    if area.depth is None:
+        return "set by the practitioner"
+    lines = [area.depth.text]
+    if area.depth.note:
+        lines.append(area.depth.note)
+    if area.outside_suggested and area.suggested is not None:
+        lines.append(
+            f"Outside the suggested {area.suggested.text}: chosen on purpose by the practitioner."
+        )
+    return "\n".join(lines)
 
 
 def _depth(area: AreaPlan) -> str:
-    # The consent states the range; the practitioner's notes on it are in the plan.
-    return area.depth.text if area.depth is not None else "set by the practitioner"
+    return depth_text(area)
 
 
 def schedule_table(course: CourseOfSessions) -> Table:
-    rows = [[f"Session {number}", day(when)] for number, when in enumerate(course.dates, start=1)]
-    return grid(("Session", "Planned date"), rows, [40 * mm, 60 * mm])
+    """The dates, or, while the first session waits for something undated, the spacing."""
+    if course.dates:
+        rows = [
+            [f"Session {number}", day(when)] for number, when in enumerate(course.dates, start=1)
+        ]
+    else:
+        weeks = "week" if course.interval_weeks == 1 else "weeks"
+        rows = [["Session 1", "to be booked once the wait below is over"]]
+        gap = f"about {course.interval_weeks} {weeks} after session"
+        rows += [
+            [f"Session {number}", f"{gap} {number - 1}"] for number in range(2, course.sessions + 1)
+        ]
+    return grid(("Session", "Planned date"), rows, [40 * mm, FRAME_WIDTH - 40 * mm])
+
+
+def waits_note(course: CourseOfSessions) -> list[Flowable]:
+    """What the first session waits for, in the patient's words."""
+    if not course.waits:
+        return []
+    lead = (
+        f"The first session is not before {esc(day(course.dates[0]))}, because:"
+        if course.dates
+        else "What the first session waits for:"
+    )
+    return [para(bold(lead)), bullets(course.waits)]
 
 
 def course_summary(course: CourseOfSessions) -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from consult import clinic
@@ -30,10 +29,10 @@ from consult.clinical.screening import ScreeningResult, screen
 from consult.documents import numbers
 from consult.documents.gate import check_signable
 from consult.documents.ink import require_ink
-from consult.documents.model import ConsentChoices, DepthRange, DocumentInput, Signatures
+from consult.documents.model import ConsentChoices, DocumentInput, Signatures
 from consult.errors import ConsultError, InvalidField
 from consult.fileformat import Consultation
-from consult.pricing import QuoteOptions, build_quote, lifecycle, options_from_consultation
+from consult.pricing import QuoteOptions, lifecycle, options_from_consultation
 from consult.pricing.quote import Quote
 from consult.records import ConsentInfo, QuoteRecord
 from consult.services.acting import SignedIn, transaction, use_case
@@ -69,7 +68,6 @@ class SigningRequest:
     patient_signature: bytes | None
     practitioner_signature: bytes | None
     options: QuoteOptions | None = None
-    depths: tuple[tuple[str, Decimal, Decimal], ...] = ()
     override_reason: str = ""
     consultation_id: int | None = None
     expected_version: int | None = None
@@ -124,8 +122,11 @@ def _prepare(user: SignedIn, request: SigningRequest) -> Prepared:
     price_list = prices.current_price_list(user.database)
     options = request.options or options_from_consultation(request.consultation, price_list)
     request = replace(request, options=options)
-    blocked = () if request.override_reason.strip() else screening.blocked_areas
-    quote = build_quote(request.consultation, price_list, settings.pricing, options, blocked)
+    from consult.documents.build import priced_course
+
+    quote = priced_course(
+        request.consultation, price_list, settings.pricing, options, request.override_reason
+    )
     if quote.needs_approval:
         raise ConsultError(
             "the discount is above the clinic's limit and waits for a manager's approval; "
@@ -207,14 +208,7 @@ def _document(
         logo=request.logo if request.logo is not None else settings.logo,
         override_reason=request.override_reason.strip(),
     )
-    chosen = {area: (low, high) for area, low, high in request.depths}
-    areas = tuple(
-        replace(plan, depth=DepthRange(*chosen[plan.area], plan.depth.note if plan.depth else ""))
-        if plan.area in chosen
-        else plan
-        for plan in doc.areas
-    )
-    return replace(doc, areas=areas)
+    return doc
 
 
 def _sealed(

@@ -40,6 +40,8 @@ from sqlalchemy.orm import Session, selectinload
 from consult import reports
 from consult.access import Actor, require
 from consult.catalogue import catalogue
+from consult.clinical.outcome import left_out
+from consult.clinical.screening import screen
 from consult.errors import ConsultError
 from consult.pricing import lifecycle
 from consult.pricing.options import QuoteOptions
@@ -234,8 +236,9 @@ class ManagerQueries:
                              needs_approval=False)  # refuses anything but an expired quote
             row = consultations.load(session, old.consultation_id)
             consultation = consultations.as_consultation(row, session.get(Patient, row.patient_id))
+            # Declined areas stay out; areas that waited are quoted (they are planned).
             priced = build_quote(consultation, current_prices, clinic, _options_of(old),
-                                 (row.screening or {}).get("blocked_areas", ()))
+                                 left_out(consultation, screen(consultation)))
             draft = lifecycle.reopen(old.status, today=day,
                                      validity_days=clinic.quote_validity_days,
                                      needs_approval=priced.needs_approval)

@@ -245,3 +245,31 @@ def test_a_5000_digit_number_anywhere_is_bad_input_naming_the_field(location, fi
 def test_ordinary_numbers_still_load():
     consultation = fileformat.loads(json.dumps(with_change(["extra_score"], 12.5)))
     assert consultation.extra == {"extra_score": 12.5}
+@pytest.mark.parametrize("kind", fileformat.PROCEDURE_KINDS)
+def test_laser_or_peel_kind_round_trips(kind):
+    document = copy.deepcopy(BASE)
+    document["history"] = {
+        "laser_or_peel": {"date": "2026-10-01", "kind": kind, "note": "as the patient said"}
+    }
+    consultation = fileformat.from_dict(document)
+    assert consultation.history["laser_or_peel"].kind == kind
+    assert json.loads(fileformat.dumps(consultation)) == document
+
+
+@pytest.mark.parametrize("kind", ["co2", "", 3, None])
+def test_a_bad_laser_or_peel_kind_names_the_field(kind):
+    document = copy.deepcopy(BASE)
+    document["history"] = {"laser_or_peel": {"kind": kind}}
+    if kind is None:
+        assert fileformat.from_dict(document).history["laser_or_peel"].kind is None
+        return
+    with pytest.raises(InvalidField, match=r"^history\.laser_or_peel\.kind: .* is not one of"):
+        fileformat.from_dict(document)
+
+
+def test_kind_on_another_history_item_is_kept_as_an_unknown_key():
+    document = copy.deepcopy(BASE)
+    document["history"] = {"botox": {"kind": "whatever"}}
+    consultation = fileformat.from_dict(document)
+    assert consultation.history["botox"].kind is None
+    assert json.loads(fileformat.dumps(consultation)) == document

@@ -32,3 +32,14 @@ def stroke(widget: QWidget, points: list[tuple[float, float]]) -> None:
     for x, y in rest:
         send(QEvent.Type.MouseMove, x, y, Qt.MouseButton.LeftButton)
     send(QEvent.Type.MouseButtonRelease, *rest[-1], Qt.MouseButton.NoButton)
+
+
+def answer_the_rest_no(qtbot, history) -> None:
+    """Click "No" on every question of the history step not answered yet, as asked aloud.
+
+    In the app silence is not "no": screening gives no verdict until every question has
+    an answer, so a test that walks past the screening answers them all.
+    """
+    for row in history.rows.values():
+        if not (row.yes.isChecked() or row.no.isChecked()):
+            qtbot.mouseClick(row.no, Qt.MouseButton.LeftButton)

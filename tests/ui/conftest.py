@@ -73,3 +73,4 @@ def holder(qtbot):
     QThreadPool.globalInstance().waitForDone()
     widget.deleteLater()
     qtbot.wait(0)  # one pass of the event loop: the deletion happens on the GUI thread
+

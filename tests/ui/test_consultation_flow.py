@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from consult.storage import consents, consultations, quotes, settings
 from consult.storage.models import AuditEvent
-from tests.helpers.qt import OFFSCREEN_SIZE_HINTS, stroke
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS, answer_the_rest_no, stroke
 from tests.helpers.signing import signed
 from ui import pdf_output
 from ui.app import build_main_window
@@ -52,7 +52,9 @@ def _answer_history(qtbot, wizard) -> None:
     qtbot.mouseClick(cold_sores.yes, Qt.MouseButton.LeftButton)
     status = cold_sores.follow_ups.status
     status.setCurrentIndex(status.findData("history"))
-    qtbot.mouseClick(history.rows["smoker"].yes, Qt.MouseButton.LeftButton)
+    smoker = history.rows["smoker"]
+    qtbot.mouseClick(smoker.yes, Qt.MouseButton.LeftButton)
+    smoker.follow_ups.status.setCurrentIndex(smoker.follow_ups.status.findData("current"))
     qtbot.mouseClick(history.rows["pregnant"].no, Qt.MouseButton.LeftButton)
     isotretinoin = history.rows["isotretinoin"]
     qtbot.mouseClick(isotretinoin.yes, Qt.MouseButton.LeftButton)
@@ -62,6 +64,7 @@ def _answer_history(qtbot, wizard) -> None:
     isotretinoin.follow_ups.date.clear()
     qtbot.keyClicks(isotretinoin.follow_ups.date, "01/03/2019")
     assert history.blocker() is None
+    answer_the_rest_no(qtbot, history)
 
 
 def _choose_areas(qtbot, wizard) -> None:
@@ -244,6 +247,7 @@ def test_going_on_past_a_stop_verdict_is_an_audited_override(qtbot, window, db, 
     wizard = _start(qtbot, window)
     _next(qtbot, wizard, 1)
     qtbot.mouseClick(wizard.steps[1].rows["pregnant"].yes, Qt.MouseButton.LeftButton)
+    answer_the_rest_no(qtbot, wizard.steps[1])
     _next(qtbot, wizard, 2)
     _choose_areas(qtbot, wizard)
     _next(qtbot, wizard, SCREENING)

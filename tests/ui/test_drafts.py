@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from consult.storage import Database, consultations, settings
-from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS, answer_the_rest_no
 from tests.helpers.signing import signed
 from ui.app import build_main_window, context_for
 
@@ -89,6 +89,7 @@ def test_going_on_past_a_defer_verdict_needs_a_written_reason(qtbot, db, manager
     wizard.go_to(1)
     pregnant = wizard.steps[1].rows["pregnant"]
     qtbot.mouseClick(pregnant.yes, Qt.MouseButton.LeftButton)
+    answer_the_rest_no(qtbot, wizard.steps[1])
     wizard.go_to(2)
     canvas = wizard.steps[2].map.canvas
     wizard.steps[2].map.show_view("face")

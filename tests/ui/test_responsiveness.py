@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from consult import maps
 from consult.clinical.questionnaire import questionnaire
+from consult.fileformat import HistoryEntry
 from consult.storage import consultations, settings
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS, stroke
 from tests.helpers.signing import signed
@@ -177,6 +178,11 @@ def test_a_choice_made_after_the_preview_blocks_signing_until_the_form_shows_it(
 ):
     draft = DraftState(patient=ana, consultation_date=ana.created_at.date())
     draft.areas = {"forehead": ("fine_lines",)}
+    # Every question answered "no": an unanswered history cannot be signed at all.
+    draft.history = {
+        condition: HistoryEntry(present=False, as_flag=True)
+        for condition in questionnaire().conditions
+    }
     draft.photography, draft.marketing = True, False
     step = ConsentStep(draft, load_services(context), None)
     qtbot.addWidget(step)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # a type only: the storage layer is not this module's to load
 QUOTE_KEY = "quote"
 DEPTHS_KEY = "depths"
 CONSENT_KEY = "consent"
+OVERRIDE_KEY = "screening_override"  # consult/1: the recorded reason to go on past a stop
 DEFAULT_TREATMENT = "microneedling"
 # What needs the stored consultation says this before its first save has finished.
 UNSAVED = "the consultation is still being saved for the first time; try again in a moment"
@@ -34,6 +35,8 @@ class DraftState:
     treatment: str = DEFAULT_TREATMENT
     areas: dict[str, tuple[str, ...]] = field(default_factory=dict)  # area -> concerns, in order
     depths: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    # Areas whose planned depth lies outside the suggestion on purpose (confirmed).
+    depth_confirmed: set[str] = field(default_factory=set)
     history: dict[str, HistoryEntry] = field(default_factory=dict)
     override_reason: str = ""
     add_ons: tuple[str, ...] = ()
@@ -77,11 +80,13 @@ class DraftState:
         if self.sessions_override is not None:
             quote["sessions"] = self.sessions_override
         _put(extra, QUOTE_KEY, quote)
-        depths = {
+        depths: dict[str, Any] = {
             area: {"min_mm": str(low), "max_mm": str(high)}
             for area, (low, high) in self.depths.items()
             if area in self.areas
         }
+        for area in self.depth_confirmed & set(depths):
+            depths[area]["confirmed"] = True
         _put(extra, DEPTHS_KEY, depths)
         consent = {
             key: value
@@ -89,6 +94,9 @@ class DraftState:
             if value is not None
         }
         _put(extra, CONSENT_KEY, consent)
+        # The spec's key, so the documents know a clearance is on file (and an export says so).
+        reason = self.override_reason.strip()
+        _put(extra, OVERRIDE_KEY, {"reason": reason} if reason else {})
         return extra
 
     @classmethod
@@ -100,6 +108,9 @@ class DraftState:
         quote = extra.pop(QUOTE_KEY, None) or {}
         depths = extra.pop(DEPTHS_KEY, None) or {}
         consent = extra.pop(CONSENT_KEY, None) or {}
+        override = extra.pop(OVERRIDE_KEY, None) or {}
+        if "override_reason" not in stored and isinstance(override, dict):
+            stored["override_reason"] = str(override.get("reason", ""))
         return cls(
             patient=patient,
             consultation_date=consultation.consultation_date,
@@ -109,6 +120,7 @@ class DraftState:
                 area: (Decimal(str(value["min_mm"])), Decimal(str(value["max_mm"])))
                 for area, value in depths.items()
             },
+            depth_confirmed={area for area, value in depths.items() if value.get("confirmed")},
             history=dict(consultation.history),
             add_ons=tuple(quote.get("add_ons", ())),
             pay_upfront=bool(quote.get("pay_upfront", False)),

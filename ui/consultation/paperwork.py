@@ -53,7 +53,7 @@ class Paperwork:
 
 def document_input(request: PaperworkRequest) -> DocumentInput:
     from consult.documents import build
-    from consult.documents.model import ConsentChoices, DepthRange, Signatures
+    from consult.documents.model import ConsentChoices, Signatures
 
     doc = build.document_input(
         request.consultation,
@@ -67,16 +67,8 @@ def document_input(request: PaperworkRequest) -> DocumentInput:
         logo=request.logo,
         override_reason=request.override_reason,
     )
-    chosen = {area: (low, high) for area, low, high in request.depths}
-    areas = tuple(
-        replace(plan, depth=DepthRange(*chosen[plan.area], plan.depth.note if plan.depth else ""))
-        if plan.area in chosen
-        else plan
-        for plan in doc.areas
-    )
-    if request.consent_number:
-        doc = replace(doc, document_id=request.consent_number)
-    return replace(doc, areas=areas)
+    # The number the patient reads is the one the signed record keeps.
+    return replace(doc, document_id=request.consent_number) if request.consent_number else doc
 
 
 def warm_up() -> None:
@@ -112,7 +104,6 @@ def sign_and_store(
             patient_signature=request.patient_png,
             practitioner_signature=request.practitioner_png,
             options=request.options,
-            depths=request.depths,
             override_reason=request.override_reason,
             consultation_id=consultation_id,
             expected_version=version,

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
 from consult.clinical.questionnaire import FOLLOW_UPS, parse_questionnaire, questionnaire
 from consult.clinical.rules import rule_table
 from consult.errors import ConsultError
-from consult.fileformat import STATUSES
+from consult.fileformat import STATUSES, HistoryEntry
 from tests.helpers.paths import SHARED
 
 SECTION_ORDER = ["medications", "skin", "medical", "procedures", "implants", "lifestyle"]
@@ -65,7 +66,7 @@ def test_every_question_is_plain_words_with_its_follow_ups() -> None:
         ("isotretinoin", ("status", "date"), ("current", "past")),
         ("cold_sores", ("status",), ("active", "history")),
         ("dermal_filler", ("status", "date", "areas"), ("past", "current")),
-        ("laser_or_peel", ("date", "areas", "note"), ()),
+        ("laser_or_peel", ("kind", "date", "areas", "note"), ()),
         ("tattoo", ("areas",), ()),
         ("pregnant", (), ()),
     ],
@@ -114,4 +115,63 @@ def test_a_question_asked_twice_is_refused() -> None:
     raw = one_question()
     raw["section"].append(dict(raw["section"][0]))  # type: ignore[attr-defined]
     with pytest.raises(ConsultError, match="'smoker' is asked twice"):
+        parse_questionnaire(raw)
+
+
+def _every_question_no() -> dict[str, HistoryEntry]:
+    return {condition: HistoryEntry(present=False) for condition in questionnaire().conditions}
+
+
+def test_nothing_answered_is_every_question_unanswered() -> None:
+    gaps = questionnaire().unanswered({})
+    assert [gap.condition for gap in gaps] == list(questionnaire().conditions)
+    assert all(gap.describe().endswith(": not answered") for gap in gaps)
+
+
+def test_every_question_answered_no_leaves_nothing_unanswered() -> None:
+    assert questionnaire().unanswered(_every_question_no()) == ()
+
+
+@pytest.mark.parametrize(
+    ("condition", "entry", "missing"),
+    [
+        ("smoker", HistoryEntry(), ("status",)),
+        ("smoker", HistoryEntry(status="past"), ()),
+        ("isotretinoin", HistoryEntry(status="past"), ("date",)),
+        ("isotretinoin", HistoryEntry(status="current"), ()),
+        ("isotretinoin", HistoryEntry(), ("status",)),
+        ("sunburn", HistoryEntry(areas=("cheeks",)), ("date",)),
+        ("laser_or_peel", HistoryEntry(date=date(2026, 10, 1)), ()),  # kind may be unknown
+        ("tattoo", HistoryEntry(), ()),  # no areas: every requested area, the safe side
+        ("pregnant", HistoryEntry(as_flag=True), ()),
+    ],
+)
+def test_a_yes_needs_the_follow_ups_the_screening_needs(
+    condition: str, entry: HistoryEntry, missing: tuple[str, ...]
+) -> None:
+    history = {**_every_question_no(), condition: entry}
+    gaps = questionnaire().unanswered(history)
+    expected = [(condition, missing)] if missing else []
+    assert [(gap.condition, gap.missing) for gap in gaps] == expected
+
+
+def test_required_must_be_true_false_or_statuses() -> None:
+    raw = {
+        "section": [
+            {
+                "id": "s",
+                "title": "S",
+                "question": [
+                    {
+                        "condition": "smoker",
+                        "label": "Smoking",
+                        "prompt": "Do you smoke?",
+                        "help": "h",
+                        "date": {"prompt": "When?", "required": "yes"},
+                    }
+                ],
+            }
+        ]
+    }
+    with pytest.raises(ConsultError, match=re.escape("question 'smoker'.date.required")):
         parse_questionnaire(raw)

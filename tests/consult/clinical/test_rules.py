@@ -15,12 +15,14 @@ HEADER = """
 [conditions]
 smoker = { default_status = "now" }
 tattoo = { default_status = "now" }
+laser_or_peel = { default_status = "before" }
 
 [unrecognised_history]
 severity = "precautions"
 message = "Unrecognised history item '{key}'."
 action = "Ask."
 source = "spec"
+patient = "One answer is reviewed with you."
 """
 GOOD_RULE = """
 [[rule]]
@@ -30,6 +32,7 @@ severity = "precautions"
 message = "Smokes."
 action = "Stop 2 weeks before."
 source = "Seed 000"
+patient = "Please stop smoking 2 weeks before."
 """
 
 
@@ -39,13 +42,18 @@ def test_the_clinic_table_loads_and_every_rule_cites_a_source() -> None:
     for rule in table.rules:
         assert rule.severity in SEVERITIES
         assert rule.source.strip() and rule.message.strip() and rule.action.strip()
+        assert rule.patient.strip()
     assert rule_table() is table  # read once
 
 
 def test_a_minimal_table_parses() -> None:
     table = parse_rules(HEADER + GOOD_RULE)
     assert [rule.id for rule in table.rules] == ["smoker"]
-    assert table.default_status == {"smoker": "now", "tattoo": "now"}
+    assert table.default_status == {
+        "smoker": "now",
+        "tattoo": "now",
+        "laser_or_peel": "before",
+    }
 
 
 BASE = {
@@ -55,6 +63,7 @@ BASE = {
     "message": "m",
     "action": "a",
     "source": "s",
+    "patient": "p",
 }
 DROP = object()  # marks a field left out
 
@@ -80,7 +89,15 @@ def rule_text(**changes: object) -> str:
         ({"treatment": "laser"}, "rule 'x': treatment: 'laser'"),
         ({"condition": "tattoo", "applies_to": ["elbow"]}, "rule 'x': applies_to: 'elbow'"),
         ({"condition": "tattoo", "area_specific": "yes"}, "rule 'x': area_specific: 'yes'"),
-        ({"note_includes": []}, "rule 'x': note_includes: must be a list of words"),
+        # Notes never change a verdict: the old keyword matching is gone.
+        ({"note_includes": ["ablative"]}, "rule 'x': unknown key 'note_includes'"),
+        ({"patient": DROP}, "rule 'x': patient: is required"),
+        ({"kinds": ["ipl"]}, "rule 'x': kinds: only a laser_or_peel rule"),
+        (
+            {"condition": "laser_or_peel", "kinds": ["co2"]},
+            "rule 'x': kinds: 'co2' is not one of",
+        ),
+        ({"wait_weeks": 0}, "rule 'x': wait_weeks: 0"),
         ({"condition": DROP}, "rule 'x': needs a trigger"),
         ({"age_under": 18}, "rule 'x': age_under: only one trigger"),
         ({"condition": DROP, "age_under": 18, "window_days": 3}, "rule 'x': a time window needs"),

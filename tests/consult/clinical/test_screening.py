@@ -141,14 +141,20 @@ CASES = [
     Case(
         "laser_or_peel_ablative",
         "defer",
-        {"laser_or_peel": {"date": "2026-10-01", "areas": ["cheeks"], "note": "Fractional CO2"}},
+        {"laser_or_peel": {"date": "2026-10-01", "areas": ["cheeks"], "kind": "ablative_laser"}},
         areas=("cheeks",),
     ),
     Case(
         "laser_or_peel_recent",
         "defer",
-        {"laser_or_peel": {"date": "2026-11-10", "note": "non-ablative laser"}},
+        {"laser_or_peel": {"date": "2026-11-10", "kind": "non_ablative_laser"}},
         areas=("cheeks", "chest", "thighs"),
+    ),
+    Case(
+        "laser_or_peel_kind_not_given",
+        "defer",
+        {"laser_or_peel": {"date": "2026-10-01", "areas": ["cheeks"]}},
+        areas=("cheeks",),
     ),
     Case(
         "facial_surgery_recent_rf",
@@ -301,36 +307,75 @@ def test_ordinary_old_filler_is_fine_for_rf() -> None:
 
 
 @pytest.mark.parametrize(
-    ("note", "rule"),
+    ("kind", "rule"),
     [
-        ("non-ablative fractional laser", "laser_or_peel_recent"),
-        ("Non ablative", "laser_or_peel_recent"),
-        ("IPL photofacial", "laser_or_peel_recent"),
-        ("superficial glycolic peel", "laser_or_peel_recent"),
-        ("ablative erbium resurfacing", "laser_or_peel_ablative"),
-        ("CO2 laser", "laser_or_peel_ablative"),
-        ("deep peel (phenol)", "laser_or_peel_ablative"),
+        ("non_ablative_laser", "laser_or_peel_recent"),
+        ("ipl", "laser_or_peel_recent"),
+        ("rf", "laser_or_peel_recent"),
+        ("superficial_peel", "laser_or_peel_recent"),
+        ("medium_peel", "laser_or_peel_ablative"),
+        ("deep_peel", "laser_or_peel_ablative"),
+        ("ablative_laser", "laser_or_peel_ablative"),
+        ("dermabrasion", "laser_or_peel_ablative"),
     ],
 )
-def test_laser_note_decides_the_window(note: str, rule: str) -> None:
-    history = {"laser_or_peel": {"date": "2026-11-10", "note": note}}
-    fired = rules_fired(screen(consultation(history)))
-    assert fired == {rule}
+def test_laser_kind_decides_the_window(kind: str, rule: str) -> None:
+    history = {"laser_or_peel": {"date": "2026-11-10", "kind": kind}}
+    assert rules_fired(screen(consultation(history))) == {rule}
 
 
-def test_laser_without_a_note_takes_the_three_week_window_and_mentions_twelve() -> None:
-    finding = by_rule(
-        screen(consultation({"laser_or_peel": {"date": "2026-11-10"}})), "laser_or_peel_recent"
-    )
-    assert "12 weeks" in finding.message
+@pytest.mark.parametrize(
+    "note", ["deep TCA peel", "dermabrasion", "Fraxel Re:pair", "medium-depth peel", "IPL"]
+)
+def test_five_weeks_ago_of_an_unknown_kind_is_screened_as_ablative(note: str) -> None:
+    # Spec: a missing kind is never guessed from the note; within the longest window it is
+    # the most cautious kind, and the finding asks what was done.
+    history = {"laser_or_peel": {"date": "2026-10-16", "note": note}}
+    result = screen(consultation(history))
+    finding = by_rule(result, "laser_or_peel_kind_not_given")
+    assert finding.severity == "defer" and result.verdict == "defer"
+    assert finding.rebook_on == date(2027, 1, 16)
+    assert "confirm" in finding.action.lower()
+
+
+@pytest.mark.parametrize("note", ["CO2 laser", "deep peel (phenol)", "not ablative", ""])
+def test_a_note_never_changes_the_verdict(note: str) -> None:
+    for kind in ("ipl", "deep_peel"):
+        entry = {"date": "2026-10-16", "kind": kind}
+        bare = screen(consultation({"laser_or_peel": entry}))
+        noted = screen(consultation({"laser_or_peel": {**entry, "note": note}}))
+        assert (noted.verdict, noted.blocked_areas) == (bare.verdict, bare.blocked_areas)
+        assert rules_fired(noted) == rules_fired(bare)
 
 
 def test_windowed_rule_without_a_date_applies_and_asks_for_the_date() -> None:
     result = screen(consultation({"sunburn": True}, areas=FACE))
     finding = by_rule(result, "sunburn")
-    assert finding.rebook_on is None
+    # Spec: a yes without the date its window needs is inside the window. The event can
+    # have been today at the latest, so the window may run until 2 weeks from today.
+    assert finding.rebook_on == date(2026, 12, 4)
     assert "date was not given" in finding.message and "2 weeks" in finding.message
     assert result.blocked_areas == ("cheeks", "forehead")
+
+
+@pytest.mark.parametrize(
+    ("condition", "entry", "rule"),
+    [
+        ("isotretinoin", {"status": "past"}, "isotretinoin_recent"),
+        ("topical_retinoids", {}, "topical_retinoids"),
+        ("botox", {}, "botox_recent"),
+        ("dermal_filler", {}, "dermal_filler_recent"),
+        ("laser_or_peel", {"kind": "ipl"}, "laser_or_peel_recent"),
+        ("laser_or_peel", {}, "laser_or_peel_kind_not_given"),
+        ("facial_surgery", {}, "facial_surgery_recent"),
+    ],
+)
+def test_every_dated_rule_without_its_date_applies_and_asks(
+    condition: str, entry: dict[str, Any], rule: str
+) -> None:
+    finding = by_rule(screen(consultation({condition: entry or True})), rule)
+    assert "ask for the date" in finding.message
+    assert finding.rebook_on is not None and finding.rebook_on > date(2026, 11, 20)
 
 
 def test_patient_note_is_shown_to_the_practitioner() -> None:
@@ -367,9 +412,29 @@ def test_findings_are_ordered_most_serious_first_then_table_order() -> None:
     assert result.verdict == "decline"
 
 
-def test_whole_consultation_findings_block_no_area() -> None:
-    result = screen(consultation({"pregnant": True}))
-    assert result.verdict == "defer" and result.blocked_areas == ()
+@pytest.mark.parametrize(
+    ("history", "born"),
+    [
+        ({"pregnant": True}, "1980-06-15"),
+        ({}, "2010-01-01"),
+        ({"keloid_scarring": True}, "1980-06-15"),
+        ({"bleeding_disorder": True}, "1980-06-15"),
+        ({"cold_sores": {"status": "active"}}, "1980-06-15"),
+        ({"isotretinoin": {"status": "current"}}, "1980-06-15"),
+        ({"cancer_treatment": {"status": "current"}}, "1980-06-15"),
+        ({"anticoagulants": True}, "1980-06-15"),
+    ],
+)
+def test_whole_treatment_findings_block_every_area(history: dict[str, Any], born: str) -> None:
+    # Spec (blocked_areas): a clearance, defer or decline about the whole treatment keeps
+    # every requested area from being treated today.
+    result = screen(consultation(history, areas=FACE_AND_BODY, born=born))
+    assert result.blocked_areas == ("cheeks", "chest", "thighs")
+
+
+def test_pacemaker_with_rf_blocks_every_area() -> None:
+    result = screen(consultation({"electronic_implant": True}, areas=FACE, treatment=RF))
+    assert result.blocked_areas == ("cheeks", "forehead")
 
 
 # --------------------------------------------------------------------------- age
@@ -433,19 +498,27 @@ WINDOWS = [
     Window(
         "dermal_filler_recent_rf", "dermal_filler", {}, date(2026, 5, 31), date(2026, 11, 30), RF
     ),
+    # 6–12 weeks / 3 months in the facts: the upper bound, 3 calendar months.
     Window(
         "laser_or_peel_ablative",
         "laser_or_peel",
-        {"note": "CO2"},
+        {"kind": "ablative_laser"},
         date(2026, 9, 1),
-        date(2026, 11, 24),
+        date(2026, 12, 1),
     ),
     Window(
         "laser_or_peel_recent",
         "laser_or_peel",
-        {"note": "IPL"},
+        {"kind": "ipl"},
         date(2026, 11, 1),
         date(2026, 11, 22),
+    ),
+    Window(
+        "laser_or_peel_kind_not_given",
+        "laser_or_peel",
+        {},
+        date(2026, 9, 1),
+        date(2026, 12, 1),
     ),
     Window(
         "facial_surgery_recent_rf", "facial_surgery", {}, date(2024, 2, 29), date(2025, 2, 28), RF
@@ -496,7 +569,8 @@ def test_window_at_the_end_of_the_calendar_does_not_crash() -> None:
 def test_rf_with_history_example(examples) -> None:
     result = screen(load(examples / "rf-with-history.json"))
     assert result.verdict == "decline"
-    assert result.blocked_areas == ("chest",)
+    # The isotretinoin defer and the anticoagulant clearance are about the whole treatment.
+    assert result.blocked_areas == ("jawline", "chest")
     isotretinoin = by_rule(result, "isotretinoin_recent_rf")
     assert (isotretinoin.severity, isotretinoin.rebook_on) == ("defer", date(2027, 2, 1))
     assert "2027-02-01" in isotretinoin.action

@@ -108,7 +108,9 @@ def test_the_verdict_is_the_most_serious_finding(document: dict) -> None:
     ]
     for finding in result.findings:
         assert set(finding.areas) <= set(requested)
-    named = {area for f in result.findings if RANK[f.severity] >= RANK["defer"] for area in f.areas}
+    # Spec: clearance, defer or decline block their areas, or every area for the whole treatment.
+    stopping = [f for f in result.findings if RANK[f.severity] >= RANK["clearance"]]
+    named = {area for f in stopping for area in (f.areas or requested)}
     assert set(result.blocked_areas) == named
 
 

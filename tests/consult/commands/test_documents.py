@@ -72,6 +72,7 @@ def test_signed_documents_are_sealed_stored_and_verify(
     assert "Printed name: Ana Souza" in consent
     assert "Pia Lindqvist" in consent  # the signed-in account is the practitioner
     assert written["consent_number"] in consent
+    assert "Treating the face can bring on a cold sore" in consent
     assert sorted(p.name for p in out.iterdir()) == ["consent.pdf", "plan.pdf"]  # no temp files
     [stored] = [r for r in _stored_documents(clinic) if r.kind == "consent"]
     assert stored.document_number == written["consent_number"]

@@ -19,7 +19,7 @@ from consult.storage.db import Database
 from tests.consult.pricing.builders import ACNE_SCARS_QUOTE
 
 NBSP = "\u00a0"
-ACNE_SCARS_JSON = {**ACNE_SCARS_QUOTE, "blocked_areas": []}
+ACNE_SCARS_JSON = {**ACNE_SCARS_QUOTE, "blocked_areas": [], "excluded_areas": []}
 
 ACNE_SCARS_TEXT = """\
 Quote for Ana Souza: Micro-needling (mechanical pen), consultation of 2026-11-20
@@ -71,16 +71,19 @@ def test_spec_example_table(capsys, data_dir, examples):
     assert out == ACNE_SCARS_TEXT
 
 
-def test_blocked_areas_are_not_quoted(capsys, data_dir, examples):
-    # The tattoo on the chest declines RF there: only the jawline (face) is priced.
+def test_declined_areas_are_not_quoted(capsys, data_dir, examples):
+    # The tattoo on the chest declines it: only the jawline (face) is priced. The jawline
+    # waits (isotretinoin, a clearance) but is planned for later, so it is quoted.
     code, out, _ = run_quote(capsys, str(examples / "rf-with-history.json"), "--json")
     document = json.loads(out)
     assert code == 0
-    assert document["blocked_areas"] == ["chest"]
+    assert document["blocked_areas"] == ["jawline", "chest"]
+    assert document["excluded_areas"] == [{"area": "chest", "rules": ["tattoo"]}]
     assert [line["item"] for line in document["lines"]] == ["face"]
     assert document["lines"][0]["unit_price"] == "599.00"
     code, out, _ = run_quote(capsys, str(examples / "rf-with-history.json"))
-    assert "Not quoted (blocked by the screening): Chest (décolleté)." in out
+    assert "Not quoted (left out by the screening): Chest (décolleté) (tattoo)." in out
+    assert "Quoted for later (not today): Jawline." in out
     assert "Screening verdict: decline" in out
 
 

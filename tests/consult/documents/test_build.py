@@ -37,7 +37,11 @@ def test_acne_scars_example(examples):
         expected.min_mm,
         expected.max_mm,
     )
-    assert doc.course.dates[0] == date(2026, 11, 20)
+    # A smoker stops 2 weeks before (before-care): the course starts 2 weeks on.
+    assert doc.course.dates[0] == date(2026, 12, 4)
+    assert doc.course.waits == (
+        "Smoking slows healing: please stop smoking 2 weeks before treatment.",
+    )
     assert len(doc.course.dates) == doc.course.sessions
     gaps = {b - a for a, b in zip(doc.course.dates, doc.course.dates[1:], strict=False)}
     assert gaps == {timedelta(weeks=doc.course.interval_weeks)}
@@ -57,15 +61,27 @@ def test_quote_is_formatted_money_matching_the_quote_engine(examples):
     ]
 
 
-def test_blocked_areas_are_left_out_and_the_course_waits_for_rebooking(examples):
+def test_declined_areas_are_left_out_and_the_course_waits_for_rebooking(examples):
     doc = _input(_load(examples, "rf-with-history"))
     assert doc.is_rf
-    assert [area.area for area in doc.areas] == ["jawline"]  # the tattooed chest is blocked
-    assert doc.excluded_areas == ("Chest (décolleté)",)
-    assert "Chest (décolleté)" in doc.findings[0].areas
+    assert [area.area for area in doc.areas] == ["jawline"]  # the tattooed chest is declined
+    [chest] = doc.excluded_areas
+    assert chest.label == "Chest (décolleté)" and "Tattooed areas" in chest.reason
+    # The chest's decline does not speak for the jawline.
+    assert all("Chest (décolleté)" not in finding.areas for finding in doc.findings)
+    assert doc.verdict == "defer"
+    assert not doc.areas[0].today and len(doc.areas[0].waits_for) == 2
+    # The clearance has no date: no session is booked, and the plan says what it waits for.
+    assert doc.course.dates == ()
+    assert any("clearance" in wait for wait in doc.course.waits)
+    assert all("Chest" not in row.description for row in doc.quote.rows)
+
+
+def test_with_the_clearance_on_file_the_course_starts_on_the_rebook_date(examples):
+    override = {"reason": "Written clearance from Dr Lee, 2026-11-18, on file."}
+    doc = _input(_load(examples, "rf-with-history", screening_override=override))
     # Isotretinoin within 6 months defers RF: the first session is on the rebook date.
     assert doc.course.dates[0] == date(2027, 2, 1)
-    assert all("Chest" not in row.description for row in doc.quote.rows)
 
 
 def test_every_area_blocked_is_a_clear_error(examples):

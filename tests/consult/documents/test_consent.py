@@ -79,10 +79,14 @@ def test_common_and_less_common_risks_always_printed(document, tmp_path):
 
 def test_findings_and_agreed_actions(document, tmp_path):
     text = flat(text_of(build_consent(document), tmp_path))
-    assert "History of cold sores. (areas: Around the mouth)" in text
-    assert "Antiviral prophylaxis as prescribed before each session." in text
+    assert (
+        "History of cold sores. Antiviral prophylaxis as prescribed before each session."
+        " (areas: Around the mouth)"
+    ) in text
     assert wording.consent_text("history.statement") in text
-    assert "Overall screening result: Precautions." in text
+    # The result for the areas consented to, in the patient's words.
+    assert "Screening result for the areas in this consent: Can go ahead with care." in text
+    assert "Overall screening result" not in text
 
 
 def test_no_findings_says_so(tmp_path):

@@ -1,7 +1,9 @@
 """Step 3: choose areas on the map, their concerns, and the depth for each.
 
-Depth suggestions come from consult.clinical.depths; the practitioner may adjust them
-and the adjusted figures are what the plan prints. Areas that screening would block
+Depth suggestions come from consult.clinical.depths (conservative when a screening
+finding asks for it, such as skin type V–VI); the practitioner may adjust them and the
+adjusted figures are what the plan prints. A depth outside the suggestion needs a tick to
+confirm it is on purpose, and both documents flag it. Areas that screening would block
 are hatched on the map with the reason, and cannot be chosen.
 """
 
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.catalogue import catalogue
-from consult.clinical.depths import suggested_depth
+from consult.clinical.depths import DepthRange, suggested_depth
 from consult.clinical.screening import screen
 from consult.fileformat import AreaRequest
 from ui.consultation.draft import DraftState
@@ -54,6 +56,11 @@ class AreaCard(QFrame):
         self.suggestion.setWordWrap(True)
         self.low = self._depth_box("shallowest")
         self.high = self._depth_box("deepest")
+        self.confirm = QCheckBox("This depth is outside the suggested range on purpose", self)
+        self.confirm.setAccessibleName(
+            f"{catalogue().area(area).label}: confirm the depth outside the suggested range"
+        )
+        self.confirm.setVisible(False)
         layout = QVBoxLayout(self)
         title = QLabel(f"<b>{catalogue().area(area).label}</b>", self)
         layout.addWidget(title)
@@ -72,9 +79,11 @@ class AreaCard(QFrame):
         depth.addWidget(self.high)
         depth.addStretch(1)
         layout.addLayout(depth)
+        layout.addWidget(self.confirm)
         layout.addWidget(self.suggestion)
         self.low.valueChanged.connect(self._changed)
         self.high.valueChanged.connect(self._changed)
+        self.confirm.toggled.connect(self._changed)
 
     def _depth_box(self, which: str) -> QDoubleSpinBox:
         box = QDoubleSpinBox(self)
@@ -89,16 +98,24 @@ class AreaCard(QFrame):
         return tuple(concern for concern, box in self.concerns.items() if box.isChecked())
 
     def show_state(
-        self, concerns: tuple[str, ...], depth: tuple[Decimal, Decimal], note: str
+        self,
+        concerns: tuple[str, ...],
+        depth: tuple[Decimal, Decimal],
+        note: str,
+        outside: bool = False,
+        confirmed: bool = False,
     ) -> None:
-        for widget in (*self.concerns.values(), self.low, self.high):
+        widgets = (*self.concerns.values(), self.low, self.high, self.confirm)
+        for widget in widgets:
             widget.blockSignals(True)
         for concern, box in self.concerns.items():
             box.setChecked(concern in concerns)
         self.low.setValue(float(depth[0]))
         self.high.setValue(float(depth[1]))
         self.suggestion.setText(note)
-        for widget in (*self.concerns.values(), self.low, self.high):
+        self.confirm.setVisible(outside)
+        self.confirm.setChecked(outside and confirmed)
+        for widget in widgets:
             widget.blockSignals(False)
 
     def chosen_depth(self) -> tuple[Decimal, Decimal]:
@@ -174,21 +191,38 @@ class AreasStep(Step):
             card = self.cards.pop(area)
             self.cards_layout.removeWidget(card)
             card.deleteLater()
+        conservative = self.conservative()  # once for every card
         for area in self.draft.areas:
             if area not in self.cards:
                 card = AreaCard(area, self.cards_box)
                 card.edited.connect(self._card_edited)
                 self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
                 self.cards[area] = card
-            self._show_card(area)
+            self._show_card(area, conservative)
         self.empty.setVisible(not self.draft.areas)
 
-    def _show_card(self, area: str) -> None:
+    def conservative(self) -> bool:
+        """Whether a screening finding asks for conservative depth (skin type V–VI, …)."""
+        return any(f.conservative_depth for f in screen(self.draft.consultation()).findings)
+
+    def suggestion(self, area: str, conservative: bool | None = None) -> DepthRange:
+        """The suggested range, conservative when a screening finding asks for it."""
+        if conservative is None:
+            conservative = self.conservative()
+        return suggested_depth(
+            area, self.draft.areas.get(area, ()), self.draft.treatment, conservative
+        )
+
+    def _show_card(self, area: str, conservative: bool | None = None) -> None:
         concerns = self.draft.areas[area]
-        suggested = suggested_depth(area, concerns, self.draft.treatment)
+        suggested = self.suggestion(area, conservative)
         depth = self.draft.depths.get(area, (suggested.min_mm, suggested.max_mm))
         note = f"Suggested {suggested.min_mm}–{suggested.max_mm} mm. {suggested.note}"
-        self.cards[area].show_state(concerns, depth, note)
+        outside = not suggested.contains(*depth)
+        if not outside:
+            self.draft.depth_confirmed.discard(area)
+        confirmed = area in self.draft.depth_confirmed
+        self.cards[area].show_state(concerns, depth, note, outside, confirmed)
 
     @Slot(str)
     def _card_edited(self, area: str) -> None:
@@ -200,10 +234,18 @@ class AreasStep(Step):
             # New concerns bring a new suggestion; a depth set by hand is kept only if
             # the concerns stay the same.
             self.draft.depths.pop(area, None)
+            self.draft.depth_confirmed.discard(area)
         else:
             low, high = card.chosen_depth()
             if low > high:
                 low, high = high, low
+            if self.draft.depths.get(area) not in (None, (low, high)):
+                # A new depth is confirmed afresh: the tick was for the old one.
+                self.draft.depth_confirmed.discard(area)
+            elif card.confirm.isChecked():
+                self.draft.depth_confirmed.add(area)
+            else:
+                self.draft.depth_confirmed.discard(area)
             self.draft.depths[area] = (low, high)
         self._show_card(area)
         self.changed.emit()
@@ -211,4 +253,16 @@ class AreasStep(Step):
     def blocker(self) -> str | None:
         if not self.draft.areas:
             return "Choose at least one area on the map."
+        conservative = self.conservative()
+        for area, depth in self.draft.depths.items():
+            if area not in self.draft.areas or area in self.draft.depth_confirmed:
+                continue
+            suggested = self.suggestion(area, conservative)
+            if not suggested.contains(*depth):
+                label = catalogue().area(area).label
+                return (
+                    f"The planned depth for {label} is outside the suggested "
+                    f"{suggested.min_mm}–{suggested.max_mm} mm: confirm it is on purpose, "
+                    "or adjust it."
+                )
         return None

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.clinic import local_now
+from consult.clinical.questionnaire import questionnaire
 from consult.documents.numbers import new_document_number
 from consult.errors import InvalidField
 from consult.pricing import QuoteOptions
@@ -238,6 +239,13 @@ class ConsentStep(Step):
         show_problem(self, error)
 
     def missing(self) -> str | None:
+        gaps = questionnaire().unanswered(self.draft.history)
+        if gaps:
+            # Silence is not "no": the history cannot be signed as true and complete.
+            return (
+                f"{len(gaps)} medical-history question(s) not answered: the consent cannot"
+                " be signed until every question is answered."
+            )
         if self._shown_request is None:
             return "Preparing the consent form…"
         if self.draft.photography is None or self.draft.marketing is None:

@@ -1,8 +1,9 @@
 """Step 2: the medical history, a form generated from consult.clinical.questionnaire.
 
-Each question is a No/Yes choice; a yes opens its follow-ups (status, date, areas,
+Each question is a No/Yes choice; a yes opens its follow-ups (status, kind, date, areas,
 note) as the questionnaire file lists them. A "no" is stored as an explicit false, so
-the record shows the question was asked.
+the record shows the question was asked; a question left alone is unanswered, and the
+screening gives no verdict until every question is answered.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ui.dates import HINT, parse_date, show_date
 from ui.widgets.wrapping_label import WrappingLabel
 
 NOT_SAID = "Not said"
+KIND_NOT_KNOWN = "Not known (screened as the most cautious kind)"
 AreaRole = Qt.ItemDataRole.UserRole + 3
 
 
@@ -47,6 +49,7 @@ class FollowUps(QWidget):
         super().__init__(parent)
         self.question = question
         self.status: QComboBox | None = None
+        self.kind: QComboBox | None = None
         self.date: QLineEdit | None = None
         self.areas: QListWidget | None = None
         self.note: QLineEdit | None = None
@@ -69,6 +72,14 @@ class FollowUps(QWidget):
             self.status.setMaximumWidth(280)
             self.status.currentIndexChanged.connect(self.edited)
             widget: QWidget = self.status
+        elif follow_up == "kind":
+            self.kind = QComboBox(self)
+            self.kind.addItem(KIND_NOT_KNOWN, None)
+            for kind, label in self.question.kind_labels.items():
+                self.kind.addItem(label, kind)
+            self.kind.setMaximumWidth(420)
+            self.kind.currentIndexChanged.connect(self.edited)
+            widget = self.kind
         elif follow_up == "date":
             self.date = QLineEdit(self)
             self.date.setPlaceholderText(HINT)
@@ -98,6 +109,8 @@ class FollowUps(QWidget):
     def load(self, entry: HistoryEntry) -> None:
         if self.status is not None:
             self.status.setCurrentIndex(max(0, self.status.findData(entry.status)))
+        if self.kind is not None:
+            self.kind.setCurrentIndex(max(0, self.kind.findData(entry.kind)))
         if self.date is not None:
             self.date.setText(show_date(entry.date))
         if self.areas is not None:
@@ -126,6 +139,7 @@ class FollowUps(QWidget):
             date=when,
             areas=areas,
             note=(self.note.text().strip() or None) if self.note is not None else None,
+            kind=self.kind.currentData() if self.kind is not None else None,
         )
 
     def show_error(self, text: str) -> None:

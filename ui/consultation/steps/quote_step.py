@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import QRegularExpression, Qt, Slot
 from PySide6.QtGui import QRegularExpressionValidator
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from consult.catalogue import catalogue
+from consult.clinical.outcome import EXCLUDED, area_outcomes, left_out
 from consult.clinical.screening import screen
 from consult.errors import ConsultError
 from consult.pricing import Quote, QuoteOptions, build_quote, format_money
@@ -62,6 +65,9 @@ class QuoteStep(Step):
         self.approval = QLabel(self)
         self.approval.setObjectName("approval")
         self.approval.setWordWrap(True)
+        self.excluded = QLabel(self)  # declined areas, left out of the quote, with the reason
+        self.excluded.setObjectName("excluded")
+        self.excluded.setWordWrap(True)
         self.error = ErrorLabel(self)
         self._build()
 
@@ -85,6 +91,7 @@ class QuoteStep(Step):
         bottom.addWidget(self.totals, 0, Qt.AlignmentFlag.AlignRight)
         bottom.addWidget(self.total, 0, Qt.AlignmentFlag.AlignRight)
         bottom.addWidget(self.approval)
+        bottom.addWidget(self.excluded)
         bottom.addWidget(self.error)
         self.layout_.addLayout(bottom)
         self.sessions.valueChanged.connect(self._choices_changed)
@@ -160,13 +167,15 @@ class QuoteStep(Step):
 
     def reprice(self) -> None:
         consultation = self.draft.consultation()
+        screening = screen(consultation)
+        self._show_excluded(consultation, screening)
         try:
             self.quote = build_quote(
                 consultation,
                 self.services.price_list,
                 self.services.settings,
                 self.options(),
-                screen(consultation).blocked_areas,
+                left_out(consultation, screening),
             )
         except ConsultError as error:
             self.quote = None
@@ -174,6 +183,16 @@ class QuoteStep(Step):
             return
         self.error.clear_error()
         self._show(self.quote)
+
+    def _show_excluded(self, consultation: Any, screening: Any) -> None:
+        lines = []
+        for outcome in area_outcomes(consultation, screening):
+            if outcome.status == EXCLUDED:
+                reasons = " ".join(f.message for f in outcome.findings if f.severity == "decline")
+                label = catalogue().area(outcome.area).label
+                lines.append(f"Not quoted (left out by the screening): {label}: {reasons}")
+        self.excluded.setText("\n".join(lines))
+        self.excluded.setVisible(bool(lines))
 
     def _money(self, amount: Decimal) -> str:
         return format_money(amount, self.services.settings.currency, self.services.settings.locale)

@@ -2,7 +2,9 @@
 
 The verdict is worked out by consult.clinical.screening; this page only shows it. The
 banner carries an icon and words as well as a colour, so it reads the same to a
-colour-blind practitioner and on a grey-scale print-out.
+colour-blind practitioner and on a grey-scale print-out. Silence is not "no": while any
+question of the medical history is unanswered, the page says how many and which, gives
+no verdict, and the consultation cannot go on to the quote and the consent.
 """
 
 from __future__ import annotations
@@ -20,6 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from consult.catalogue import catalogue
+from consult.clinical.outcome import (
+    EXCLUDED,
+    AreaOutcome,
+    area_outcomes,
+    first_session_line,
+    needs_reason,
+    planned_areas,
+)
+from consult.clinical.questionnaire import Gap, questionnaire
 from consult.clinical.screening import SEVERITY_WORDS, Finding, ScreeningResult, screen
 from ui.consultation.draft import DraftState
 from ui.consultation.steps.base import Services, Step
@@ -74,6 +85,35 @@ class Banner(QFrame):
         self.text.setText(text)
         self.setAccessibleName(f"Screening verdict: {text}")
 
+    def show_unanswered(self, gaps: tuple[Gap, ...]) -> None:
+        """No verdict: how many questions still need an answer."""
+        self.setProperty("severity", "clearance")
+        self.style().unpolish(self)
+        self.style().polish(self)
+        icon = QStyle.StandardPixmap.SP_MessageBoxQuestion
+        self.icon.setPixmap(self.style().standardIcon(icon).pixmap(40, 40))
+        text = unanswered_summary(gaps) + " No verdict until every question is answered."
+        self.text.setText(text)
+        self.setAccessibleName(f"Screening: {text}")
+
+
+def unanswered_summary(gaps: tuple[Gap, ...]) -> str:
+    questions = "question" if len(gaps) == 1 else "questions"
+    return f"{len(gaps)} {questions} of the medical history not answered yet."
+
+
+def area_text(outcome: AreaOutcome) -> str:
+    """Per area, for the practitioner: can be treated today, or not today and why."""
+    label = catalogue().area(outcome.area).label
+    if outcome.today:
+        return f"{label}: can be treated today"
+    if outcome.status == EXCLUDED:
+        declined = [f.message for f in outcome.findings if f.severity == "decline"]
+        return f"{label}: not today, left out of the treatment: {' '.join(declined)}"
+    when = f" (from {show_date(outcome.earliest)})" if outcome.earliest else ""
+    reasons = " ".join(finding.message for finding in outcome.findings)
+    return f"{label}: not today{when}: {reasons}"
+
 
 def finding_card(parent: QWidget, finding: Finding) -> QFrame:
     card = QFrame(parent)
@@ -108,8 +148,14 @@ class ScreeningStep(Step):
     def __init__(self, draft: DraftState, services: Services, parent: QWidget) -> None:
         super().__init__(draft, services, parent)
         self.result: ScreeningResult | None = None
+        self.gaps: tuple[Gap, ...] = ()
         self.banner = Banner(self)
         self.layout_.addWidget(self.banner)
+        self.areas = QLabel(self)
+        self.areas.setObjectName("areaResults")
+        self.areas.setWordWrap(True)
+        self.areas.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout_.addWidget(self.areas)
         self.findings_box = QWidget(self)
         self.findings_box.setObjectName("scrollBody")
         self.findings_layout = QVBoxLayout(self.findings_box)
@@ -134,25 +180,57 @@ class ScreeningStep(Step):
         self.reason.textChanged.connect(self._reason_changed)
 
     def enter(self) -> None:
-        self.result = screen(self.draft.consultation())
+        self._clear_findings()
+        self.gaps = questionnaire().unanswered(self.draft.history)
+        if self.gaps:
+            self._show_unanswered()
+            return
+        consultation = self.draft.consultation()
+        self.result = screen(consultation)
         self.banner.show_verdict(self.result.verdict, self.result.blocked_areas)
-        while self.findings_layout.count():
-            item = self.findings_layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        outcomes = area_outcomes(consultation, self.result)
+        lines = [area_text(outcome) for outcome in outcomes]
+        if planned_areas(outcomes):
+            lines.append(first_session_line(consultation, self.result))
+        self.areas.setText("\n".join(lines))
+        self.areas.setVisible(bool(outcomes))
         if not self.result.findings:
             self.findings_layout.addWidget(QLabel("No findings.", self.findings_box))
         for finding in self.result.findings:
             self.findings_layout.addWidget(finding_card(self.findings_box, finding))
         self.findings_layout.addStretch(1)
-        needs_reason = self.result.verdict in NEEDS_REASON
-        self.reason_label.setVisible(needs_reason)
-        self.reason.setVisible(needs_reason)
+        # A reason is asked when nothing could go on without one (spec: what `documents`
+        # refuses); a declined area beside treatable ones is simply left out.
+        asked = needs_reason(consultation, self.result)
+        self.reason_label.setVisible(asked)
+        self.reason.setVisible(asked)
         if self.reason.toPlainText() != self.draft.override_reason:
             self.reason.blockSignals(True)
             self.reason.setPlainText(self.draft.override_reason)
             self.reason.blockSignals(False)
+
+    def _clear_findings(self) -> None:
+        while self.findings_layout.count():
+            item = self.findings_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+
+    def _show_unanswered(self) -> None:
+        """Which questions are missing; no verdict, no findings, no reason to give."""
+        self.result = None
+        self.banner.show_unanswered(self.gaps)
+        self.areas.setVisible(False)
+        listing = QLabel(
+            "Go back to the medical history and answer:\n"
+            + "\n".join(f"• {gap.describe()}" for gap in self.gaps),
+            self.findings_box,
+        )
+        listing.setObjectName("unanswered")
+        listing.setWordWrap(True)
+        self.findings_layout.addWidget(listing)
+        self.findings_layout.addStretch(1)
+        self.reason_label.setVisible(False)
+        self.reason.setVisible(False)
 
     @Slot()
     def _reason_changed(self) -> None:
@@ -160,9 +238,14 @@ class ScreeningStep(Step):
         self.changed.emit()
 
     def blocker(self) -> str | None:
+        gaps = questionnaire().unanswered(self.draft.history)
+        if gaps:
+            return f"{unanswered_summary(gaps)} Answer every question first."
         # Screened afresh: the history or areas may have changed since this page was shown.
-        verdict = screen(self.draft.consultation()).verdict
-        if verdict in NEEDS_REASON and len(self.draft.override_reason) < MIN_REASON:
+        consultation = self.draft.consultation()
+        result = screen(consultation)
+        verdict = result.verdict
+        if needs_reason(consultation, result) and len(self.draft.override_reason) < MIN_REASON:
             return (
                 f"The verdict is “{_WORDS[verdict]}”: write the reason for going on "
                 f"(at least {MIN_REASON} characters) first."
