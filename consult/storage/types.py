@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Dialect, Numeric
@@ -34,6 +35,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+    def result_processor(
+        self, dialect: Dialect, coltype: Any
+    ) -> Callable[[Any], datetime | None] | None:
+        """On SQLite, one C call per value: the stored text parsed straight to UTC.
+
+        The generic path parses the text with SQLAlchemy's regular expression and then
+        adds the zone: a 200-row page of the manager's listing spent as long converting
+        as SQLite spent finding the rows.
+        """
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        return _sqlite_utc_datetime
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
@@ -66,6 +80,23 @@ class ExactDecimal(TypeDecorator[Decimal]):
         if dialect.name == "sqlite":
             return int(exact.scaleb(self.places))
         return exact
+
+    def result_processor(
+        self, dialect: Dialect, coltype: Any
+    ) -> Callable[[Any], Decimal | None] | None:
+        """On SQLite, the whole number of smallest units scaled in one step (no extra
+        SQLAlchemy processing layer): scaleb of an integer already has exactly
+        `places` places."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        places = -self.places
+
+        def scaled(value: Any) -> Decimal | None:
+            if value is None:
+                return None
+            return Decimal(value if type(value) is int else int(value)).scaleb(places)
+
+        return scaled
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
@@ -100,3 +131,21 @@ def rate() -> ExactDecimal:
 def percent() -> ExactDecimal:
     """A percentage such as a 12.5 % discount."""
     return ExactDecimal(5, 2)
+
+
+def _sqlite_utc_datetime(value: Any) -> datetime | None:
+    """SQLite's stored naive-UTC text ("2026-11-20 09:30:00.000000") as an aware datetime.
+
+    Parsing the text with its zone appended gives datetime.UTC itself in one C call;
+    `.replace(tzinfo=UTC)` afterwards costs more than the parsing.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value + "+00:00")
+        except ValueError:  # text that already names its zone
+            value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
