@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time as _time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -48,7 +47,7 @@ from consult.storage.models import (
     Quote,
     User,
 )
-from consult.storage.patients import search_key
+from consult.storage.patients import name_condition, name_words
 from consult.storage.quotes import QuoteRecord
 
 # Audit actions that change a quote; views and listings are left out of its history.
@@ -176,7 +175,7 @@ class ManagerQueries:
 
     def page(self, flt: QuoteFilter, sort: QuoteSort, offset: int, limit: int) -> list[QuoteRow]:
         """One page of the listing: `limit` rows from `offset` in `sort` order."""
-        statement = _page_statement(flt, sort, _clock())
+        statement = _page_statement(flt, sort, _clock(), self.db.dialect)
         with self.db.engine.connect() as connection:
             # .all() fetches the page in one driver call; iterating the result would
             # fetch row by row, which doubled the time of a short (date-range) query.
@@ -192,13 +191,15 @@ class ManagerQueries:
         """
         with self.db.engine.connect() as connection:
             lowest, highest, count, total = connection.execute(
-                _totals_statement(flt, _clock())
+                _totals_statement(flt, _clock(), self.db.dialect)
             ).one()
             if count == 0:
                 return QuoteTotals(0, {})
             if lowest == highest:
                 return QuoteTotals(count, {lowest: total})
-            per_currency = connection.execute(_filtered(_PER_CURRENCY, flt)).all()
+            per_currency = connection.execute(
+                _filtered(_PER_CURRENCY, flt, self.db.dialect)
+            ).all()
             return QuoteTotals(count, dict(per_currency))
 
     def practitioners(self) -> list[Practitioner]:
@@ -218,7 +219,7 @@ class ManagerQueries:
         Rows come as plain tuples, fetched in batches. The export is audited: it takes
         patients' names out of the system.
         """
-        statement = _filtered(_CSV_LISTING, flt).order_by(*_order(sort))
+        statement = _filtered(_CSV_LISTING, flt, self.db.dialect).order_by(*_order(sort))
         with self.db.engine.connect() as connection:
             rows = list(connection.execution_options(yield_per=2000).execute(statement))
         reports.write_csv(path, CSV_HEADER, rows)
@@ -242,7 +243,9 @@ class ManagerQueries:
         with self.db.engine.connect() as connection:
             # Two queries, not one: SQLite reads a lone min() or max() off the index.
             first, last = (
-                connection.scalar(_filtered(select(edge(quotes.created_at)), flt))
+                connection.scalar(
+                    _filtered(select(edge(quotes.created_at)), flt, self.db.dialect)
+                )
                 for edge in (func.min, func.max)
             )
             if first is None or last is None:
@@ -263,6 +266,7 @@ class ManagerQueries:
                 .outerjoin(USERS, USERS.c.id == quotes.practitioner_id)
                 .group_by(literal_column("month_number"), practitioner, quotes.status),
                 flt,
+                self.db.dialect,
             )
             return [
                 reports.StatusTally(months[number], name, status, count, total)
@@ -375,9 +379,11 @@ def _clock() -> tuple[object, ...]:
 # A manager flips between a handful of filters; building a statement and its cache key
 # cost a short query as much as SQLite's own work, so the built statements are kept.
 @lru_cache(maxsize=64)
-def _page_statement(flt: QuoteFilter, sort: QuoteSort, _zone: tuple[object, ...]) -> Select:
+def _page_statement(
+    flt: QuoteFilter, sort: QuoteSort, _zone: tuple[object, ...], dialect: str
+) -> Select:
     return (
-        _filtered(_LISTING, flt)
+        _filtered(_LISTING, flt, dialect)
         .order_by(*_order(sort))
         .offset(bindparam("offset", type_=Integer))
         .limit(bindparam("limit", type_=Integer))
@@ -385,11 +391,11 @@ def _page_statement(flt: QuoteFilter, sort: QuoteSort, _zone: tuple[object, ...]
 
 
 @lru_cache(maxsize=64)
-def _totals_statement(flt: QuoteFilter, _zone: tuple[object, ...]) -> Select:
-    return _filtered(_TOTALS, flt)
+def _totals_statement(flt: QuoteFilter, _zone: tuple[object, ...], dialect: str) -> Select:
+    return _filtered(_TOTALS, flt, dialect)
 
 
-def _filtered(statement: Select, flt: QuoteFilter) -> Select:
+def _filtered(statement: Select, flt: QuoteFilter, dialect: str) -> Select:
     quotes = QUOTES.c
     if flt.statuses:
         statement = statement.where(quotes.status.in_(sorted(flt.statuses)))
@@ -402,14 +408,13 @@ def _filtered(statement: Select, flt: QuoteFilter) -> Select:
     if flt.created_to is not None:
         next_day = flt.created_to + timedelta(days=1)
         statement = statement.where(quotes.created_at < local_day_start(next_day))
-    words = search_key(flt.patient_name).split()
+    words = name_words(flt.patient_name)
     if words:
-        # A subquery, not the listing's join, so totals need no join. search_key holds
-        # the name casefolded without accents, each word after a space: every typed
-        # word must start a word of the name, in any order ("souza mar").
+        # A subquery, not the listing's join, so totals need no join. The patient
+        # search's own matching (consult.storage.patients.name_condition): every typed
+        # word in the name, in any order, through the trigram index (migration 0006).
         matching = select(PATIENTS.c.id).where(
-            *(PATIENTS.c.search_key.like("% " + _escape_like(word) + "%", escape="\\")
-              for word in words)
+            *(name_condition(word, dialect) for word in words)
         )
         statement = statement.where(quotes.patient_id.in_(matching))
     return statement
@@ -504,10 +509,3 @@ def _month_number(created_at, months: list[date]):
 def local_day_start(day: date) -> datetime:
     """Midnight at the start of `day` on this computer's clock, as an aware datetime."""
     return datetime.combine(day, time.min).astimezone()
-
-
-_LIKE_SPECIALS = re.compile(r"([\\%_])")
-
-
-def _escape_like(text: str) -> str:
-    return _LIKE_SPECIALS.sub(r"\\\1", text)

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, column, func, literal_column, select, table
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -32,6 +32,12 @@ _PHONE_PUNCTUATION = re.compile(r"[\s+().\-/]")
 # Fewer digits than this match too many phone numbers to be a useful search.
 MIN_PHONE_DIGITS = 3
 MAX_RESULTS = 200
+# Typed words this long match anywhere in a name (through the trigram index of
+# migration 0006); shorter ones ("Wu", "Li") match the start of a word of the name.
+SUBSTRING_MIN = 3
+# SQLite: the FTS5 trigram table of migration 0006 (rowid = patient id).
+_SEARCH_TABLE = table("patient_search", column("rowid"), column("name"))
+_GLOB_SPECIALS = re.compile(r"([*?\[\]])")
 
 
 @dataclass(frozen=True)
@@ -90,15 +96,19 @@ def parse_typed_date(text: str) -> date | None:
 # --------------------------------------------------------------------------- reading
 
 
-def search_patients(db: Database, actor: Actor, text: str, limit: int = 50) -> list[PatientRecord]:
+def search_patients(
+    db: Database, actor: Actor, text: str, limit: int = MAX_RESULTS
+) -> list[PatientRecord]:
     """Patients matching what was typed: name words, a date of birth, or phone digits.
 
-    Words are matched as the start of any word of the name, ignoring case and accents;
-    a date (1989-04-02 or 02/04/1989) matches the date of birth; a run of digits matches
-    anywhere in the phone number. Several may be combined ("souza 1989-04-02").
+    A word of three letters or more matches anywhere in the name ("okafor" finds
+    "Thompson-Okafor"), a shorter one the start of a word of the name ("wu", "li"),
+    ignoring case and accents; a date (1989-04-02 or 02/04/1989) matches the date of
+    birth; a run of digits matches anywhere in the phone number. Several may be
+    combined ("souza 1989-04-02").
     """
     require(actor, "patient.read_contact")
-    query = _search_query(text)
+    query = _search_query(text, db.dialect)
     if query is None:
         return []
     limit = max(1, min(limit, MAX_RESULTS))
@@ -109,7 +119,7 @@ def search_patients(db: Database, actor: Actor, text: str, limit: int = 50) -> l
     return found
 
 
-def _search_query(text: str) -> Select[tuple[PatientRow]] | None:
+def _search_query(text: str, dialect: str) -> Select[tuple[PatientRow]] | None:
     typed = " ".join(text.split())
     if not typed:
         return None
@@ -127,9 +137,36 @@ def _search_query(text: str) -> Select[tuple[PatientRow]] | None:
             elif word.isdigit() and len(word) >= MIN_PHONE_DIGITS:
                 conditions.append(PatientRow.phone_digits.like(f"%{word}%"))
             else:
-                pattern = "% " + _escape_like(_fold(word)) + "%"
-                conditions.append(PatientRow.search_key.like(pattern, escape="\\"))
+                conditions.extend(name_condition(part, dialect) for part in name_words(word))
+    if not conditions:
+        return None
     return select(PatientRow).where(and_(*conditions))
+
+
+def name_words(typed: str) -> list[str]:
+    """What was typed as folded words: hyphens separate words, as in the index."""
+    return _fold(typed).replace("-", " ").split()
+
+
+def name_condition(word: str, dialect: str) -> ColumnElement[bool]:
+    """Patients whose name holds `word` (one of `name_words`), through the trigram index.
+
+    Three letters or more: anywhere in the name. One or two: the start of a word. The
+    indexed text is the folded name with hyphens as spaces (migration 0006); on SQLite
+    each space is doubled there, so a one- or two-letter word start is still a
+    three-character pattern the trigram index can serve ("  w", " wu").
+    """
+    if dialect == "sqlite":
+        escaped = _GLOB_SPECIALS.sub(r"[\1]", word)
+        pattern = f"*{escaped}*" if len(word) >= SUBSTRING_MIN else f"*  {escaped}*"
+        matching = select(_SEARCH_TABLE.c.rowid).where(
+            _SEARCH_TABLE.c.name.op("GLOB")(pattern)
+        )
+        return PatientRow.id.in_(matching)
+    escaped = _escape_like(word)
+    pattern = f"%{escaped}%" if len(word) >= SUBSTRING_MIN else f"% {escaped}%"
+    indexed = func.replace(PatientRow.search_key, literal_column("'-'"), literal_column("' '"))
+    return indexed.like(pattern, escape="\\")
 
 
 def _escape_like(text: str) -> str:
