@@ -6,9 +6,10 @@ Everything except the accounts' passwords is deterministic for a seed: the same 
 gives the same patients, histories and quotes. Screening verdicts and quote totals are
 computed by the real engines (consult.clinical.screening, consult.pricing), so what the
 demo shows is what the app would have produced. Rows are written with bulk inserts in
-one transaction; only the six accounts are argon2-hashed, so 10,000 patients take
-seconds. The passwords are random, returned once in the summary and never stored in
-plain text.
+one transaction, BATCH patients (with their consultations and quotes) at a time, so
+memory stays flat and the rate steady from 200 patients to a chain's 1,000,000; only
+the six accounts are argon2-hashed. The passwords are random, returned once in the
+summary and never stored in plain text.
 """
 
 from __future__ import annotations
@@ -49,7 +50,11 @@ from consult.storage.patients import phone_digits, search_key
 from consult.storage.users import hash_password
 
 DEFAULT_PATIENTS = 200
-MAX_PATIENTS = 100_000
+MAX_PATIENTS = 1_000_000
+# Patients generated, screened, priced and written per step: big enough that each
+# executemany is efficient, small enough that memory does not grow with the clinic.
+BATCH = 2_000
+HASHING_THREADS = 2
 CLINIC = {
     "name": "Willow Lane Skin Clinic (demo)",
     "address": "12 Willow Lane, Springfield",
@@ -255,8 +260,9 @@ def build_demo(
         DemoAccount(username, name, role, secrets.token_urlsafe(12))
         for username, name, role in ACCOUNTS
     )
-    # argon2 is deliberately slow; the six hashes run side by side (it releases the GIL).
-    with ThreadPoolExecutor() as pool:
+    # argon2 is deliberately slow; the hashes run two at a time (it releases the GIL).
+    # Not all six at once: each takes 64 MB while it runs.
+    with ThreadPoolExecutor(max_workers=HASHING_THREADS) as pool:
         hashes = list(pool.map(hash_password, (account.password for account in accounts)))
     price_list = prices.current_price_list(db)
     with db.Session.begin() as session:
@@ -466,6 +472,18 @@ def _history(rng: random.Random, day: date, areas: Sequence[str]) -> dict[str, H
 
 
 @dataclass
+class _Tally:
+    """What the summary reports, counted batch by batch."""
+
+    patients: int = 0
+    consultations: int = 0
+    quotes: int = 0
+    consultation_statuses: Counter[str] = field(default_factory=Counter)
+    quote_statuses: Counter[str] = field(default_factory=Counter)
+    approvals: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
 class _Planned:
     consultation: Consultation
     patient_index: int
@@ -498,8 +516,30 @@ class _Generator:
         self.drafts = 0
 
     def fill(self, session: Session, count: int, accounts: tuple[DemoAccount, ...]) -> DemoSummary:
+        """Write `count` patients BATCH at a time; only the tallies outlive a batch."""
         now = datetime.now(UTC)
-        people = [_patient(self.rng, self.today) for _ in range(count)]
+        tally = _Tally()
+        for start in range(0, count, BATCH):
+            people = [_patient(self.rng, self.today) for _ in range(min(BATCH, count - start))]
+            self._write_batch(session, people, now, tally)
+            session.expunge_all()
+        return DemoSummary(
+            patients=tally.patients,
+            consultations=tally.consultations,
+            quotes=tally.quotes,
+            accounts=accounts,
+            consultation_statuses=dict(tally.consultation_statuses),
+            quote_statuses=dict(tally.quote_statuses),
+            approvals=dict(tally.approvals),
+        )
+
+    def _write_batch(
+        self,
+        session: Session,
+        people: Sequence[fileformat.Patient],
+        now: datetime,
+        tally: _Tally,
+    ) -> None:
         patient_ids = _insert_patients(session, people, now)
         planned = list(self._plan(people))
         consultation_ids = _insert(
@@ -515,15 +555,12 @@ class _Generator:
             for position, line in enumerate(p.quote.lines, start=1)  # type: ignore[union-attr]
         ]
         _insert(session, QuoteLineRow, lines)
-        return DemoSummary(
-            patients=len(patient_ids),
-            consultations=len(planned),
-            quotes=len(quote_ids),
-            accounts=accounts,
-            consultation_statuses=dict(Counter(p.status for p in planned)),
-            quote_statuses=dict(Counter(p.scenario[0] for p, _ in quoted if p.scenario)),
-            approvals=dict(Counter(p.scenario[1] for p, _ in quoted if p.scenario)),
-        )
+        tally.patients += len(patient_ids)
+        tally.consultations += len(planned)
+        tally.quotes += len(quote_ids)
+        tally.consultation_statuses.update(p.status for p in planned)
+        tally.quote_statuses.update(p.scenario[0] for p, _ in quoted if p.scenario)
+        tally.approvals.update(p.scenario[1] for p, _ in quoted if p.scenario)
 
     # ---------------------------------------------------------------- planning
 
