@@ -179,6 +179,10 @@ SURNAMES = (
     "Andersson",
     "Jansen",
     "de Vries",
+    # Short names a search must find too.
+    "Wu",
+    "Li",
+    "Ng",
 )
 EMAIL_DOMAINS = ("example.org", "example.com", "mail.example.net")
 # Plausible concerns for each area (only ids the catalogue knows are used).
@@ -248,9 +252,17 @@ class DemoSummary:
 
 
 def build_demo(
-    db: Database, *, patients: int = DEFAULT_PATIENTS, seed: int = 7, today: date | None = None
+    db: Database,
+    *,
+    patients: int = DEFAULT_PATIENTS,
+    seed: int = 7,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> DemoSummary:
-    """Fill an empty database with the demo clinic; refuses a database in use."""
+    """Fill an empty database with the demo clinic; refuses a database in use.
+
+    `progress`, if given, is called after each batch with the patients written so far.
+    """
     if not 1 <= patients <= MAX_PATIENTS:
         raise ConsultError(f"--patients must be from 1 to {MAX_PATIENTS:,}")
     day = today or date.today()
@@ -271,7 +283,7 @@ def build_demo(
         settings = _clinic_settings(session)
         rng = random.Random(seed)  # noqa: S311  (demo data, reproducible on purpose; not secrets)
         generator = _Generator(rng, day, price_list, settings, user_ids)
-        summary = generator.fill(session, patients, accounts)
+        summary = generator.fill(session, patients, accounts, progress)
         manager = Actor(user_ids["manager"], "manager", "manager", workstation_name())
         audit.record(
             session,
@@ -286,11 +298,19 @@ def build_demo(
 
 
 def bulk_patients(db: Database, count: int, *, seed: int = 7) -> list[int]:
-    """Just `count` demo patients (no accounts or consultations), for tests of scale."""
+    """Just `count` demo patients (no accounts or consultations), for tests of scale.
+
+    Written BATCH at a time, so a million take no more memory than a thousand (beyond
+    the ids returned).
+    """
     rng = random.Random(seed)  # noqa: S311  (demo data, reproducible on purpose; not secrets)
     now = datetime.now(UTC)
+    ids: list[int] = []
     with db.Session.begin() as session:
-        return _insert_patients(session, [_patient(rng, date.today()) for _ in range(count)], now)
+        for start in range(0, count, BATCH):
+            people = [_patient(rng, date.today()) for _ in range(min(BATCH, count - start))]
+            ids.extend(_insert_patients(session, people, now))
+    return ids
 
 
 def _require_empty(session: Session) -> None:
@@ -515,7 +535,13 @@ class _Generator:
         self.shown: set[tuple[str, str]] = set()
         self.drafts = 0
 
-    def fill(self, session: Session, count: int, accounts: tuple[DemoAccount, ...]) -> DemoSummary:
+    def fill(
+        self,
+        session: Session,
+        count: int,
+        accounts: tuple[DemoAccount, ...],
+        progress: Callable[[int], None] | None = None,
+    ) -> DemoSummary:
         """Write `count` patients BATCH at a time; only the tallies outlive a batch."""
         now = datetime.now(UTC)
         tally = _Tally()
@@ -523,6 +549,8 @@ class _Generator:
             people = [_patient(self.rng, self.today) for _ in range(min(BATCH, count - start))]
             self._write_batch(session, people, now, tally)
             session.expunge_all()
+            if progress is not None:
+                progress(tally.patients)
         return DemoSummary(
             patients=tally.patients,
             consultations=tally.consultations,

@@ -12,13 +12,23 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, column, func, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+)
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult import fileformat
 from consult.access import Actor, require
-from consult.errors import ConsultError, InvalidField, StaleRecord
+from consult.errors import ConsultError, InvalidField, PermissionDenied, StaleRecord
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.models import Patient as PatientRow
@@ -358,3 +368,98 @@ def flush_or_stale(session: Session, what: str) -> None:
             f"{what} was changed by someone else while you were saving; "
             "reopen it to see their changes, then make yours again"
         ) from None
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def find_duplicates(
+    db: Database, actor: Actor, name: str, date_of_birth: date
+) -> list[PatientRecord]:
+    """Patients already registered with this name (as folded for search) and birth date.
+
+    Asked before a new record is saved, so reception can open the existing one instead
+    of splitting a patient's history in two. Read through the (search_key,
+    date_of_birth) index; audited like a search (how many, not who).
+    """
+    require(actor, "patient.read_contact")
+    with db.Session.begin() as session:
+        rows = session.scalars(
+            select(PatientRow)
+            .where(
+                PatientRow.search_key == search_key(name),
+                PatientRow.date_of_birth == date_of_birth,
+            )
+            .order_by(PatientRow.id)
+        )
+        found = [to_record(row) for row in rows]
+        audit.record(session, actor, "patient.duplicate_check", detail={"results": len(found)})
+    return found
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    kept: PatientRecord
+    removed_id: int
+    moved: dict[str, int]  # table -> rows that now name the kept patient
+
+
+def merge_patients(
+    actor: Actor,
+    db: Database,
+    keep_id: int,
+    remove_id: int,
+    *,
+    keep_version: int,
+    remove_version: int,
+) -> MergeResult:
+    """Merge two records of one person: everything of `remove_id` moves to `keep_id`.
+
+    Every row that names the removed patient (consultations with their histories,
+    quotes, signed consents and plans, and whatever else refers to a patient) then
+    names the kept one; the removed record is deleted. Signed PDFs are never changed:
+    they keep the name they were signed with. Managers only (`patient.merge`); both
+    versions must be the ones the manager confirmed, else StaleRecord. Audited on
+    both patients' trails, and a refusal is audited too.
+    """
+    _require_recorded(db, actor, "patient.merge", keep_id)
+    if keep_id == remove_id:
+        raise ConsultError("a patient record cannot be merged with itself")
+    with db.Session.begin() as session:
+        kept, removed = load_row(session, keep_id), load_row(session, remove_id)
+        check_version(kept.version, keep_version, f"patient {kept.name}")
+        check_version(removed.version, remove_version, f"patient {removed.name}")
+        moved = _move_references(session, remove_id, keep_id)
+        session.delete(removed)
+        kept.updated_at = datetime.now(UTC)  # and a new version: the record changed
+        flush_or_stale(session, f"patient {kept.name}")
+        detail = {"kept": keep_id, "removed": remove_id, "moved": moved}
+        audit.record(session, actor, "patient.merge", patient_id=keep_id, detail=detail)
+        audit.record(session, actor, "patient.merge", patient_id=remove_id, detail=detail)
+        return MergeResult(to_record(kept), remove_id, moved)
+
+
+def _move_references(session: Session, old_id: int, new_id: int) -> dict[str, int]:
+    """Point every foreign key to patients.id from `old_id` to `new_id`; rows per table."""
+    moved: dict[str, int] = {}
+    for referring in PatientRow.metadata.sorted_tables:
+        for foreign_key in referring.foreign_keys:
+            if foreign_key.column is not PatientRow.__table__.c.id:
+                continue
+            key = foreign_key.parent
+            result = session.execute(
+                sql_update(referring).where(key == old_id).values({key.name: new_id})
+            )
+            if result.rowcount:
+                moved[referring.name] = moved.get(referring.name, 0) + result.rowcount
+    return moved
+
+
+def _require_recorded(db: Database, actor: Actor, permission: str, patient_id: int) -> None:
+    """`require`, with a refusal written to the audit trail before it is raised."""
+    try:
+        require(actor, permission)
+    except PermissionDenied:
+        with db.Session.begin() as session:
+            audit.record(session, actor, permission, patient_id=patient_id, outcome="denied")
+        raise

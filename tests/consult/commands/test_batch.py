@@ -143,7 +143,7 @@ def test_two_files_with_one_name_do_not_overwrite_each_other(
     assert err == (f"error: {other / 'ana.json'}: another file given already writes "
                    f"{out_dir / 'ana'}\n")
     first, second = json.loads(out)
-    assert second is None
+    assert (first["signed"], second) == (False, None)
     assert "Ana Souza" in text_of((out_dir / "ana" / "plan.pdf").read_bytes(), tmp_path)
 
 

@@ -1,4 +1,4 @@
-"""Patient search by any part of a name, through an index made for it.
+"""Patient search by any part of a name, through an index made for it; merging records.
 
 The name is folded in Python into `patients.search_key` (casefolded, accents stripped:
 "Zoë Thompson-Okafor" → " zoe thompson-okafor"); this revision indexes that column's
@@ -15,6 +15,11 @@ them all (consult.storage.patients.name_condition writes the matching query):
   the pg_trgm extension is installed or can be (it is a "trusted" extension since
   PostgreSQL 13: the database owner may create it). If it cannot be, the migration
   logs a warning saying so and search still works, by reading every patient.
+
+Merging two records of one patient (consult.storage.patients.merge_patients) files the
+removed record's signed consents under the kept one: the append-only rule on
+consent_records now lets an UPDATE change `patient_id` and nothing else, so a signed
+PDF, its fingerprint and the name it was signed with still never change.
 
 Revision ID: 0006
 Revises: 0003
@@ -54,11 +59,50 @@ SQLITE_SCHEMA = (
 )
 
 
+# consent_records columns that an UPDATE must leave as they are (all but patient_id).
+FIXED_CONSENT_COLUMNS = ("id", "consultation_id", "kind", "pdf", "sha256", "signed_at",
+                         "patient_signed_name", "practitioner_id", "supersedes_id",
+                         "created_at")
+SQLITE_REFILE_ONLY = (
+    "CREATE TRIGGER consent_records_no_update BEFORE UPDATE ON consent_records WHEN "
+    + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in FIXED_CONSENT_COLUMNS)
+    + " BEGIN SELECT RAISE(ABORT, 'consent_records is append-only: UPDATE refused'); END"
+)
+PG_REFILE_FUNCTION = """
+CREATE OR REPLACE FUNCTION consult_consent_refile_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    refiled consent_records%ROWTYPE;
+BEGIN
+    refiled := NEW;
+    refiled.patient_id := OLD.patient_id;
+    IF refiled IS NOT DISTINCT FROM OLD THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'consent_records is append-only: UPDATE refused'
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$
+"""
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         _sqlite_upgrade()
+        op.execute("DROP TRIGGER consent_records_no_update")
+        op.execute(SQLITE_REFILE_ONLY)
     else:
         _postgres_upgrade()
+        op.execute("DROP TRIGGER consent_records_append_only ON consent_records")
+        op.execute(
+            "CREATE TRIGGER consent_records_append_only BEFORE DELETE ON consent_records "
+            "FOR EACH ROW EXECUTE FUNCTION consult_refuse_change()"
+        )
+        op.execute(PG_REFILE_FUNCTION)
+        op.execute(
+            "CREATE TRIGGER consent_records_refile_only BEFORE UPDATE ON consent_records "
+            "FOR EACH ROW EXECUTE FUNCTION consult_consent_refile_only()"
+        )
 
 
 def downgrade() -> None:
@@ -66,8 +110,20 @@ def downgrade() -> None:
         for suffix in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS trg_patient_search_{suffix}")
         op.execute(f"DROP TABLE IF EXISTS {SEARCH_TABLE}")
+        op.execute("DROP TRIGGER consent_records_no_update")
+        op.execute(
+            "CREATE TRIGGER consent_records_no_update BEFORE UPDATE ON consent_records "
+            "BEGIN SELECT RAISE(ABORT, 'consent_records is append-only: UPDATE refused'); END"
+        )
     else:
         op.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
+        op.execute("DROP TRIGGER consent_records_refile_only ON consent_records")
+        op.execute("DROP FUNCTION consult_consent_refile_only()")
+        op.execute("DROP TRIGGER consent_records_append_only ON consent_records")
+        op.execute(
+            "CREATE TRIGGER consent_records_append_only BEFORE UPDATE OR DELETE "
+            "ON consent_records FOR EACH ROW EXECUTE FUNCTION consult_refuse_change()"
+        )
 
 
 def _sqlite_upgrade() -> None:
