@@ -38,8 +38,7 @@ from bench.engines import alternate, engine_name, postgres_url, schema_url  # no
 from consult.access import Actor  # noqa: E402
 from consult.storage import Database, patients  # noqa: E402
 
-SEARCHES = ("okafor", "thompson-okafor", "ngstr", "wu", "li", "ng", "zoe", "maria sou",
-            "1989-04-02")
+SEARCHES = ("okafor", "brien", "ngstr", "wu", "li", "ng", "zoe", "maria sou", "1989-04-02")
 RUNS = 9
 LIMIT = patients.MAX_RESULTS  # what the app's patient list asks for
 FOLDER = Path(tempfile.gettempdir()) / "consult-bench-demo"
@@ -134,7 +133,9 @@ def measure_search(url: str, count: int) -> float:
             user_id = session.query(User.id).filter_by(username="bench").scalar()
         actor = Actor(user_id, "bench", "reception", "bench")
         raw = db.engine.raw_connection()
-        clock = time.perf_counter
+        # SQLite runs in this process: its CPU time is the search's cost, which a busy
+        # shared machine does not inflate as it does wall time. PostgreSQL: wall time.
+        clock = time.perf_counter if postgres else time.process_time
         print(f"patient search ({engine_name()}), {count:,} patients, limit {LIMIT}:")
         for typed in SEARCHES:
             statement = floor_statement(db, typed)
@@ -149,16 +150,15 @@ def measure_search(url: str, count: int) -> float:
                   f"  (bare driver, same SQL {paired.floor_ms:5.1f} ms, {paired.ratio:.2f}x)"
                   f"{'  OVER 50 ms' if paired.product_ms >= 50 else ''}")
         raw.close()
-    del postgres
     return worst
 
 
 def floor_statement(db: Database, typed: str) -> str:
-    """The product's own search, compiled once to plain SQL: the same plan, no ORM."""
-    row = patients.PatientRow
-    query = patients._search_query(typed, db.dialect)
+    """The product's own search as it runs it (its plan chosen), compiled once to plain
+    SQL: the same query and index, no ORM, no permission check, no audit event."""
+    with db.Session() as session:
+        query = patients.search_statement(session, typed, db.dialect, LIMIT)
     assert query is not None
-    query = query.order_by(row.search_key, row.id).limit(LIMIT)
     compiled = query.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
     text = str(compiled)
     return text.replace("%", "%%") if db.dialect != "sqlite" else text
@@ -182,7 +182,8 @@ def main() -> int:
     if args.build_child:
         build_child(args.build_child, args.patients)
         return 0
-    measure_build(args.patients)
+    if args.patients > 0:  # --patients 0: search only
+        measure_build(args.patients)
     worst = measure_search(search_database(args.search_patients, args.rebuild),
                            args.search_patients)
     print(f"ratio={worst:.2f}")

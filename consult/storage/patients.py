@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy import update as sql_update
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -47,7 +49,6 @@ MAX_RESULTS = 200
 SUBSTRING_MIN = 3
 # SQLite: the FTS5 trigram table of migration 0006 (rowid = patient id).
 _SEARCH_TABLE = table("patient_search", column("rowid"), column("name"))
-_GLOB_SPECIALS = re.compile(r"([*?\[\]])")
 
 
 @dataclass(frozen=True)
@@ -118,15 +119,72 @@ def search_patients(
     combined ("souza 1989-04-02").
     """
     require(actor, "patient.read_contact")
-    query = _search_query(text, db.dialect)
-    if query is None:
+    if _search_query(text, db.dialect) is None:
         return []
     limit = max(1, min(limit, MAX_RESULTS))
     with db.Session.begin() as session:
-        rows = session.scalars(query.order_by(PatientRow.search_key, PatientRow.id).limit(limit))
-        found = [to_record(row) for row in rows]
+        query = search_statement(session, text, db.dialect, limit)
+        assert query is not None
+        found = [to_record(row) for row in session.scalars(query)]
         audit.record(session, actor, "patient.search", detail={"results": len(found)})
     return found
+
+
+def search_statement(
+    session: Session, text: str, dialect: str, limit: int
+) -> Select[tuple[PatientRow]] | None:
+    """The search as run: matches in name order, `limit` of them, with SQLite's plan chosen.
+
+    SQLite either collects every match and sorts them (best when they are few), or
+    walks the patients in name order and keeps the matching ones until it has `limit`
+    (best when they are many: "li" among a million patients). Its planner cannot tell
+    which from the trigram index, so the matches are counted first, in the index
+    alone, and the walk is chosen when at least WALK_SHARE of the patients match, and
+    only for a search by name alone (a date or phone condition would make it long).
+    Not from fewer: matches that cluster in name order (a first name late in the
+    alphabet, "zoe") would make the walk read most of the clinic first. PostgreSQL's
+    planner chooses itself from its statistics.
+    """
+    query = _search_query(text, dialect)
+    if query is None:
+        return None
+    ordered = query.order_by(PatientRow.search_key, PatientRow.id).limit(limit)
+    if dialect != "sqlite" or not _walk_in_name_order(session, text, limit):
+        return ordered
+    return ordered.with_hint(PatientRow, "INDEXED BY ix_patients_name_dob", "sqlite")
+
+
+# The walk in name order is chosen when at least this share of the patients match.
+WALK_SHARE = 0.05
+
+
+def _sqlite_from_hint(_compiler: Any, _table: Any, text: str) -> str:
+    """SQLite's "INDEXED BY" after a table name: SQLAlchemy renders table hints for the
+    engines that have them (MySQL, Oracle, SQL Server) and drops SQLite's by default."""
+    return text
+
+
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign]
+
+
+def _walk_in_name_order(session: Session, text: str, limit: int) -> bool:
+    words = " ".join(text.split()).split(" ")
+    if not words or any(parse_typed_date(w) or w.isdigit() for w in words):
+        return False
+    parts = [part for word in words for part in name_words(word)]
+    if not parts:
+        return False
+    phrases = " AND ".join(
+        '"' + (p if len(p) >= SUBSTRING_MIN else f"  {p}").replace('"', '""') + '"'
+        for p in parts
+    )
+    matches = session.execute(
+        select(func.count()).select_from(_SEARCH_TABLE).where(
+            literal_column(_SEARCH_TABLE.name).op("MATCH")(phrases)
+        )
+    ).scalar_one()
+    patients = session.execute(select(func.max(PatientRow.id))).scalar_one() or 0
+    return bool(matches >= max(limit, WALK_SHARE * patients))
 
 
 def _search_query(text: str, dialect: str) -> Select[tuple[PatientRow]] | None:
@@ -167,10 +225,13 @@ def name_condition(word: str, dialect: str) -> ColumnElement[bool]:
     three-character pattern the trigram index can serve ("  w", " wu").
     """
     if dialect == "sqlite":
-        escaped = _GLOB_SPECIALS.sub(r"[\1]", word)
-        pattern = f"*{escaped}*" if len(word) >= SUBSTRING_MIN else f"*  {escaped}*"
+        # An FTS5 phrase of trigrams matches where they follow each other: a substring.
+        # MATCH reads the index alone; LIKE or GLOB would also re-read every candidate's
+        # text (ten times the work for a common name among a million patients).
+        text = word if len(word) >= SUBSTRING_MIN else f"  {word}"
+        phrase = '"' + text.replace('"', '""') + '"'
         matching = select(_SEARCH_TABLE.c.rowid).where(
-            _SEARCH_TABLE.c.name.op("GLOB")(pattern)
+            literal_column(_SEARCH_TABLE.name).op("MATCH")(phrase)
         )
         return PatientRow.id.in_(matching)
     escaped = _escape_like(word)

@@ -186,6 +186,8 @@ SEARCH_PEOPLE = [
         ("[test]*?", ["Ana [test]*?"]),
         ("*", []),
         ("%", []),
+        ('"', []),
+        ('ok"afor', []),
     ],
 )
 def test_search_finds_any_part_of_a_name_and_short_names(
@@ -232,3 +234,19 @@ def test_the_search_uses_the_trigram_index(db: Database, reception: Actor):
                 )
             )
             assert "ix_patients_search_trigram" in plan
+
+
+def test_both_sqlite_plans_give_the_same_page(db: Database, reception: Actor, monkeypatch):
+    """Many matches: walk the names in order; few: collect and sort. Same answer."""
+    from consult.demo import bulk_patients
+
+    bulk_patients(db, 3_000, seed=5)
+    answers = {}
+    for walk_when in (1e9, 0.0):  # never walk, always walk
+        monkeypatch.setattr(patients, "WALK_SHARE", walk_when)
+        answers[walk_when] = [
+            [p.id for p in patients.search_patients(db, reception, typed, limit=50)]
+            for typed in ("ana", "li", "okafor", "maria sou", "zz")
+        ]
+    assert answers[1e9] == answers[0.0]
+    assert all(answers[0.0][:3])
