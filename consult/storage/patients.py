@@ -155,7 +155,7 @@ def search_statement(
 
 
 # The walk in name order is chosen when at least this share of the patients match.
-WALK_SHARE = 0.05
+WALK_SHARE = 0.03
 
 
 def _sqlite_from_hint(_compiler: Any, _table: Any, text: str) -> str:
