@@ -106,3 +106,33 @@ def test_a_merge_of_a_record_changed_since_it_was_shown_is_refused(
         patients.merge_patients(manager, db, one.id, one.id,
                                 keep_version=one.version, remove_version=one.version)
     assert patients.get_patient(db, manager, two.id).phone == "+1 555 0199"
+
+
+def test_0006_indexes_the_patients_already_registered(
+    db: Database, reception: Actor, ana: Patient
+):
+    """An existing clinic upgraded to 0006 finds its patients by any part of a name."""
+    from alembic import command
+
+    from consult.storage import db as dbmod
+
+    def migrate(step) -> None:
+        config = dbmod.alembic_config()
+        with db.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config)
+
+    migrate(lambda config: command.downgrade(config, "0003"))
+    with db.engine.begin() as connection:  # a patient registered before 0006
+        connection.exec_driver_sql(
+            "INSERT INTO patients (name, date_of_birth, search_key, created_at, updated_at,"
+            " version) VALUES ('Grace Thompson-Okafor', '1984-03-03',"
+            " ' grace thompson-okafor', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)"
+        )
+    migrate(lambda config: command.upgrade(config, "head"))
+    assert [p.name for p in patients.search_patients(db, reception, "okafor")] == [
+        "Grace Thompson-Okafor"
+    ]
+    assert [p.name for p in patients.search_patients(db, reception, "ok")] == [
+        "Grace Thompson-Okafor"
+    ]
