@@ -7,13 +7,19 @@ forward and back, 20 clicks on areas of the face map.
 
 The measure: a heartbeat timer ticks every 5 ms on the GUI thread; the longest gap
 between two ticks is the longest time nothing else could have run either (a key
-press, a paint). Idle time after each interaction is measured too, so work deferred
-to "later" (a step built in idle time, a search's rows arriving) is caught as well.
+press, a paint). Measuring starts the moment the window is shown: its first two
+seconds (the first query, the consultation code loaded in the background) are a
+phase of their own. Idle time after each interaction is measured too, so work
+deferred to "later" (a step built in idle time, a search's rows arriving) is caught.
 
-The floor: the same interactions on bare Qt widgets under the same heartbeat,
-switching the pages of a QStackedWidget of plain QLabels, typing into a QLineEdit,
-clicking a QCheckBox. Prints each worst case beside its floor, whether every product
-block is under 50 ms, and `ratio=X.XX` last (worst product block / worst floor block).
+The floor: the same interactions on bare Qt widgets under the same heartbeat, run in
+the same process just before: a bare window shown and left idle, switching the pages
+of a QStackedWidget of plain QLabels, typing into a QLineEdit, clicking a QCheckBox.
+Prints each worst case beside its floor, whether every product block is under 50 ms,
+and `ratio=X.XX` last: the product's worst block over the floor's median block (the
+floor's typical block, not its worst spike, which is the machine's noise).
+
+On PostgreSQL with CONSULT_BENCH_DATABASE_URL (schema bench_ui_blocking).
 
 Run: .venv/bin/python bench/ui_blocking.py [--patients N]
 """
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import threading
@@ -120,7 +127,9 @@ class Heartbeat(QObject):
         self._timer.start()
 
     def reset(self) -> None:
+        """Start a new measure now: a gap before this moment (set-up work) is not counted."""
         self.longest = 0.0
+        self.last_tick = time.perf_counter()
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -141,6 +150,8 @@ class Phase:
     floor_name: str
     worst: dict[str, float] = field(default_factory=dict)  # interaction -> longest block
     floor: float = 0.0
+
+    floor_blocks: list[float] = field(default_factory=list)
 
     @property
     def product(self) -> float:
@@ -164,11 +175,16 @@ def measured(heart: Heartbeat, into: dict[str, float], name: str) -> Iterator[No
 
 def demo_window(folder: Path, patients: int):  # -> (MainWindow, Database)
     os.environ["CONSULT_DATA_DIR"] = str(folder)
+    from bench.engines import postgres_url, schema_url
     from consult.demo import build_demo
     from consult.services import accounts, opening
     from ui.app import build_main_window
 
-    db = opening.open_clinic(f"sqlite:///{folder / 'clinic.sqlite3'}")
+    if postgres_url():  # CONSULT_BENCH_DATABASE_URL: the same clinic on PostgreSQL
+        url, _ = schema_url("ui_blocking", fresh=True)
+    else:
+        url = f"sqlite:///{folder / 'clinic.sqlite3'}"
+    db = opening.open_clinic(url)
     summary = build_demo(db, patients=patients)
     account = next(a for a in summary.accounts if a.role == "practitioner")
     user = accounts.sign_in(db, account.username, account.password, workstation="bench")
@@ -261,8 +277,9 @@ def product(patients: int, heart: Heartbeat, phases: dict[str, Phase]) -> None:
     with tempfile.TemporaryDirectory(prefix="consult-ui-bench-") as folder:
         window, db = demo_window(Path(folder), patients)
         try:
-            window.show()
-            spin(2_000)  # start-up, the first query and the warm-up of the wizard's code
+            with measured(heart, phases["start"].worst, "window shown"):
+                window.show()
+                spin(2_000)  # start-up, the first query and the warm-up of the wizard's code
             search_keys(window, heart, phases["search"].worst)
             choose_patient(window)
             wizard = open_consultation(window, heart, phases["open"].worst)
@@ -298,13 +315,16 @@ def floor(heart: Heartbeat, phases: dict[str, Phase]) -> None:
     spin(300)
 
     def repeat(phase: str, count: int, gap_ms: int, action: Callable[[int], None]) -> None:
-        blocks: dict[str, float] = {}
         for index in range(count):
+            blocks: dict[str, float] = {}
             with measured(heart, blocks, "floor"):
                 action(index)
                 spin(gap_ms)
-        phases[phase].floor = blocks["floor"]
+            phases[phase].floor_blocks.append(blocks["floor"])
+        phases[phase].floor = max(phases[phase].floor_blocks)
 
+    page.hide()
+    repeat("start", 1, 2_000, lambda _: page.show())
     repeat("open", 1, SETTLE_MS, lambda _: stack.setCurrentIndex(1))
     repeat("steps", 12, 600, lambda i: stack.setCurrentIndex(i % 7))
     line.setFocus()
@@ -337,8 +357,9 @@ def report(phases: dict[str, Phase]) -> None:
     else:
         print(f"every product block under {LIMIT_MS:.0f} ms: yes")
     worst = max(p.product for p in phases.values())
-    worst_floor = max(p.floor for p in phases.values())
-    print(f"ratio={worst / worst_floor:.2f}")
+    floor_median = statistics.median(b for p in phases.values() for b in p.floor_blocks)
+    print(f"floor's median block: {floor_median:.1f} ms")
+    print(f"ratio={worst / floor_median:.2f}")
 
 
 def main() -> int:
@@ -357,6 +378,7 @@ def main() -> int:
         TELL = True
         Watchdog(heart, LIMIT_MS * 0.6).start()
     phases = {
+        "start": Phase("window shown, its first 2 s", "bare window shown"),
         "search": Phase(f"patient search, {KEYSTROKES} keystrokes", "bare QLineEdit"),
         "open": Phase("opening a consultation", "QStackedWidget page switch"),
         "steps": Phase("step changes, forward and back", "QStackedWidget of QLabels"),

@@ -7,3 +7,8 @@ money rule.
 """
 
 __version__ = "0.1.0"
+
+# pyHanko would load an HTTP client Consult never uses (see consult.lean_imports).
+from consult.lean_imports import defer_network_modules as _defer_network_modules
+
+_defer_network_modules()

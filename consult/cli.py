@@ -39,6 +39,9 @@ class _Parser(argparse.ArgumentParser):
         raise ConsultError(f"{self.prog}: {message}")
 
 
+_FILES_HELP = "a consult/1 file, or several, or a folder of .json files"
+
+
 def _database_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database",
@@ -62,20 +65,25 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    check = commands.add_parser("check", help="screen a consultation file for contraindications")
-    check.add_argument("file", metavar="FILE")
+    check = commands.add_parser(
+        "check", help="screen consultation files for contraindications"
+    )
+    check.add_argument("files", metavar="FILE", nargs="+", help=_FILES_HELP)
     check.add_argument("--json", action="store_true", help="print the spec's JSON")
     _database_option(check)
 
     quote = commands.add_parser(
-        "quote", help="price the course of sessions for a consultation file"
+        "quote", help="price the course of sessions for consultation files"
     )
-    quote.add_argument("file", metavar="FILE")
+    quote.add_argument("files", metavar="FILE", nargs="+", help=_FILES_HELP)
     quote.add_argument("--json", action="store_true", help="print the spec's JSON")
     _database_option(quote)
 
     documents = commands.add_parser("documents", help="write consent.pdf and plan.pdf")
-    documents.add_argument("file", metavar="FILE", nargs="?")
+    documents.add_argument(
+        "files", metavar="FILE", nargs="*",
+        help=_FILES_HELP + "; with several, DIR/<file name>/ for each",
+    )
     documents.add_argument("--out", metavar="DIR", required=True)
     documents.add_argument("--patient-signature", metavar="PNG")
     documents.add_argument("--practitioner-signature", metavar="PNG")

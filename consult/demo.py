@@ -9,9 +9,10 @@ have written, sealed and chained like any other events, so the audit viewer and
 `consult audit verify` have something real to show. Screening verdicts and quote totals are
 computed by the real engines (consult.clinical.screening, consult.pricing), so what the
 demo shows is what the app would have produced. Rows are written with bulk inserts in
-one transaction; only the six accounts are argon2-hashed, so 10,000 patients take
-seconds. The passwords are random, returned once in the summary and never stored in
-plain text.
+one transaction, BATCH patients (with their consultations and quotes) at a time, so
+memory stays flat and the rate steady from 200 patients to a chain's 1,000,000; only
+the six accounts are argon2-hashed. The passwords are random, returned once in the
+summary and never stored in plain text.
 """
 
 from __future__ import annotations
@@ -54,7 +55,11 @@ from consult.storage.patients import phone_digits, search_key
 from consult.storage.users import hash_password
 
 DEFAULT_PATIENTS = 200
-MAX_PATIENTS = 100_000
+MAX_PATIENTS = 1_000_000
+# Patients generated, screened, priced and written per step: big enough that each
+# executemany is efficient, small enough that memory does not grow with the clinic.
+BATCH = 2_000
+HASHING_THREADS = 2
 CLINIC = {
     "name": "Willow Lane Skin Clinic (demo)",
     "address": "12 Willow Lane, Springfield",
@@ -181,6 +186,10 @@ SURNAMES = (
     "Andersson",
     "Jansen",
     "de Vries",
+    # Short names a search must find too.
+    "Wu",
+    "Li",
+    "Ng",
 )
 EMAIL_DOMAINS = ("example.org", "example.com", "mail.example.net")
 # Plausible concerns for each area (only ids the catalogue knows are used).
@@ -252,9 +261,17 @@ class DemoSummary:
 
 
 def build_demo(
-    db: Database, *, patients: int = DEFAULT_PATIENTS, seed: int = 7, today: date | None = None
+    db: Database,
+    *,
+    patients: int = DEFAULT_PATIENTS,
+    seed: int = 7,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> DemoSummary:
-    """Fill an empty database with the demo clinic; refuses a database in use."""
+    """Fill an empty database with the demo clinic; refuses a database in use.
+
+    `progress`, if given, is called after each batch with the patients written so far.
+    """
     if not 1 <= patients <= MAX_PATIENTS:
         raise ConsultError(f"--patients must be from 1 to {MAX_PATIENTS:,}")
     day = today or date.today()
@@ -264,8 +281,9 @@ def build_demo(
         DemoAccount(username, name, role, random_password())
         for username, name, role in ACCOUNTS
     )
-    # argon2 is deliberately slow; the six hashes run side by side (it releases the GIL).
-    with ThreadPoolExecutor() as pool:
+    # argon2 is deliberately slow; the hashes run two at a time (it releases the GIL).
+    # Not all six at once: each takes 64 MB while it runs.
+    with ThreadPoolExecutor(max_workers=HASHING_THREADS) as pool:
         hashes = list(pool.map(hash_password, (account.password for account in accounts)))
     price_list = prices.current_price_list(db)
     with db.Session.begin() as session:
@@ -274,7 +292,7 @@ def build_demo(
         settings = _clinic_settings(session)
         rng = random.Random(seed)  # noqa: S311  (demo data, reproducible on purpose; not secrets)
         generator = _Generator(rng, day, price_list, settings, user_ids)
-        summary = generator.fill(session, patients, accounts)
+        summary = generator.fill(session, patients, accounts, progress)
         manager = Actor(user_ids["manager"], "manager", "manager", workstation_name())
         audit.record(
             session,
@@ -297,11 +315,19 @@ def random_password() -> str:
 
 
 def bulk_patients(db: Database, count: int, *, seed: int = 7) -> list[int]:
-    """Just `count` demo patients (no accounts or consultations), for tests of scale."""
+    """Just `count` demo patients (no accounts or consultations), for tests of scale.
+
+    Written BATCH at a time, so a million take no more memory than a thousand (beyond
+    the ids returned).
+    """
     rng = random.Random(seed)  # noqa: S311  (demo data, reproducible on purpose; not secrets)
     now = datetime.now(UTC)
+    ids: list[int] = []
     with db.Session.begin() as session:
-        return _insert_patients(session, [_patient(rng, date.today()) for _ in range(count)], now)
+        for start in range(0, count, BATCH):
+            people = [_patient(rng, date.today()) for _ in range(min(BATCH, count - start))]
+            ids.extend(_insert_patients(session, people, now))
+    return ids
 
 
 def _require_empty(session: Session) -> None:
@@ -360,12 +386,15 @@ def _insert(session: Session, model: type[_DemoRow], rows: list[dict[str, Any]])
         return []
     first = (session.scalar(select(func.max(model.id))) or 0) + 1
     ids = list(range(first, first + len(rows)))
-    session.execute(insert(model), [row | {"id": i} for row, i in zip(rows, ids, strict=True)])
+    # Core's insert on the table, not the ORM's bulk insert: the ORM splits the rows into
+    # runs with the same None columns (a patient without e-mail, then one with), which
+    # made thousands of small statements instead of one executemany per batch.
+    table: Any = model.__table__
+    session.execute(insert(table), [row | {"id": i} for row, i in zip(rows, ids, strict=True)])
     if session.get_bind().dialect.name == "postgresql":
-        table = model.__tablename__
         session.execute(
             text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
-            {"table": table, "last": ids[-1]},
+            {"table": model.__tablename__, "last": ids[-1]},
         )
     return ids
 
@@ -483,6 +512,18 @@ def _history(rng: random.Random, day: date, areas: Sequence[str]) -> dict[str, H
 
 
 @dataclass
+class _Tally:
+    """What the summary reports, counted batch by batch."""
+
+    patients: int = 0
+    consultations: int = 0
+    quotes: int = 0
+    consultation_statuses: Counter[str] = field(default_factory=Counter)
+    quote_statuses: Counter[str] = field(default_factory=Counter)
+    approvals: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
 class _Planned:
     consultation: Consultation
     patient_index: int
@@ -515,9 +556,42 @@ class _Generator:
         self.shown: set[tuple[str, str]] = set()
         self.drafts = 0
 
-    def fill(self, session: Session, count: int, accounts: tuple[DemoAccount, ...]) -> DemoSummary:
+    def fill(
+        self,
+        session: Session,
+        count: int,
+        accounts: tuple[DemoAccount, ...],
+        progress: Callable[[int], None] | None = None,
+    ) -> DemoSummary:
+        """Write `count` patients BATCH at a time; only the tallies outlive a batch."""
         now = datetime.now(UTC)
-        people = [_patient(self.rng, self.today) for _ in range(count)]
+        tally = _Tally()
+        history = _History(self.rng, accounts, self.user_ids)
+        history.accounts_created(self.today - timedelta(days=HISTORY_DAYS + 1))
+        for start in range(0, count, BATCH):
+            people = [_patient(self.rng, self.today) for _ in range(min(BATCH, count - start))]
+            self._write_batch(session, people, now, tally, history)
+            session.expunge_all()
+            if progress is not None:
+                progress(tally.patients)
+        return DemoSummary(
+            patients=tally.patients,
+            consultations=tally.consultations,
+            quotes=tally.quotes,
+            accounts=accounts,
+            consultation_statuses=dict(tally.consultation_statuses),
+            quote_statuses=dict(tally.quote_statuses),
+            approvals=dict(tally.approvals),
+        )
+
+    def _write_batch(
+        self,
+        session: Session,
+        people: Sequence[fileformat.Patient],
+        now: datetime,
+        tally: _Tally,
+        history: _History,
+    ) -> None:
         patient_ids = _insert_patients(session, people, now)
         planned = list(self._plan(people))
         consultation_rows = [self._consultation_row(p, patient_ids) for p in planned]
@@ -535,8 +609,6 @@ class _Generator:
             for position, line in enumerate(quote.lines, start=1)
         ]
         _insert(session, QuoteLineRow, lines)
-        history = _History(self.rng, accounts, self.user_ids)
-        history.accounts_created(self.today - timedelta(days=HISTORY_DAYS + 1))
         quote_of = {
             cid: (qid, row)
             for (_, _, cid), qid, row in zip(quoted, quote_ids, quote_rows, strict=True)
@@ -546,16 +618,15 @@ class _Generator:
         ):
             history.visit(planned_visit, cid, row, quote_of.get(cid))
         history.booked_only(patient_ids, self.today)
+        # The batch's audit events go in with it; only the tallies outlive a batch.
         audit.append_many(session, audit.drafts_in_order(history.events))
-        return DemoSummary(
-            patients=len(patient_ids),
-            consultations=len(planned),
-            quotes=len(quote_ids),
-            accounts=accounts,
-            consultation_statuses=dict(Counter(p.status for p in planned)),
-            quote_statuses=dict(Counter(p.scenario[0] for p, _, _ in quoted if p.scenario)),
-            approvals=dict(Counter(p.scenario[1] for p, _, _ in quoted if p.scenario)),
-        )
+        history.events.clear()
+        tally.patients += len(patient_ids)
+        tally.consultations += len(planned)
+        tally.quotes += len(quote_ids)
+        tally.consultation_statuses.update(p.status for p in planned)
+        tally.quote_statuses.update(p.scenario[0] for p, _, _ in quoted if p.scenario)
+        tally.approvals.update(p.scenario[1] for p, _, _ in quoted if p.scenario)
 
     # ---------------------------------------------------------------- planning
 

@@ -49,6 +49,13 @@ class PatientRecord:
         )
 
 
+@dataclass(frozen=True)
+class MergeResult:
+    kept: PatientRecord
+    removed_id: int
+    moved: dict[str, int]  # table -> rows that now name the kept patient
+
+
 # --------------------------------------------------------------------------- consultations
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""`consult check FILE [--json]`: screen a consultation file for contraindications.
+"""`consult check FILE… [--json]`: screen consultation files for contraindications.
+
+Several files or a folder: see consult.commands.batch.
 
 Exit 0 whatever the verdict (the verdict is the answer, not a failure); a bad file is a
 `ConsultError`, which the command line turns into one `error: …` line and exit 2.
@@ -8,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from consult import fileformat
 from consult.catalogue import catalogue
+from consult.cli import EXIT_BAD_INPUT, EXIT_OK
 from consult.clinical.outcome import (
     EXCLUDED,
     AreaOutcome,
@@ -19,17 +23,31 @@ from consult.clinical.outcome import (
     planned_areas,
 )
 from consult.clinical.screening import SEVERITY_WORDS, Finding, ScreeningResult, screen
+from consult.commands import batch
 from consult.fileformat import Consultation
 
 
 def run(args: argparse.Namespace) -> int:
-    consultation = fileformat.load(args.file)
-    result = screen(consultation)
+    inputs = batch.expand(args.files)
+    if not inputs.several:
+        consultation, result = _screened(inputs.files[0])
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        else:
+            print(render_text(consultation, result))
+        return EXIT_OK
+    answers, good = batch.each(inputs, _screened)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        listed = [None if answer is None else answer[1].to_json() for answer in answers]
+        print(json.dumps(listed, ensure_ascii=False, indent=2))
     else:
-        print(render_text(consultation, result))
-    return 0
+        print(batch.texts(inputs, [None if a is None else render_text(*a) for a in answers]))
+    return EXIT_OK if good else EXIT_BAD_INPUT
+
+
+def _screened(file: Path) -> tuple[Consultation, ScreeningResult]:
+    consultation = fileformat.load(file)
+    return consultation, screen(consultation)
 
 
 def render_text(consultation: Consultation, result: ScreeningResult) -> str:

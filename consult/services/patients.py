@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from consult import fileformat
-from consult.records import PatientRecord
+from consult.records import MergeResult, PatientRecord
 from consult.services.acting import SignedIn, use_case
 from consult.storage import patients
 
@@ -30,3 +32,24 @@ def correct(
 ) -> PatientRecord:
     """Save changed contact details; a stale version raises StaleRecord, never overwrites."""
     return patients.update_patient(user.database, user.actor, patient_id, expected_version, patient)
+
+
+@use_case("patients.find_duplicates")
+def find_duplicates(user: SignedIn, name: str, date_of_birth: date) -> tuple[PatientRecord, ...]:
+    """Patients already registered with this name and birth date (asked before a new one)."""
+    return tuple(patients.find_duplicates(user.database, user.actor, name, date_of_birth))
+
+
+@use_case("patients.merge")
+def merge(
+    user: SignedIn, keep_id: int, remove_id: int, *, keep_version: int, remove_version: int
+) -> MergeResult:
+    """Merge two records of one person after a manager confirmed both (audited)."""
+    return patients.merge_patients(
+        user.actor,
+        user.database,
+        keep_id,
+        remove_id,
+        keep_version=keep_version,
+        remove_version=remove_version,
+    )

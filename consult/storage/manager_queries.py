@@ -19,16 +19,19 @@ from __future__ import annotations
 
 import json
 import os
-import re
+import time as _time
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     UnaryExpression,
+    bindparam,
     case,
     func,
     literal,
@@ -66,7 +69,7 @@ from consult.storage.models import (
     Quote,
     User,
 )
-from consult.storage.patients import search_key
+from consult.storage.patients import name_condition, name_words
 
 # Audit actions that change a quote; views and listings are left out of its history.
 CHANGE_ACTIONS = ("quote.create", "quote.present", "quote.accept", "quote.decline",
@@ -108,9 +111,12 @@ class ManagerQueries:
 
     def page(self, flt: QuoteFilter, sort: QuoteSort, offset: int, limit: int) -> list[QuoteRow]:
         """One page of the listing: `limit` rows from `offset` in `sort` order."""
-        statement = _filtered(_LISTING, flt).order_by(*_order(sort)).offset(offset).limit(limit)
+        statement = _page_statement(flt, sort, _clock(), self.db.dialect)
         with self.db.engine.connect() as connection:
-            return [QuoteRow(*row) for row in connection.execute(statement)]
+            # .all() fetches the page in one driver call; iterating the result would
+            # fetch row by row, which doubled the time of a short (date-range) query.
+            rows = connection.execute(statement, {"offset": offset, "limit": limit}).all()
+        return [QuoteRow(*row) for row in rows]
 
     def totals(self, flt: QuoteFilter) -> QuoteTotals:
         """Count and sum of every quote the filter keeps, in one aggregate query.
@@ -120,12 +126,16 @@ class ManagerQueries:
         only a mixed set needs a second query to sum per currency.
         """
         with self.db.engine.connect() as connection:
-            lowest, highest, count, total = connection.execute(_filtered(_TOTALS, flt)).one()
+            lowest, highest, count, total = connection.execute(
+                _totals_statement(flt, _clock(), self.db.dialect)
+            ).one()
             if count == 0:
                 return QuoteTotals(0, {})
             if lowest == highest:
                 return QuoteTotals(count, {lowest: total})
-            per_currency = connection.execute(_filtered(_PER_CURRENCY, flt)).all()
+            per_currency = connection.execute(
+                _filtered(_PER_CURRENCY, flt, self.db.dialect)
+            ).all()
             return QuoteTotals(count, dict(per_currency))
 
     def practitioners(self) -> list[Practitioner]:
@@ -145,7 +155,7 @@ class ManagerQueries:
         Rows come as plain tuples, fetched in batches. The export is audited: it takes
         patients' names out of the system.
         """
-        statement = _filtered(_CSV_LISTING, flt).order_by(*_order(sort))
+        statement = _filtered(_CSV_LISTING, flt, self.db.dialect).order_by(*_order(sort))
         with self.db.engine.connect() as connection:
             rows = list(connection.execution_options(yield_per=2000).execute(statement))
         reports.write_csv(path, CSV_HEADER, rows)
@@ -169,7 +179,9 @@ class ManagerQueries:
         with self.db.engine.connect() as connection:
             # Two queries, not one: SQLite reads a lone min() or max() off the index.
             first, last = (
-                connection.scalar(_filtered(select(edge(quotes.created_at)), flt))
+                connection.scalar(
+                    _filtered(select(edge(quotes.created_at)), flt, self.db.dialect)
+                )
                 for edge in (func.min, func.max)
             )
             if first is None or last is None:
@@ -190,6 +202,7 @@ class ManagerQueries:
                 .outerjoin(USERS, USERS.c.id == quotes.practitioner_id)
                 .group_by(literal_column("month_number"), practitioner, quotes.status),
                 flt,
+                self.db.dialect,
             )
             return [
                 reports.StatusTally(months[number], name, status, count, total)
@@ -294,7 +307,34 @@ _PER_CURRENCY = (
 )
 
 
-def _filtered(statement: Select[*Columns], flt: QuoteFilter) -> Select[*Columns]:
+def _clock() -> tuple[object, ...]:
+    """This computer's time zone as the C library has it: a filter's local days become
+    other instants when it changes, so cached statements are keyed on it."""
+    return (_time.tzname, _time.timezone, _time.altzone)
+
+
+# A manager flips between a handful of filters; building a statement and its cache key
+# cost a short query as much as SQLite's own work, so the built statements are kept.
+@lru_cache(maxsize=64)
+def _page_statement(
+    flt: QuoteFilter, sort: QuoteSort, _zone: tuple[object, ...], dialect: str
+) -> Select[Any]:
+    return (
+        _filtered(_LISTING, flt, dialect)
+        .order_by(*_order(sort))
+        .offset(bindparam("offset", type_=Integer))
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@lru_cache(maxsize=64)
+def _totals_statement(
+    flt: QuoteFilter, _zone: tuple[object, ...], dialect: str
+) -> Select[Any, Any, int, Any]:
+    return _filtered(_TOTALS, flt, dialect)
+
+
+def _filtered(statement: Select[*Columns], flt: QuoteFilter, dialect: str) -> Select[*Columns]:
     quotes = QUOTES.c
     if flt.statuses:
         statement = statement.where(quotes.status.in_(sorted(flt.statuses)))
@@ -307,14 +347,13 @@ def _filtered(statement: Select[*Columns], flt: QuoteFilter) -> Select[*Columns]
     if flt.created_to is not None:
         next_day = flt.created_to + timedelta(days=1)
         statement = statement.where(quotes.created_at < local_day_start(next_day))
-    words = search_key(flt.patient_name).split()
+    words = name_words(flt.patient_name)
     if words:
-        # A subquery, not the listing's join, so totals need no join. search_key holds
-        # the name casefolded without accents, each word after a space: every typed
-        # word must start a word of the name, in any order ("souza mar").
+        # A subquery, not the listing's join, so totals need no join. The patient
+        # search's own matching (consult.storage.patients.name_condition): every typed
+        # word in the name, in any order, through the trigram index (migration 0006).
         matching = select(PATIENTS.c.id).where(
-            *(PATIENTS.c.search_key.like("% " + _escape_like(word) + "%", escape="\\")
-              for word in words)
+            *(name_condition(word, dialect) for word in words)
         )
         statement = statement.where(quotes.patient_id.in_(matching))
     return statement
@@ -409,10 +448,3 @@ def _month_number(created_at: ColumnElement[datetime], months: list[date]) -> Co
 def local_day_start(day: date) -> datetime:
     """Midnight at the start of `day` on this computer's clock, as an aware datetime."""
     return datetime.combine(day, time.min).astimezone()
-
-
-_LIKE_SPECIALS = re.compile(r"([\\%_])")
-
-
-def _escape_like(text: str) -> str:
-    return _LIKE_SPECIALS.sub(r"\\\1", text)

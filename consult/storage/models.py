@@ -51,6 +51,19 @@ PRICE_KINDS = ("region", "addon")
 CONSENT_KINDS = ("consent", "plan")
 
 
+# The patient-name trigram index of migration 0006 is engine-specific (an FTS5 table
+# with its shadow tables on SQLite, a pg_trgm GIN index on PostgreSQL) and has no ORM
+# class: the comparison of models and migrations leaves these names out.
+SEARCH_INDEX_NAMES = frozenset({"patient_search", "ix_patients_search_trigram"})
+
+
+def is_search_index(name: str | None) -> bool:
+    """Whether a table or index name belongs to the patient-name trigram index."""
+    return name is not None and (
+        name in SEARCH_INDEX_NAMES or name.startswith("patient_search_")
+    )
+
+
 def _one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 

@@ -10,14 +10,26 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+)
+from sqlalchemy import update as sql_update
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import Session
 
 from consult import fileformat
 from consult.access import Actor, require
-from consult.errors import ConsultError, InvalidField
-from consult.records import PatientRecord
+from consult.errors import ConsultError, InvalidField, PermissionDenied
+from consult.records import MergeResult, PatientRecord
 from consult.safe_text import check_text
 from consult.storage import audit
 from consult.storage.db import Database
@@ -33,6 +45,11 @@ _PHONE_PUNCTUATION = re.compile(r"[\s+().\-/]")
 # Fewer digits than this match too many phone numbers to be a useful search.
 MIN_PHONE_DIGITS = 3
 MAX_RESULTS = 200
+# Typed words this long match anywhere in a name (through the trigram index of
+# migration 0006); shorter ones ("Wu", "Li") match the start of a word of the name.
+SUBSTRING_MIN = 3
+# SQLite: the FTS5 trigram table of migration 0006 (rowid = patient id).
+_SEARCH_TABLE = table("patient_search", column("rowid"), column("name"))
 
 
 # --------------------------------------------------------------------------- search keys
@@ -72,26 +89,87 @@ def parse_typed_date(text: str) -> date | None:
 # --------------------------------------------------------------------------- reading
 
 
-def search_patients(db: Database, actor: Actor, text: str, limit: int = 50) -> list[PatientRecord]:
+def search_patients(
+    db: Database, actor: Actor, text: str, limit: int = MAX_RESULTS
+) -> list[PatientRecord]:
     """Patients matching what was typed: name words, a date of birth, or phone digits.
 
-    Words are matched as the start of any word of the name, ignoring case and accents;
-    a date (1989-04-02 or 02/04/1989) matches the date of birth; a run of digits matches
-    anywhere in the phone number. Several may be combined ("souza 1989-04-02").
+    A word of three letters or more matches anywhere in the name ("okafor" finds
+    "Thompson-Okafor"), a shorter one the start of a word of the name ("wu", "li"),
+    ignoring case and accents; a date (1989-04-02 or 02/04/1989) matches the date of
+    birth; a run of digits matches anywhere in the phone number. Several may be
+    combined ("souza 1989-04-02").
     """
     require(actor, "patient.read_contact")
-    query = _search_query(text)
-    if query is None:
+    if _search_query(text, db.dialect) is None:
         return []
     limit = max(1, min(limit, MAX_RESULTS))
     with db.Session.begin() as session:
-        rows = session.scalars(query.order_by(PatientRow.search_key, PatientRow.id).limit(limit))
-        found = [to_record(row) for row in rows]
+        query = search_statement(session, text, db.dialect, limit)
+        assert query is not None
+        found = [to_record(row) for row in session.scalars(query)]  # type: ignore[arg-type]
         audit.record(session, actor, "patient.search", detail={"results": len(found)})
     return found
 
 
-def _search_query(text: str) -> Select[PatientRow] | None:
+def search_statement(
+    session: Session, text: str, dialect: str, limit: int
+) -> Select[tuple[PatientRow]] | None:
+    """The search as run: matches in name order, `limit` of them, with SQLite's plan chosen.
+
+    SQLite either collects every match and sorts them (best when they are few), or
+    walks the patients in name order and keeps the matching ones until it has `limit`
+    (best when they are many: "li" among a million patients). Its planner cannot tell
+    which from the trigram index, so the matches are counted first, in the index
+    alone, and the walk is chosen when at least WALK_SHARE of the patients match, and
+    only for a search by name alone (a date or phone condition would make it long).
+    Not from fewer: matches that cluster in name order (a first name late in the
+    alphabet, "zoe") would make the walk read most of the clinic first. PostgreSQL's
+    planner chooses itself from its statistics.
+    """
+    query = _search_query(text, dialect)
+    if query is None:
+        return None
+    ordered = query.order_by(PatientRow.search_key, PatientRow.id).limit(limit)
+    if dialect != "sqlite" or not _walk_in_name_order(session, text, limit):
+        return ordered
+    return ordered.with_hint(PatientRow, "INDEXED BY ix_patients_name_dob", "sqlite")
+
+
+# The walk in name order is chosen when at least this share of the patients match.
+WALK_SHARE = 0.03
+
+
+def _sqlite_from_hint(_compiler: Any, _table: Any, text: str) -> str:
+    """SQLite's "INDEXED BY" after a table name: SQLAlchemy renders table hints for the
+    engines that have them (MySQL, Oracle, SQL Server) and drops SQLite's by default."""
+    return text
+
+
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign,assignment]
+
+
+def _walk_in_name_order(session: Session, text: str, limit: int) -> bool:
+    words = " ".join(text.split()).split(" ")
+    if not words or any(parse_typed_date(w) or w.isdigit() for w in words):
+        return False
+    parts = [part for word in words for part in name_words(word)]
+    if not parts:
+        return False
+    phrases = " AND ".join(
+        '"' + (p if len(p) >= SUBSTRING_MIN else f"  {p}").replace('"', '""') + '"'
+        for p in parts
+    )
+    matches = session.execute(
+        select(func.count()).select_from(_SEARCH_TABLE).where(
+            literal_column(_SEARCH_TABLE.name).op("MATCH")(phrases)
+        )
+    ).scalar_one()
+    patients = session.execute(select(func.max(PatientRow.id))).scalar_one() or 0
+    return bool(matches >= max(limit, WALK_SHARE * patients))
+
+
+def _search_query(text: str, dialect: str) -> Select[tuple[PatientRow]] | None:
     typed = " ".join(text.split())
     if not typed:
         return None
@@ -109,9 +187,39 @@ def _search_query(text: str) -> Select[PatientRow] | None:
             elif word.isdigit() and len(word) >= MIN_PHONE_DIGITS:
                 conditions.append(PatientRow.phone_digits.like(f"%{word}%"))
             else:
-                pattern = "% " + _escape_like(_fold(word)) + "%"
-                conditions.append(PatientRow.search_key.like(pattern, escape="\\"))
-    return select(PatientRow).where(and_(*conditions))
+                conditions.extend(name_condition(part, dialect) for part in name_words(word))
+    if not conditions:
+        return None
+    return select(PatientRow).where(and_(*conditions))  # type: ignore[return-value]
+
+
+def name_words(typed: str) -> list[str]:
+    """What was typed as folded words: hyphens separate words, as in the index."""
+    return _fold(typed).replace("-", " ").split()
+
+
+def name_condition(word: str, dialect: str) -> ColumnElement[bool]:
+    """Patients whose name holds `word` (one of `name_words`), through the trigram index.
+
+    Three letters or more: anywhere in the name. One or two: the start of a word. The
+    indexed text is the folded name with hyphens as spaces (migration 0006); on SQLite
+    each space is doubled there, so a one- or two-letter word start is still a
+    three-character pattern the trigram index can serve ("  w", " wu").
+    """
+    if dialect == "sqlite":
+        # An FTS5 phrase of trigrams matches where they follow each other: a substring.
+        # MATCH reads the index alone; LIKE or GLOB would also re-read every candidate's
+        # text (ten times the work for a common name among a million patients).
+        text = word if len(word) >= SUBSTRING_MIN else f"  {word}"
+        phrase = '"' + text.replace('"', '""') + '"'
+        matching = select(_SEARCH_TABLE.c.rowid).where(
+            literal_column(_SEARCH_TABLE.name).op("MATCH")(phrase)
+        )
+        return PatientRow.id.in_(matching)
+    escaped = _escape_like(word)
+    pattern = f"%{escaped}%" if len(word) >= SUBSTRING_MIN else f"% {escaped}%"
+    indexed = func.replace(PatientRow.search_key, literal_column("'-'"), literal_column("' '"))
+    return indexed.like(pattern, escape="\\")
 
 
 def _escape_like(text: str) -> str:
@@ -279,3 +387,92 @@ def _text(value: object, field: str) -> str | None:
     if len(value) > fileformat.MAX_TEXT:
         raise InvalidField(field, f"is longer than {fileformat.MAX_TEXT} characters")
     return check_text(value, field) or None
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def find_duplicates(
+    db: Database, actor: Actor, name: str, date_of_birth: date
+) -> list[PatientRecord]:
+    """Patients already registered with this name (as folded for search) and birth date.
+
+    Asked before a new record is saved, so reception can open the existing one instead
+    of splitting a patient's history in two. Read through the (search_key,
+    date_of_birth) index; audited like a search (how many, not who).
+    """
+    require(actor, "patient.read_contact")
+    with db.Session.begin() as session:
+        rows = session.scalars(
+            select(PatientRow)
+            .where(
+                PatientRow.search_key == search_key(name),
+                PatientRow.date_of_birth == date_of_birth,
+            )
+            .order_by(PatientRow.id)
+        )
+        found = [to_record(row) for row in rows]
+        audit.record(session, actor, "patient.duplicate_check", detail={"results": len(found)})
+    return found
+
+
+def merge_patients(
+    actor: Actor,
+    db: Database,
+    keep_id: int,
+    remove_id: int,
+    *,
+    keep_version: int,
+    remove_version: int,
+) -> MergeResult:
+    """Merge two records of one person: everything of `remove_id` moves to `keep_id`.
+
+    Every row that names the removed patient (consultations with their histories,
+    quotes, signed consents and plans, and whatever else refers to a patient) then
+    names the kept one; the removed record is deleted. Signed PDFs are never changed:
+    they keep the name they were signed with. Managers only (`patient.merge`); both
+    versions must be the ones the manager confirmed, else StaleRecord. Audited on
+    both patients' trails, and a refusal is audited too.
+    """
+    _require_recorded(db, actor, "patient.merge", keep_id)
+    if keep_id == remove_id:
+        raise ConsultError("a patient record cannot be merged with itself")
+    with db.Session.begin() as session:
+        kept, removed = load_row(session, keep_id), load_row(session, remove_id)
+        check_version(kept.version, keep_version, f"patient {kept.name}")
+        check_version(removed.version, remove_version, f"patient {removed.name}")
+        moved = _move_references(session, remove_id, keep_id)
+        session.delete(removed)
+        kept.updated_at = datetime.now(UTC)  # and a new version: the record changed
+        flush_or_stale(session, f"patient {kept.name}")
+        detail = {"kept": keep_id, "removed": remove_id, "moved": moved}
+        audit.record(session, actor, "patient.merge", patient_id=keep_id, detail=detail)
+        audit.record(session, actor, "patient.merge", patient_id=remove_id, detail=detail)
+        return MergeResult(to_record(kept), remove_id, moved)
+
+
+def _move_references(session: Session, old_id: int, new_id: int) -> dict[str, int]:
+    """Point every foreign key to patients.id from `old_id` to `new_id`; rows per table."""
+    moved: dict[str, int] = {}
+    for referring in PatientRow.metadata.sorted_tables:
+        for foreign_key in referring.foreign_keys:
+            if foreign_key.column is not PatientRow.__table__.c.id:
+                continue
+            key = foreign_key.parent
+            result = session.execute(
+                sql_update(referring).where(key == old_id).values({key.name: new_id})
+            )
+            count = int(getattr(result, "rowcount", 0) or 0)  # a CursorResult's
+            if count:
+                moved[referring.name] = moved.get(referring.name, 0) + count
+    return moved
+
+
+def _require_recorded(db: Database, actor: Actor, permission: str, patient_id: int) -> None:
+    """`require`, with a refusal written to the audit trail before it is raised."""
+    try:
+        require(actor, permission)
+    except PermissionDenied:
+        with db.Session.begin() as session:
+            audit.record(session, actor, permission, patient_id=patient_id, outcome="denied")
+        raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -35,6 +36,19 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+    def result_processor(
+        self, dialect: Dialect, coltype: Any
+    ) -> Callable[[Any], datetime | None] | None:
+        """On SQLite, one C call per value: the stored text parsed straight to UTC.
+
+        The generic path parses the text with SQLAlchemy's regular expression and then
+        adds the zone: a 200-row page of the manager's listing spent as long converting
+        as SQLite spent finding the rows.
+        """
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        return _sqlite_utc_datetime
+
 
 class ExactDecimal(TypeDecorator[Decimal]):
     """A Decimal with a fixed number of places that round-trips exactly.
@@ -66,6 +80,23 @@ class ExactDecimal(TypeDecorator[Decimal]):
         if dialect.name == "sqlite":
             return int(exact.scaleb(self.places))
         return exact
+
+    def result_processor(
+        self, dialect: Dialect, coltype: Any
+    ) -> Callable[[Any], Decimal | None] | None:
+        """On SQLite, the whole number of smallest units scaled in one step (no extra
+        SQLAlchemy processing layer): scaleb of an integer already has exactly
+        `places` places."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        places = -self.places
+
+        def scaled(value: Any) -> Decimal | None:
+            if value is None:
+                return None
+            return Decimal(value if type(value) is int else int(value)).scaleb(places)
+
+        return scaled
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
@@ -100,3 +131,22 @@ def rate() -> ExactDecimal:
 def percent() -> ExactDecimal:
     """A percentage such as a 12.5 % discount."""
     return ExactDecimal(5, 2)
+
+
+def _sqlite_utc_datetime(value: Any) -> datetime | None:
+    """SQLite's stored naive-UTC text ("2026-11-20 09:30:00.000000") as an aware datetime.
+
+    Parsing the text with its zone appended gives datetime.UTC itself in one C call;
+    `.replace(tzinfo=UTC)` afterwards costs more than the parsing.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value + "+00:00")
+        except ValueError:  # text that already names its zone
+            value = datetime.fromisoformat(value)
+    moment: datetime = value
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

@@ -105,6 +105,7 @@ class PatientsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.new_button.clicked.connect(self.new_patient)
         self.detail.edit_requested.connect(self.edit_patient)
+        self.detail.merge_requested.connect(self.merge_patient)
         self.detail.start_requested.connect(self.start_consultation)
         self.detail.resume_requested.connect(self.resume_consultation)
 
@@ -147,11 +148,29 @@ class PatientsPage(QWidget):
     def edit_patient(self, patient: Any) -> None:
         self._edit_patient(patient, None)
 
+    @Slot(object)
+    def merge_patient(self, patient: Any) -> None:
+        """A manager merges this record with another record of the same person."""
+        from ui.patients.merge import MergeDialog  # only managers ever need it
+
+        dialog = MergeDialog(self.context, patient, self)
+        merged = dialog.exec() and dialog.merged is not None
+        kept = dialog.merged
+        dialog.deleteLater()
+        if merged:
+            self.search_box.setText(kept.name)
+            self.search.run_now(kept.name)
+            self.detail.show_patient(kept)
+
     def _new_patient(self, typed: dict[str, Any] | None) -> None:
-        dialog = PatientDialog(self._create, self)
+        dialog = PatientDialog(self._create, self, find_existing=self._find_existing)
         if self._edit(dialog, typed, self._new_patient):
-            self.search_box.setText(dialog.saved.name)
-            self.detail.show_patient(dialog.saved)
+            shown = dialog.existing if dialog.existing is not None else dialog.saved
+            self.search_box.setText(shown.name)
+            self.detail.show_patient(shown)
+
+    def _find_existing(self, name: str, born: Any) -> list[Any]:
+        return list(patients.find_duplicates(self.context.user, name, born))
 
     def _edit_patient(self, patient: Any, typed: dict[str, Any] | None) -> None:
         dialog = PatientDialog(partial(self._update, patient), self, patient)
@@ -217,6 +236,7 @@ class PatientDetail(QFrame):
     """The chosen patient's card with their consultations, quotes and consents."""
 
     edit_requested = Signal(object)
+    merge_requested = Signal(object)
     start_requested = Signal(object)
     resume_requested = Signal(object, int)
 
@@ -234,6 +254,7 @@ class PatientDetail(QFrame):
         self.edit_button = QPushButton("Edit details…", self)
         self.start_button = make_primary(QPushButton("Start consultation", self))
         self.resume_button = QPushButton("Carry on with the draft", self)
+        self.merge_button = QPushButton("Merge with another record…", self)
         self.draft_id: int | None = None
         self.tabs = QTabWidget(self)
         self.consultations = QListWidget(self)
@@ -253,6 +274,7 @@ class PatientDetail(QFrame):
         buttons.addWidget(self.edit_button, 0, 0)
         buttons.addWidget(self.start_button, 0, 1)
         buttons.addWidget(self.resume_button, 1, 0, 1, 2)
+        buttons.addWidget(self.merge_button, 2, 0, 1, 2)
         layout.addLayout(buttons)
         if self.context.actor.may("consultation.read"):
             self.tabs.addTab(self.consultations, "Consultations")
@@ -268,12 +290,14 @@ class PatientDetail(QFrame):
         self.consultations.itemActivated.connect(self._open_consultation)
         self.consents.itemActivated.connect(self._open_consent)
         self.start_button.setVisible(self.context.actor.may("consultation.write"))
+        self.merge_button.setVisible(self.context.actor.may("patient.merge"))
+        self.merge_button.clicked.connect(self._merge)
 
     def show_patient(self, patient: Any) -> None:
         self.patient = patient
         self.draft_id = None
         self.resume_button.setVisible(False)
-        for widget in (self.edit_button, self.start_button, self.tabs):
+        for widget in (self.edit_button, self.start_button, self.merge_button, self.tabs):
             widget.setEnabled(patient is not None)
         for listing in (self.consultations, self.quotes, self.consents):
             listing.clear()
@@ -312,6 +336,11 @@ class PatientDetail(QFrame):
     def _edit(self) -> None:
         if self.patient is not None:
             self.edit_requested.emit(self.patient)
+
+    @Slot()
+    def _merge(self) -> None:
+        if self.patient is not None:
+            self.merge_requested.emit(self.patient)
 
     @Slot()
     def _start(self) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, func, select, text
 from consult.errors import ConsultError
 from consult.storage import Database
 from consult.storage import db as dbmod
-from consult.storage.models import Base, Patient, User
+from consult.storage.models import Base, Patient, User, is_search_index
 
 
 def test_a_new_database_is_migrated_to_the_newest_revision(db: Database):
@@ -22,8 +22,14 @@ def test_a_new_database_is_migrated_to_the_newest_revision(db: Database):
 
 
 def test_the_migrations_build_exactly_the_schema_of_the_models(db: Database):
+    def modelled(name: str | None, _type: str, _parents: object) -> bool:
+        # The trigram index (0006) is engine-specific and has no ORM class.
+        return not is_search_index(name)
+
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": False, "include_name": modelled}
+        )
         assert compare_metadata(context, Base.metadata) == []
 
 

@@ -106,7 +106,9 @@ def test_date_range_is_inclusive_of_both_local_days(clinic):
         ("ångs", {"Zoë Ångström"}),  # word prefix
         ("souza mar", {"Maria Souza"}),  # every word, any order
         ("иван", {"Иван Петров"}),
-        ("ouza", set()),  # not a word start
+        ("ouza", {"Maria Souza"}),  # three letters or more: anywhere in the name
+        ("ou", set()),  # one or two: the start of a word only
+        ("ha", {"Tom Hardy"}),
         ("%", set()),  # LIKE wildcards are literal
         ("   ", {"Zoë Ångström", "Maria Souza", "Иван Петров", "Tom Hardy"}),
     ],

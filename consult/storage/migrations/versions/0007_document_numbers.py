@@ -9,7 +9,7 @@ Settings still holding the examples earlier releases shipped ("Your Clinic",
 such a clinic's papers say "clinic not set up" instead of printing invented details.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-06
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
