@@ -16,8 +16,8 @@ from consult.cli import main
 from consult.storage import Database, patients
 from consult.storage.audit import verify_chain
 from tests.consult.safety.clinic import (
+    CLI_USER,
     ENGINES,
-    MANAGER,
     audit_actions,
     empty_database,
     integrity,
@@ -56,14 +56,14 @@ def test_backup_and_restore_round_trip_on_each_engine(
 ) -> None:
     backup = tmp_path / "before-bruno.backup"
     assert consult("backup", str(backup), "--database", any_engine) == 0
-    assert last_audit_action(any_engine) == ("backup", MANAGER.username)
+    assert last_audit_action(any_engine) == ("backup", CLI_USER)
     register(any_engine, "Bruno Lima")
     capsys.readouterr()
 
     assert consult("restore", str(backup), "--database", any_engine) == 0
 
     assert names_in(any_engine) == {"Ana Souza"}
-    assert last_audit_action(any_engine) == ("restore", MANAGER.username)
+    assert last_audit_action(any_engine) == ("restore", CLI_USER)
     assert "the database as it was before is kept in" in capsys.readouterr().out
     assert consult("audit", "verify", "--database", any_engine) == 0
 
@@ -104,7 +104,7 @@ def test_backup_writes_an_intact_copy_and_is_audited(
     assert out.startswith(f"backup written to {target} (")
     assert integrity(target) == ["ok"]
     assert patient_names(target) == {"Ana Souza"}
-    assert ("backup", MANAGER.username) in audit_actions(clinic)
+    assert ("backup", CLI_USER) in audit_actions(clinic)
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -168,7 +168,7 @@ def test_restore_round_trip_brings_back_the_backed_up_state(
     assert len(safety_copies) == 1
     assert str(safety_copies[0]) in out
     assert patient_names(safety_copies[0]) == {"Ana Souza", "Bruno Lima"}
-    assert audit_actions(clinic)[-1] == ("restore", MANAGER.username)
+    assert audit_actions(clinic)[-1] == ("restore", CLI_USER)
     assert consult("audit", "verify", "--database", url) == 0
 
 
