@@ -44,13 +44,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--patients", type=int, default=10_000)
+    parser.add_argument("--bundle", type=Path, default=BUNDLE, help="the bundle's folder")
     args = parser.parse_args()
-    executable = BUNDLE / "consult"
+    executable = args.bundle / "consult"
     if not executable.is_file():
         raise SystemExit("no bundle: run scripts/bundle first")
-    archives = sorted((ROOT / "dist").glob("consult-*.tar.gz"))
+    archives = sorted(args.bundle.parent.glob("consult-*.tar.gz"))
     print(
-        f"bundle: {megabytes(size(BUNDLE))} in dist/consult"
+        f"bundle: {megabytes(size(args.bundle))} in {args.bundle}"
         + (f", {megabytes(size(archives[-1]))} as {archives[-1].name}" if archives else "")
     )
     if VENV.is_dir():

@@ -15,7 +15,6 @@ or module missing from the bundle fails one of these.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -27,9 +26,10 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
 
 from consult import __version__
+from consult.documents.certificate import clinic_certificate
+from consult.documents.sealing import seal
 from consult.storage.db import HEAD_REVISION
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,15 +91,6 @@ def venv_consult(*argv: str, data: Path) -> subprocess.CompletedProcess:
     )
 
 
-def signature(path: Path, colour: tuple[int, int, int]) -> Path:
-    image = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
-    ImageDraw.Draw(image).line([(10, 80), (80, 20), (150, 70), (290, 30)], fill=colour, width=4)
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    path.write_bytes(out.getvalue())
-    return path
-
-
 # The Qt modules the app imports (ui/), and the two they load themselves (QtPdf needs
 # QtNetwork; QtDBus is the desktop's message bus on Linux).
 QT_MODULES_USED = {
@@ -151,10 +142,8 @@ def test_bad_input_is_one_line_from_the_bundle_too(installed, clean, tmp_path):
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
 
 
-def test_signed_documents_are_written_and_verify(installed, clean, tmp_path):
+def test_documents_are_written_and_a_sealed_one_verifies(installed, clean, tmp_path, monkeypatch):
     out = tmp_path / "out"
-    patient = signature(tmp_path / "patient.png", (20, 20, 90))
-    practitioner = signature(tmp_path / "practitioner.png", (90, 20, 20))
     documents = run(
         installed,
         clean,
@@ -162,18 +151,10 @@ def test_signed_documents_are_written_and_verify(installed, clean, tmp_path):
         str(EXAMPLES / "acne-scars.json"),
         "--out",
         str(out),
-        "--patient-signature",
-        str(patient),
-        "--practitioner-signature",
-        str(practitioner),
         cwd=tmp_path,
     )
     assert (documents.returncode, documents.stderr) == (0, "")
-    assert json.loads(documents.stdout)["signed"] is True
-    for name in ("consent.pdf", "plan.pdf"):
-        verify = run(installed, clean, "verify", str(out / name), cwd=tmp_path)
-        assert (verify.returncode, verify.stderr) == (0, "")
-        assert verify.stdout.startswith("intact: signed by ")
+    assert json.loads(documents.stdout)["consent"] == str(out / "consent.pdf")
     text = subprocess.run(
         ["pdftotext", str(out / "consent.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -182,6 +163,21 @@ def test_signed_documents_are_written_and_verify(installed, clean, tmp_path):
         ["pdffonts", str(out / "consent.pdf")], capture_output=True, text=True, check=True
     ).stdout
     assert "DejaVuSans" in fonts  # the bundled font, embedded
+    # Sealed with the certificate in the bundle's data folder (as a signed consent is),
+    # then checked by the bundle: pyHanko, cryptography and the certificate path inside it.
+    monkeypatch.setenv("CONSULT_DATA_DIR", clean["CONSULT_DATA_DIR"])
+    sealed = tmp_path / "sealed.pdf"
+    pdf = (out / "consent.pdf").read_bytes()
+    sealed.write_bytes(seal(pdf, clinic_certificate("Harbour Skin Clinic"), "Consent").pdf)
+    verify = run(installed, clean, "verify", str(sealed), cwd=tmp_path)
+    assert (verify.returncode, verify.stderr) == (0, "")
+    assert verify.stdout.startswith("intact: signed by ")
+    tampered = tmp_path / "tampered.pdf"
+    data = bytearray(sealed.read_bytes())
+    data[len(data) // 3] ^= 0x01  # one bit changed inside the sealed range
+    tampered.write_bytes(bytes(data))
+    refused = run(installed, clean, "verify", str(tampered), cwd=tmp_path)
+    assert refused.returncode != 0 and refused.stderr.startswith("error: ")
 
 
 def test_install_desktop_points_the_menu_at_the_bundle(installed, clean, tmp_path):

@@ -14,7 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.consult.documents.pdfs import signature_png
+from consult.documents.certificate import clinic_certificate
+from consult.documents.sealing import seal
 
 
 def _consult(data: Path, *argv: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -29,30 +30,24 @@ def _consult(data: Path, *argv: str, code: str | None = None) -> subprocess.Comp
     )
 
 
-def test_documents_and_verify_keep_stderr_empty_with_every_warning_on(examples, tmp_path):
+def test_documents_and_verify_keep_stderr_empty_with_every_warning_on(
+    examples, tmp_path, monkeypatch
+):
     data = tmp_path / "data"
     data.mkdir()
-    patient, practitioner = tmp_path / "patient.png", tmp_path / "practitioner.png"
-    patient.write_bytes(signature_png())
-    practitioner.write_bytes(signature_png((90, 20, 20)))
     out = tmp_path / "out"
-    documents = _consult(
-        data,
-        "documents",
-        str(examples / "acne-scars.json"),
-        "--out",
-        str(out),
-        "--patient-signature",
-        str(patient),
-        "--practitioner-signature",
-        str(practitioner),
-    )
+    documents = _consult(data, "documents", str(examples / "acne-scars.json"), "--out", str(out))
     assert (documents.returncode, documents.stderr) == (0, "")
-    assert json.loads(documents.stdout)["signed"] is True
-    for name in ("consent.pdf", "plan.pdf"):
-        verify = _consult(data, "verify", str(out / name))
-        assert (verify.returncode, verify.stderr) == (0, "")
-        assert verify.stdout.startswith("intact: ")
+    assert json.loads(documents.stdout)["consent"] == str(out / "consent.pdf")
+    # Sealed with the clinic certificate in that data folder, as the app seals a signed
+    # consent (no account needed here: this test is about what reaches stderr).
+    monkeypatch.setenv("CONSULT_DATA_DIR", str(data))
+    sealed = tmp_path / "sealed.pdf"
+    pdf = (out / "consent.pdf").read_bytes()
+    sealed.write_bytes(seal(pdf, clinic_certificate("Harbour Skin Clinic"), "Consent").pdf)
+    verify = _consult(data, "verify", str(sealed))
+    assert (verify.returncode, verify.stderr) == (0, "")
+    assert verify.stdout.startswith("intact: signed by ")
 
 
 # A command that warns the way dependencies do: a DeprecationWarning from library code,

@@ -18,6 +18,7 @@ from consult.storage.audit import verify_chain
 from tests.consult.safety.clinic import (
     CLI_USER,
     ENGINES,
+    MANAGER,
     audit_actions,
     empty_database,
     integrity,
