@@ -150,8 +150,6 @@ def build_parser() -> argparse.ArgumentParser:
         "import-key", help="install the clinic's audit key from a key file or a backup's .audit-key"
     )
     import_key.add_argument("file", metavar="FILE")
-    _database_option(import_key)
-    signin.add_option(import_key)
     return parser
 
 

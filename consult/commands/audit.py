@@ -13,27 +13,29 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from consult.cli import EXIT_FAILED, EXIT_OK, database_url
 from consult.commands import signin
 from consult.errors import ConsultError
 
-if TYPE_CHECKING:
-    from consult.services.acting import SignedIn
-
 
 def run(args: argparse.Namespace) -> int:
-    if args.audit_command not in ("verify", "import-key"):
-        raise ConsultError("audit: choose an action: consult audit verify")
     from consult.services import audit_trail, opening
 
+    if args.audit_command == "import-key":
+        installed = audit_trail.install_key(Path(args.file))
+        print(f"audit key {installed.key_id} installed in {installed.path}")
+        return EXIT_OK
+    if args.audit_command != "verify":
+        raise ConsultError("audit: choose an action: consult audit verify")
     with opening.open_existing_clinic(database_url(args)) as database:
-        if args.audit_command == "import-key":
-            user = signin.sign_in(args, database, "installing the audit key")
-            return import_key(user, Path(args.file))
-        user = signin.sign_in(args, database, "checking the audit trail")
-        check = audit_trail.verify(user)
+        missing = opening.audit_key_missing(database)
+        if missing is None:
+            user = signin.sign_in(args, database, "checking the audit trail")
+            check = audit_trail.verify(user)
+    if missing is not None:
+        print(f"audit trail NOT VERIFIED: {missing}")
+        return EXIT_FAILED
     if check.problems:
         print(f"audit trail BROKEN: {len(check.problems)} problem(s) in {check.events} events")
         for problem in check.problems:
@@ -45,12 +47,4 @@ def run(args: argparse.Namespace) -> int:
     print(f"audit trail intact: {check.events} events")
     for note in check.notes:
         print(f"  {note}")
-    return EXIT_OK
-
-
-def import_key(user: SignedIn, file: Path) -> int:
-    from consult.services import audit_trail
-
-    installed = audit_trail.import_key(user, file)
-    print(f"audit key {installed.key_id} installed in {installed.path}")
     return EXIT_OK

@@ -20,7 +20,10 @@ def run(args: argparse.Namespace) -> int:
     url = database_url(args) or default_database_url()
     if args.command == "restore":
         return _restore(args, url)
+    from consult.safety.backup import check_backup_tools
     from consult.services import opening, protection
+
+    check_backup_tools(url)
 
     with opening.open_existing_clinic(url) as database:
         user = signin.sign_in(args, database, "backing up the clinic")
@@ -38,8 +41,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace, url: str) -> int:
     from consult.access import workstation_name
+    from consult.safety.backup import check_restorable
     from consult.services import accounts, opening, protection
 
+    check_restorable(url, args.file)  # a wrong file is refused before anything changes
     username, password = signin.credentials(args, "restoring a backup")
     seat = workstation_name()
     try:

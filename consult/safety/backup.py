@@ -129,6 +129,25 @@ def _sqlite_head(file: Path, passphrase: str | None) -> Head | None:
     return Head(int(row[0]), str(row[1])) if row else None
 
 
+def check_restorable(url: str, source: str | Path, passphrase: str | None = None) -> None:
+    """Refuse, before anyone signs in or anything changes, a file that is no backup of a
+    Consult database this version can restore (the checks the restore itself makes)."""
+    source = Path(source)
+    passphrase = passphrase if passphrase is not None else passphrase_from_environment()
+    if _backend(url) == "sqlite":
+        _require_known_revision(source, sqlite_files.require_consult_database(source, passphrase))
+        return
+    postgres_files.require_client_tools()
+    dump = postgres_files.require_consult_dump(source)
+    _require_known_revision(source, dump.revision)
+
+
+def check_backup_tools(url: str) -> None:
+    """A PostgreSQL backup needs pg_dump on this machine: say so before connecting."""
+    if _backend(url) == "postgresql":
+        postgres_files.require_client_tools()
+
+
 def restore_database(
     url: str, source: str | Path, actor: Actor, passphrase: str | None = None
 ) -> RestoreReport:

@@ -45,6 +45,8 @@ ENTRY_POINTS = frozenset(
         "consult.services.opening.open_clinic",
         "consult.services.protection.restore_as_backup_account",
         "consult.services.opening.open_existing_clinic",
+        "consult.services.opening.audit_key_missing",
+        "consult.services.audit_trail.install_key",
         "consult.services.opening.database_label",
         "consult.services.opening.database_file_label",
         "consult.services.opening.needs_passphrase",

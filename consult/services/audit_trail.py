@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from consult.records import AuditFilter, AuditRow, ChainCheck, FilterChoices, Listing
-from consult.services.acting import SignedIn, transaction, use_case
+from consult.services.acting import SignedIn, use_case
 from consult.storage.audit_queries import PAGE_SIZE, AuditQueries
 
 
@@ -43,12 +43,13 @@ class InstalledKey:
     path: Path
 
 
-@use_case("audit.import_key")
-def import_key(user: SignedIn, file: Path) -> InstalledKey:
-    """Install the clinic's audit key at this workstation (a copied key or a backup's)."""
-    from consult.storage import anchor, audit
+def install_key(file: Path) -> InstalledKey:
+    """Install the clinic's audit key at this workstation (a copied key or a backup's).
+
+    A file operation on this workstation alone, done before anyone signs in here: a seat
+    without the key would add unsealed events to the trail by signing in first.
+    """
+    from consult.storage import anchor
 
     key = anchor.import_key_file(file)
-    with transaction(user) as session:
-        audit.record(session, user.actor, "audit.import_key", detail={"key": key.id})
     return InstalledKey(key.id, anchor.key_path(key.id))

@@ -79,3 +79,10 @@ def clinic_on_start(database: Database) -> StoredSettings:
     from consult.storage.settings import get_settings
 
     return get_settings(database)
+
+
+def audit_key_missing(database: Database) -> str | None:
+    """Why this workstation lacks the clinic's audit key (None: it has it, or none exists)."""
+    from consult.storage.audit import missing_key
+
+    return missing_key(database)

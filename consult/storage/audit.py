@@ -236,6 +236,19 @@ def _signing_key(session: Session) -> tuple[bool, AuditKey | None]:
     return False, key
 
 
+def missing_key(db: Database) -> str | None:
+    """Why this workstation cannot seal or check the trail (no key), or None when it can.
+
+    Asked before anyone signs in to check the trail: a seat without the key would
+    otherwise add an unsealed sign-in event to the very trail it cannot check.
+    """
+    with db.engine.connect() as connection:
+        announced = _announced_key_id(connection)
+    if announced is None or anchor.load_key(announced[1]) is not None:
+        return None
+    return anchor.missing_key_message(announced[1] or "unknown")
+
+
 def _new_key(head: Head, actor: Actor) -> tuple[AuditKey, dict[str, Any]]:
     """The key, made at this seat by the user whose action needs it first, and its event."""
     key = anchor.create_key()

@@ -179,7 +179,9 @@ def _walk_in_name_order(
         # table): the share is estimated from a 1% sample of the table's pages instead.
         sample = tablesample(PatientRow.__table__, func.system(literal_column("1")),
                              name="sample", seed=literal_column("7"))
-        condition = ClauseAdapter(sample).traverse(query.whereclause)
+        where = query.whereclause
+        assert where is not None  # a search always has a condition (see _search_query)
+        condition = ClauseAdapter(sample).traverse(where)
         seen, hits = session.execute(
             select(func.count(), func.count().filter(condition)).select_from(sample)
         ).one()

@@ -1,11 +1,3 @@
-"""The command-line tests sign in as the clinic's manager, as a clinic's script would."""
+"""Tests here drive the command line, signed in through the environment."""
 
-import pytest
-
-from tests.consult.safety.clinic import CLI_PASSWORD, CLI_USER
-
-
-@pytest.fixture(autouse=True)
-def signed_in_through_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CONSULT_USER", CLI_USER)
-    monkeypatch.setenv("CONSULT_PASSWORD", CLI_PASSWORD)
+from tests.helpers.cli import signed_in_through_the_environment  # noqa: F401

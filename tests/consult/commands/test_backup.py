@@ -244,7 +244,7 @@ def test_backup_of_a_missing_database_names_it(
 ) -> None:
     missing = tmp_path / "nowhere.sqlite3"
     assert consult("backup", str(tmp_path / "b.sqlite3"), "--database", sqlite_url(missing)) == 2
-    assert capsys.readouterr().err == f"error: database {missing}: no such file\n"
+    assert capsys.readouterr().err == f"error: database {missing} does not exist\n"
 
 
 def test_postgres_backup_without_pg_dump_is_a_clear_error(

@@ -1,0 +1,3 @@
+"""Tests here drive the command line, signed in through the environment."""
+
+from tests.helpers.cli import signed_in_through_the_environment  # noqa: F401
