@@ -1,4 +1,5 @@
-"""Clinic settings (managers only): name, contact, logo, money and the idle lock.
+"""Clinic settings (managers only): name, contact, logo, money, the idle lock, and the
+sealing key (ui.seal_key: its passphrase, exporting the certificate, replacing the key).
 
 Values are checked by consult.pricing.ClinicSettings (the class the quote engine
 prices with), so the dialog and the engine can never disagree on what is valid; a
@@ -40,6 +41,7 @@ from consult.pricing.settings import (
 from consult.storage import settings as settings_repo
 from ui.context import AppContext
 from ui.forms import ErrorLabel
+from ui.seal_key import SealKeyPanel
 from ui.style import make_primary
 
 LABELS = {
@@ -90,6 +92,7 @@ class SettingsDialog(QDialog):
         self.idle_lock_minutes = QSpinBox(self)
         self.idle_lock_minutes.setRange(1, MAX_IDLE_LOCK_MINUTES)
         self.error = ErrorLabel(self)
+        self.seal_key = SealKeyPanel(context.actor, self._clinic_name, self)
         self._build()
         self._fill()
 
@@ -116,6 +119,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addWidget(self.seal_key)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.save_button = make_primary(
             buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -125,6 +129,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.choose_logo.clicked.connect(self._choose_logo)
         self.remove_logo.clicked.connect(self._remove_logo)
+
+    def _clinic_name(self) -> str:
+        return str(self.stored.name)
 
     def _fill(self) -> None:
         stored = self.stored
