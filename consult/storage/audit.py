@@ -558,6 +558,12 @@ def trail_key(db: Database) -> AuditKey | None:
     return anchor.load_key(announced[1]) if announced and announced[1] else None
 
 
+def head_of_database(db: Database) -> Head:
+    """The newest event of the trail (position 0 and the genesis hash when empty)."""
+    with db.Session() as session:
+        return head_of(session) or Head(0, GENESIS)
+
+
 def head_of(connection: Connection | Session) -> Head | None:
     """The newest event of the trail as `connection` sees it (None: an empty trail)."""
     last = connection.execute(
