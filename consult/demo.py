@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from consult import fileformat
@@ -346,7 +346,12 @@ def _insert(session: Session, model: type, rows: list[dict[str, Any]]) -> list[i
         return []
     first = (session.scalar(select(func.max(model.id))) or 0) + 1
     ids = list(range(first, first + len(rows)))
-    session.execute(insert(model), [row | {"id": i} for row, i in zip(rows, ids, strict=True)])
+    # Core's INSERT: the ORM's bulk insert leaves a None out of a row's parameters and so
+    # sends rows with and without, say, a practitioner in separate small batches.
+    rows_table = model.__table__  # type: ignore[attr-defined]
+    session.connection().execute(
+        rows_table.insert(), [row | {"id": i} for row, i in zip(rows, ids, strict=True)]
+    )
     if session.get_bind().dialect.name == "postgresql":
         table = model.__tablename__
         session.execute(
