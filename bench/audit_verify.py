@@ -43,7 +43,7 @@ os.environ["CONSULT_DATA_DIR"] = tempfile.mkdtemp(prefix="consult-bench-data-")
 from sqlalchemy import text  # noqa: E402
 
 from consult.access import Actor  # noqa: E402
-from consult.storage import Database, audit  # noqa: E402
+from consult.storage import Database, anchor, audit  # noqa: E402
 from consult.storage.audit import EventDraft  # noqa: E402
 
 RUNS = 5
@@ -148,6 +148,22 @@ def product_runner(db: Database, up_to: int | None) -> Callable[[], int]:
     return lambda: len(audit.verify_trail(db, up_to=up_to).problems)
 
 
+def append_cost_ms(db: Database) -> tuple[float, float]:
+    """Median time of one audited write (sealed, anchored) and of the anchor write alone."""
+    actor = Actor(1, "user1", "practitioner", "desk-1")
+    head = audit.head_of_database(db)
+    appends, anchors = [], []
+    for _ in range(25):
+        started = time.perf_counter()
+        with db.Session.begin() as session:
+            audit.record(session, actor, "patient.view", patient_id=1)
+        appends.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        anchor.remember_head(db.url, head, None)
+        anchors.append(time.perf_counter() - started)
+    return statistics.median(appends) * 1000, statistics.median(anchors) * 1000
+
+
 def timed(run: Callable[[], int]) -> float:
     started = time.perf_counter()
     problems = run()
@@ -188,6 +204,11 @@ def main() -> int:
                 for run, times in runs.values():  # interleaved
                     times.append(timed(run))
             medians = {name: statistics.median(times) for name, (_, times) in runs.items()}
+            append_ms, anchor_ms = append_cost_ms(db)
+    print(
+        f"one audited write, sealed and anchored: {append_ms:.2f} ms, of which the "
+        f"anchor file {anchor_ms:.2f} ms (goal: anchoring adds at most 20 ms)"
+    )
     for name, seconds in medians.items():
         print(f"{name:<13} {seconds * 1000:9.1f} ms")
     per_event_half = medians["product-half"] / half * 1e6

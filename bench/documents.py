@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 # A private data folder: the bench must never create or use a real clinic's certificate.
 os.environ["CONSULT_DATA_DIR"] = tempfile.mkdtemp(prefix="consult-bench-")
+# Its throw-away sealing key needs a passphrase; a machine without a keyring has none.
+os.environ.setdefault("CONSULT_SEAL_PASSPHRASE", "bench-only throw-away passphrase")
 
 
 from bench.engines import alternate  # noqa: E402

@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from consult import fileformat
@@ -386,11 +386,12 @@ def _insert(session: Session, model: type[_DemoRow], rows: list[dict[str, Any]])
         return []
     first = (session.scalar(select(func.max(model.id))) or 0) + 1
     ids = list(range(first, first + len(rows)))
-    # Core's insert on the table, not the ORM's bulk insert: the ORM splits the rows into
-    # runs with the same None columns (a patient without e-mail, then one with), which
-    # made thousands of small statements instead of one executemany per batch.
-    table: Any = model.__table__
-    session.execute(insert(table), [row | {"id": i} for row, i in zip(rows, ids, strict=True)])
+    # Core's INSERT: the ORM's bulk insert leaves a None out of a row's parameters and so
+    # sends rows with and without, say, a practitioner in separate small batches.
+    rows_table: Any = model.__table__
+    session.connection().execute(
+        rows_table.insert(), [row | {"id": i} for row, i in zip(rows, ids, strict=True)]
+    )
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),

@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ["CONSULT_DATA_DIR"] = tempfile.mkdtemp(prefix="consult-screenshots-")
+# Its throw-away sealing key needs a passphrase; a machine without a keyring has none.
+os.environ.setdefault("CONSULT_SEAL_PASSPHRASE", "screenshots-only throw-away passphrase")
 if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

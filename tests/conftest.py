@@ -16,6 +16,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["CONSULT_DATA_DIR"] = tempfile.mkdtemp(prefix="consult-test-data-")
 os.environ.pop("CONSULT_DATABASE_URL", None)
 
+import keyring
+from keyring.backend import KeyringBackend
 from reportlab import rl_config
 
 from tests.helpers.paths import EXAMPLES
@@ -26,6 +28,30 @@ pytest_plugins = ("tests.helpers.engines", "pytester")
 
 # Reproducible PDF bytes: no timestamps or random ids in what reportlab writes.
 rl_config.invariant = 1
+
+
+
+class MemoryKeyring(KeyringBackend):
+    """The OS keyring for the tests: this machine has no Secret Service to use."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+# Entries are per data folder (the keyring account), so tests never share a passphrase.
+keyring.set_keyring(MemoryKeyring())
 
 
 

@@ -1,4 +1,5 @@
-"""Clinic settings (managers only): name, contact, logo, money and the idle lock.
+"""Clinic settings (managers only): name, contact, logo, money, the idle lock, and the
+sealing key (ui.seal_key: its passphrase, exporting the certificate, replacing the key).
 
 Values are checked by consult.pricing.ClinicSettings (the class the quote engine
 prices with), so the dialog and the engine can never disagree on what is valid; a
@@ -40,6 +41,7 @@ from consult.pricing.settings import (
 from consult.services import pricing
 from ui.context import AppContext
 from ui.forms import ErrorLabel, dialog_footer
+from ui.seal_key import SealKeyPanel
 
 LABELS = {
     "name": "Clinic name",
@@ -89,6 +91,7 @@ class SettingsDialog(QDialog):
         self.idle_lock_minutes = QSpinBox(self)
         self.idle_lock_minutes.setRange(1, MAX_IDLE_LOCK_MINUTES)
         self.error = ErrorLabel(self)
+        self.seal_key = SealKeyPanel(context.actor, self._clinic_name, self)
         self._build()
         self._fill()
 
@@ -115,9 +118,13 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addWidget(self.seal_key)
         self.save_button = dialog_footer(self, layout, "Save", self.submit)
         self.choose_logo.clicked.connect(self._choose_logo)
         self.remove_logo.clicked.connect(self._remove_logo)
+
+    def _clinic_name(self) -> str:
+        return str(self.stored.name)
 
     def _fill(self) -> None:
         stored = self.stored

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from consult.cli import EXIT_FAILED, EXIT_OK
-from consult.documents.certificate import load_certificate
+from consult.documents.certificate import trusted_certificates
 from consult.documents.verify import NotVerified, verify_pdf
 from consult.input_files import read_input
 
@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.pdf)
     data = _read(path)
     try:
-        result = verify_pdf(data, load_certificate(), source=str(path))
+        result = verify_pdf(data, trusted_certificates(), source=str(path))
     except NotVerified as exc:
         print(f"error: {path}: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -24,7 +26,7 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from consult.documents.certificate import ClinicCertificate
+from consult.documents.certificate import ClinicCertificate, holder_name
 from consult.errors import ConsultError
 
 PDF_MAGIC = b"%PDF-"
@@ -42,18 +44,34 @@ class Verification:
     signed_at: datetime | None
 
 
-def verify_pdf(data: bytes, clinic: ClinicCertificate | None, source: str = "file") -> Verification:
-    """Check the seal of `data`; `clinic` is this clinic's certificate (None: none yet)."""
+Trusted = ClinicCertificate | Sequence[x509.Certificate] | None
+
+
+def verify_pdf(data: bytes, clinic: Trusted, source: str = "file") -> Verification:
+    """Check the seal of `data` against the clinic's certificates.
+
+    `clinic` is this clinic's certificate, or every certificate it has had
+    (consult.documents.certificate.trusted_certificates), or None when it has none yet.
+    """
     if not data.startswith(PDF_MAGIC):
         raise ConsultError(f"{source}: not a PDF file")
+    trusted = _trusted_der(clinic)
     with _quiet():
         signature = _only_signature(data)
-        if clinic is None:
+        if not trusted:
             raise ConsultError(
                 "this computer has no clinic certificate yet, so it cannot check a seal"
             )
-        status = _validate(signature, clinic)
-    return _judge(status, signature, clinic)
+        status = _validate(signature, trusted)
+    return _judge(status, trusted)
+
+
+def _trusted_der(clinic: Trusted) -> list[bytes]:
+    if clinic is None:
+        return []
+    if isinstance(clinic, ClinicCertificate):
+        return [clinic.der]
+    return [certificate.public_bytes(serialization.Encoding.DER) for certificate in clinic]
 
 
 @contextmanager
@@ -84,24 +102,22 @@ def _only_signature(data: bytes) -> EmbeddedPdfSignature:
     return signatures[0]
 
 
-def _validate(signature: EmbeddedPdfSignature, clinic: ClinicCertificate) -> PdfSignatureStatus:
-    trusted = asn1_x509.Certificate.load(clinic.der)
-    context = ValidationContext(trust_roots=[trusted])
+def _validate(signature: EmbeddedPdfSignature, trusted: list[bytes]) -> PdfSignatureStatus:
+    context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(der) for der in trusted])
     try:
         return validate_pdf_signature(signature, context)
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
         raise NotVerified(f"the seal cannot be checked ({exc})") from None
 
 
-def _judge(
-    status: PdfSignatureStatus, signature: EmbeddedPdfSignature, clinic: ClinicCertificate
-) -> Verification:
+def _judge(status: PdfSignatureStatus, trusted: list[bytes]) -> Verification:
     """The first thing wrong, in the order a person would want to hear it."""
     if not status.intact:
         raise NotVerified("the content was changed after sealing (the digest does not match)")
     if not status.valid:
         raise NotVerified("the seal's signature does not match its certificate")
-    if status.signing_cert.dump() != clinic.der:
+    signer = status.signing_cert.dump()
+    if signer not in trusted:
         holder = status.signing_cert.subject.human_friendly
         raise NotVerified(f"sealed with another certificate ({holder}), not this clinic's")
     if not status.trusted:
@@ -110,7 +126,9 @@ def _judge(
         raise NotVerified(f"content was appended after sealing ({_what_was_added(status)})")
     if status.docmdp_ok is False:
         raise NotVerified("the file was modified after sealing in a way the seal forbids")
-    return Verification(clinic.holder, status.signer_reported_dt)
+    return Verification(
+        holder_name(x509.load_der_x509_certificate(signer)), status.signer_reported_dt
+    )
 
 
 def _what_was_added(status: PdfSignatureStatus) -> str:

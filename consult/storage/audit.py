@@ -35,7 +35,7 @@ from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, String, Table, event, select, text, type_coerce
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from consult.access import Actor
@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 _EVENTS = cast(Table, AuditEvent.__table__)
+# A row of _COLUMNS, as verification reads it (a Row; unpacked by position).
+EventRow = Any
 # Key of the PostgreSQL advisory lock that serialises appends (any fixed number).
 CHAIN_LOCK_KEY = 0x41756469745472
 KEY_CREATED = "audit.key_created"
@@ -412,7 +414,7 @@ _COLUMNS = (
 )
 
 
-def _rows_in_order(connection: Connection, up_to: int | None, dialect: str) -> Iterator[Row[Any]]:
+def _rows_in_order(connection: Connection, up_to: int | None, dialect: str) -> Iterator[EventRow]:
     """Every event by position in one streamed query (a server-side cursor on PostgreSQL).
 
     On SQLite the time comes as the stored text (see _sqlite_time).
@@ -431,7 +433,7 @@ def _rows_in_order(connection: Connection, up_to: int | None, dialect: str) -> I
         yield from partition
 
 
-def _check(walk: _Walk, row: Row[Any], at: str) -> None:
+def _check(walk: _Walk, row: EventRow, at: str) -> None:
     """One event against the one before it; `at` is its time as the hash covers it."""
     (position, _, user_id, username, workstation, patient_id, action, outcome, detail,
      prev_hash, event_hash, mac) = tuple(row)  # fmt: skip
@@ -487,7 +489,7 @@ def _aware_time(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _seal_problem(walk: _Walk, row: Row[Any]) -> None:
+def _seal_problem(walk: _Walk, row: EventRow) -> None:
     if row.mac is None:
         walk.problems.append(
             f"event {row.id} ({row.action} by {row.username} at {row.workstation}) has no "
@@ -501,7 +503,7 @@ def _seal_problem(walk: _Walk, row: Row[Any]) -> None:
         )
 
 
-def _explained_jump(walk: _Walk, row: Row[Any]) -> bool:
+def _explained_jump(walk: _Walk, row: EventRow) -> bool:
     """A restore event that names exactly the positions it skips, sealed by the key."""
     rolled = _rolled_back(row)
     if row.action != RESTORE or rolled != (walk.expected_id, row.id - 1):
@@ -512,7 +514,7 @@ def _explained_jump(walk: _Walk, row: Row[Any]) -> bool:
     return True
 
 
-def _rolled_back(row: Row[Any]) -> tuple[int, int] | None:
+def _rolled_back(row: EventRow) -> tuple[int, int] | None:
     try:
         rolled = json.loads(row.detail).get("rolled_back")
         return (int(rolled["first"]), int(rolled["last"])) if rolled else None
@@ -520,7 +522,7 @@ def _rolled_back(row: Row[Any]) -> tuple[int, int] | None:
         return None
 
 
-def _restore_note(row: Row[Any], at: str) -> str:
+def _restore_note(row: EventRow, at: str) -> str:
     try:
         detail = json.loads(row.detail)
     except ValueError:
@@ -587,6 +589,12 @@ def trail_key(db: Database) -> AuditKey | None:
     with db.Session() as session:
         announced = _announced_key_id(session)
     return anchor.load_key(announced[1]) if announced and announced[1] else None
+
+
+def head_of_database(db: Database) -> Head:
+    """The newest event of the trail (position 0 and the genesis hash when empty)."""
+    with db.Session() as session:
+        return head_of(session) or Head(0, GENESIS)
 
 
 def head_of(connection: Connection | Session) -> Head | None:

@@ -52,14 +52,14 @@ def _signed_range_end(sealed: bytes) -> int:
 # --------------------------------------------------------------------------- certificate
 
 
-def test_certificate_is_created_once_with_a_private_key_file(data_dir):
+def test_certificate_is_created_once_with_an_encrypted_private_key_file(data_dir):
     first = certificate.clinic_certificate("Glow Skin Clinic")
-    again = certificate.clinic_certificate("Another Name")
+    again = certificate.clinic_certificate("Glow Skin Clinic")
     assert first.der == again.der
     assert first.holder == "Glow Skin Clinic"
     bundle = data_dir / "signing" / certificate.BUNDLE
     assert stat.S_IMODE(bundle.stat().st_mode) == 0o600
-    assert b"PRIVATE KEY" in bundle.read_bytes()
+    assert b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in bundle.read_bytes()
     assert b"PRIVATE KEY" not in (data_dir / "signing" / certificate.PUBLIC).read_bytes()
 
 
@@ -201,7 +201,7 @@ def test_verification_logs_nothing_to_the_terminal(original, clinic, capfd):
 def test_a_certificate_published_second_never_replaces_the_first(data_dir):
     first = certificate.clinic_certificate("Glow Skin Clinic")
     # What a second process racing to create the certificate would do.
-    certificate._publish(certificate.create_certificate("Racing Process"))
+    certificate._publish(certificate.create_certificate("Racing Process"), "its passphrase")
     assert certificate.load_certificate().der == first.der
     assert [p.name for p in (data_dir / "signing").iterdir() if p.name.startswith(".")] == []
 

@@ -22,6 +22,7 @@ from ui.consultation.paperwork import Paperwork, PaperworkRequest, sign_and_stor
 from ui.consultation.steps.base import Services, Step
 from ui.errors import show_problem
 from ui.pdf_output import print_pdf, save_pdf_as
+from ui.seal_key import unlock_for_sealing
 from ui.style import make_primary
 from ui.widgets.pdf_view import PdfView
 from ui.workers import Worker
@@ -81,6 +82,9 @@ class DocumentsStep(Step):
         return self.paperwork is not None or self._worker.busy()
 
     def produce(self, request: PaperworkRequest) -> None:
+        if not unlock_for_sealing(self):
+            self.state.setText("Not sealed: the clinic's sealing key is locked; the draft is kept.")
+            return
         context, draft = self.services.context, self.draft
         consultation_id, version = draft.consultation_id, draft.version
         if consultation_id is None or version is None:
