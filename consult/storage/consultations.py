@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -298,7 +299,7 @@ def save_draft(
     """Save the draft as it stands now; returns its new version for the next save."""
     require(actor, "consultation.write")
     with db.Session.begin() as session:
-        row = _editable(session, consultation_id, expected_version)
+        row = _editable(session, actor, consultation_id, expected_version)
         _update(session, actor, row, consultation, step, override_reason, screening)
         audit.record(
             session,
@@ -323,7 +324,7 @@ def complete(
     """Mark the consultation completed (after a last save of its content, if given)."""
     require(actor, "consultation.write")
     with db.Session.begin() as session:
-        row = _editable(session, consultation_id, expected_version)
+        row = _editable(session, actor, consultation_id, expected_version)
         if consultation is not None or override_reason is not None or screening is not None:
             _update(session, actor, row, consultation, None, override_reason, screening)
         if not row.areas:
@@ -341,9 +342,19 @@ def complete(
         return row.version
 
 
-def _editable(session: Session, consultation_id: int, expected_version: int) -> ConsultationRow:
+def _editable(
+    session: Session, actor: Actor, consultation_id: int, expected_version: int
+) -> ConsultationRow:
     row = load(session, consultation_id)
-    check_version(row.version, expected_version, f"consultation {row.id}")
+    check_version(
+        row.version,
+        expected_version,
+        f"consultation {row.id}",
+        partial(
+            audit.last_author, session, actor, action_prefix="consultation.",
+            patient_id=row.patient_id, detail_key="consultation", record_id=row.id,
+        ),
+    )
     if row.status != "draft":
         raise ConsultError(
             f"consultation {row.id} is completed and can no longer be changed; "

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
@@ -226,7 +228,15 @@ def update_patient(
     require(actor, "patient.write_contact")
     with db.Session.begin() as session:
         row = load_row(session, patient_id)
-        check_version(row.version, expected_version, f"patient {row.name}")
+        check_version(
+            row.version,
+            expected_version,
+            f"patient {row.name}",
+            partial(
+                audit.last_author, session, actor, action_prefix="patient.update",
+                patient_id=row.id,
+            ),
+        )
         update_row(session, actor, row, patient)
         return to_record(row)
 
@@ -304,11 +314,20 @@ def _text(value: object, field: str) -> str | None:
 # --------------------------------------------------------------------------- locking
 
 
-def check_version(current: int, expected: int, what: str) -> None:
+def check_version(
+    current: int, expected: int, what: str, author: Callable[[], str] | None = None
+) -> None:
+    """StaleRecord if the record moved on; `author` names who moved it (see audit.last_author).
+
+    Without a name the message says only that it changed: "someone else" would be wrong
+    when it was the same user in another window.
+    """
     if current != expected:
+        who = author() if author is not None else ""
+        by = f" by {who}" if who else ""
         raise StaleRecord(
-            f"{what} was changed by someone else since you opened it; "
-            "reopen it to see their changes, then make yours again"
+            f"{what} was changed{by} since this copy was opened; "
+            "reopen it to see that change, then make yours again"
         )
 
 
@@ -318,6 +337,6 @@ def flush_or_stale(session: Session, what: str) -> None:
         session.flush()
     except StaleDataError:
         raise StaleRecord(
-            f"{what} was changed by someone else while you were saving; "
-            "reopen it to see their changes, then make yours again"
+            f"{what} was changed by another save while you were saving; "
+            "reopen it to see that change, then make yours again"
         ) from None

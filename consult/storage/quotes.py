@@ -10,9 +10,11 @@ decides approvals (`quote.approve`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -319,7 +321,9 @@ def change_status(
     with db.Session.begin() as session:
         row = _load(session, quote_id)
         _require_write(actor, row)
-        check_version(row.version, expected_version, f"quote {row.id}")
+        check_version(
+            row.version, expected_version, f"quote {row.id}", _author(session, actor, row)
+        )
         before = row.status
         row.status = lifecycle.transition(
             row.status,
@@ -358,7 +362,9 @@ def decide_approval(
         raise InvalidField("comment", "say why the discount is rejected")
     with db.Session.begin() as session:
         row = _load(session, quote_id)
-        check_version(row.version, expected_version, f"quote {row.id}")
+        check_version(
+            row.version, expected_version, f"quote {row.id}", _author(session, actor, row)
+        )
         row.approval = lifecycle.decide_approval(row.approval, approve)
         row.approval_comment = text or None
         row.approved_by = actor.user_id
@@ -391,6 +397,14 @@ def expire_due(db: Database, actor: Actor, today: date | None = None) -> int:
             )
         flush_or_stale(session, "quotes")
         return len(rows)
+
+
+def _author(session: Session, actor: Actor, row: QuoteRow) -> Callable[[], str]:
+    """Who last changed the quote, looked up only if a conflict needs the name."""
+    return partial(
+        audit.last_author, session, actor, action_prefix="quote.", patient_id=row.patient_id,
+        detail_key="quote", record_id=row.id,
+    )
 
 
 def _require_write(actor: Actor, row: QuoteRow) -> None:
