@@ -27,6 +27,7 @@ from consult.launch import Opened, Opening, bench_credentials, resume_garbage_co
 from ui.context import AppContext
 from ui.errors import install_exception_hook
 from ui.style import apply_style
+from ui.wheel import install_wheel_guard
 from ui.workers import wait_for_background_work
 
 EXIT_OK = 0
@@ -55,6 +56,7 @@ def run(
     app.setOrganizationName("Consult")
     install_exception_hook()
     apply_style(app)
+    install_wheel_guard(app)
     if quit_when_ready and opening.signs_in():
         # Loads while the opening thread waits on argon2: the window is needed next.
         importlib.import_module("ui.main_window")
@@ -96,25 +98,48 @@ def _run_signed_in(app: QApplication, opened: Opened, quit_when_ready: bool) -> 
         if not login.exec():
             return EXIT_OK
         user = login.result_user
-    window = build_main_window(db, user, clinic)
-    window.show()
-    if quit_when_ready:
-        QTimer.singleShot(0, app.quit)
-    code = app.exec()
-    wait_for_background_work()  # while the window that asked for the work still exists
-    return code
+    while True:
+        window = build_main_window(db, user, clinic)
+        window.show()
+        if quit_when_ready:
+            QTimer.singleShot(0, app.quit)
+        code = app.exec()
+        wait_for_background_work()  # while the window that asked for the work still exists
+        if not window.signed_out:
+            return code
+        # Signed out: the next person signs in on this workstation; nothing of the last
+        # session stays on screen or in memory.
+        window.deleteLater()
+        from consult.storage import settings as settings_repo
+        from ui.account_dialogs import LoginDialog
+
+        clinic = settings_repo.get_settings(db)
+        login = LoginDialog(partial(authenticate, db), clinic.name)
+        if not login.exec():
+            return EXIT_OK
+        user = login.result_user
 
 
 def build_main_window(db: Any, user: Any, clinic: Any) -> Any:
     from ui.main_window import MainWindow
 
     context = context_for(db, user)
+    use_clinic_clock(clinic)
     return MainWindow(
         context,
         clinic_name=clinic.name,
         idle_minutes=clinic.idle_lock_minutes,
         check_password=partial(password_matches, db, user.username),
     )
+
+
+def use_clinic_clock(clinic: Any) -> None:
+    """Dates in the clinic's format, times in its zone (ui.dates), from its settings."""
+    from ui.dates import use_clinic
+
+    # The settings carry a time zone once the clinic set-up asks for one; until then
+    # times are on this workstation's clock (never UTC unless the workstation is).
+    use_clinic(clinic.locale, getattr(clinic, "time_zone", None))
 
 
 def context_for(db: Any, user: Any) -> AppContext:

@@ -327,7 +327,8 @@ def check_version(
         by = f" by {who}" if who else ""
         raise StaleRecord(
             f"{what} was changed{by} since this copy was opened; "
-            "reopen it to see that change, then make yours again"
+            "reopen it to see that change, then make yours again",
+            author=who,
         )
 
 

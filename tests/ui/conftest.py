@@ -98,3 +98,25 @@ def holder(qtbot):
     QThreadPool.globalInstance().waitForDone()
     widget.deleteLater()
     qtbot.wait(0)  # one pass of the event loop: the deletion happens on the GUI thread
+
+
+class Confirmations:
+    """Stands in for ui.confirm.ask: records each question and gives the set answer."""
+
+    def __init__(self, answer: bool) -> None:
+        self.answer = answer
+        self.asked: list[tuple[str, str]] = []
+
+    def __call__(self, parent, title: str, text: str, yes: str, no: str = "Cancel") -> bool:
+        self.asked.append((title, text))
+        return self.answer
+
+
+@pytest.fixture
+def confirmations(monkeypatch) -> Confirmations:
+    """Every confirmation question is answered yes (set `.answer = False` to refuse)."""
+    from ui import confirm
+
+    answers = Confirmations(True)
+    monkeypatch.setattr(confirm, "ask", answers)
+    return answers

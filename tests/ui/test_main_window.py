@@ -14,6 +14,7 @@ from consult.fileformat import Patient
 from consult.storage import patients, settings
 from tests.ui.conftest import MANAGER_PASSWORD, OFFSCREEN_SIZE_HINTS
 from ui.app import build_main_window
+from ui.dates import show_date
 from ui.patients.dialog import PatientDialog
 
 pytestmark = OFFSCREEN_SIZE_HINTS
@@ -67,7 +68,7 @@ def test_choosing_a_patient_shows_their_card(qtbot, window):
     window.patients.table.selectRow(0)
     detail = window.patients.detail
     assert detail.name.text() == "Bruno Costa"
-    assert "30/06/1992" in detail.facts.text()
+    assert f"Born {show_date(date(1992, 6, 30))}" in detail.facts.text()
     assert detail.start_button.isEnabled()
 
 

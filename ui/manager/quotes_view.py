@@ -38,6 +38,7 @@ from consult.storage.manager_queries import (
 from ui.errors import show_problem
 from ui.forms import ErrorLabel, date_edit, form_value, to_date
 from ui.manager.quotes_model import APPROVAL_LABELS, COLUMNS, STATUS_LABELS, QuotesModel
+from ui.pdf_output import in_documents
 from ui.workers import Worker
 
 NAME_DEBOUNCE_MS = 250
@@ -164,7 +165,7 @@ class QuotesView(QWidget):
 
     def _ask_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export quotes", str(Path.home() / "quotes.csv"), "CSV files (*.csv)"
+            self, "Export quotes", in_documents("quotes.csv"), "CSV files (*.csv)"
         )
         if path:
             self.export_to(Path(path))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import ConsultError, InvalidField
-from ui.dates import HINT, parse_date, show_date
+from ui.dates import date_hint, parse_date, show_date
 from ui.forms import ErrorLabel
 from ui.style import make_primary
 
@@ -55,7 +55,7 @@ class PatientDialog(QDialog):
         self.saved: Any = None
         self.name = QLineEdit(self)
         self.date_of_birth = QLineEdit(self)
-        self.date_of_birth.setPlaceholderText(HINT)
+        self.date_of_birth.setPlaceholderText(date_hint())
         self.fitzpatrick = QComboBox(self)
         for value, label in FITZPATRICK:
             self.fitzpatrick.addItem(label, value)

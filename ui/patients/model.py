@@ -11,6 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from ui.dates import show_date
+
 COLUMNS = ("Name", "Date of birth", "Phone", "E-mail")
 PatientRole = Qt.ItemDataRole.UserRole + 1
 
@@ -21,7 +23,7 @@ def _display(patient: Any) -> tuple[str, str, str, str]:
     born = patient.date_of_birth
     return (
         patient.name,
-        born.strftime("%d %b %Y") if born else "",
+        show_date(born),
         patient.phone or "",
         patient.email or "",
     )

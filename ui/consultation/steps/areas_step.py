@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -32,6 +34,7 @@ from ui.consultation.steps.base import Services, Step
 from ui.widgets.area_map import AreaMapWidget
 
 BLOCKING = frozenset(("defer", "decline"))
+AreaIdRole = Qt.ItemDataRole.UserRole + 4
 MAX_DEPTH_MM = 3.0
 
 
@@ -115,11 +118,21 @@ class AreasStep(Step):
     def __init__(self, draft: DraftState, services: Services, parent: QWidget) -> None:
         super().__init__(draft, services, parent)
         self.note(
-            "Click the areas to treat (or use Tab and Space). Then tick the concerns for "
-            "each; the suggested depth follows and can be adjusted."
+            "Click the areas to treat, or tick them in the list beside the map. Then tick "
+            "the concerns for each; the suggested depth follows and can be adjusted."
         )
         self.map = AreaMapWidget(self)
-        self.map.setMinimumSize(470, 400)
+        self.map.setMinimumSize(360, 340)
+        # The same areas as a list of tick boxes: Tab to it, arrows and Space, no mouse.
+        self.area_list = QListWidget(self)
+        self.area_list.setAccessibleName("Areas to treat")
+        self.area_list.setMinimumWidth(170)
+        self.area_list.setMaximumWidth(240)
+        for area in self.map.canvas.areas():
+            item = QListWidgetItem(self.map.canvas.label(area), self.area_list)
+            item.setData(AreaIdRole, area)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
         self.cards: dict[str, AreaCard] = {}
         self.cards_box = QWidget(self)
         self.cards_box.setObjectName("scrollBody")
@@ -135,16 +148,46 @@ class AreasStep(Step):
         self.cards_layout.insertWidget(0, self.empty)
         row = QHBoxLayout()
         row.addWidget(self.map, 2)
+        row.addWidget(self.area_list, 1)
         row.addWidget(scroll, 3)
         self.layout_.addLayout(row, 1)
         self.map.selectionChanged.connect(self._selection_changed)
+        self.area_list.itemChanged.connect(self._list_item_changed)
 
     def enter(self) -> None:
         self.map.set_blocked(self._blocked_reasons())
         self.map.blockSignals(True)
         self.map.set_selected(tuple(self.draft.areas))
         self.map.blockSignals(False)
+        self._sync_list()
         self._sync_cards()
+
+    def _sync_list(self) -> None:
+        """The tick list shows what the map shows: chosen, free, or blocked with the reason."""
+        chosen, blocked = set(self.map.selected()), self.map.blocked()
+        self.area_list.blockSignals(True)
+        for row in range(self.area_list.count()):
+            item = self.area_list.item(row)
+            area = item.data(AreaIdRole)
+            item.setCheckState(
+                Qt.CheckState.Checked if area in chosen else Qt.CheckState.Unchecked
+            )
+            flags = item.flags()
+            if area in blocked:
+                item.setFlags(flags & ~Qt.ItemFlag.ItemIsUserCheckable)
+                item.setToolTip(f"Cannot be treated: {blocked[area]}")
+            else:
+                item.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setToolTip("")
+        self.area_list.blockSignals(False)
+
+    @Slot(QListWidgetItem)
+    def _list_item_changed(self, item: QListWidgetItem) -> None:
+        area = item.data(AreaIdRole)
+        wanted = item.checkState() == Qt.CheckState.Checked
+        if wanted != (area in self.map.selected()):
+            self.map.canvas.toggle(area)  # emits selectionChanged: the draft follows
+        self._sync_list()
 
     def _blocked_reasons(self) -> dict[str, str]:
         """What screening would block if every area were asked for, with the reason."""
@@ -166,6 +209,7 @@ class AreasStep(Step):
         for area in list(self.draft.depths):
             if area not in self.draft.areas:
                 del self.draft.depths[area]
+        self._sync_list()
         self._sync_cards()
         self.changed.emit()
 
