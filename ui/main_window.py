@@ -6,7 +6,7 @@ import importlib.util
 import threading
 from typing import Any
 
-from PySide6.QtCore import QSettings, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QScreen, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
 
@@ -158,29 +158,35 @@ class MainWindow(QMainWindow):
     def _fit_to(self, screen: QScreen | None) -> None:
         """The size remembered for this screen, else the preferred one; never past the screen.
 
-        The maximum is the screen's free area, so a page with more to show than fits
-        scrolls instead of pushing the window (and its buttons) off the screen.
+        The maximum is the screen's free area less the window's frame, so a page with more
+        to show than fits scrolls instead of pushing the window (and its buttons) off the
+        screen. Called again once shown, when the frame's real size is known.
         """
         if screen is None:
             self.resize(*PREFERRED_SIZE)
             return
         available = screen.availableGeometry()
-        self.setMaximumSize(available.size())
+        frame_width, frame_height = self._frame_size()
+        largest = available.size() - QSize(frame_width, frame_height)
+        self.setMaximumSize(largest)
         stored = _window_settings().value(_geometry_key(screen))
         if stored is not None and self.restoreGeometry(stored):
             if available.contains(self.frameGeometry()):
                 return
-        width = min(PREFERRED_SIZE[0], available.width())
-        height = min(PREFERRED_SIZE[1], available.height() - self._frame_height())
-        self.resize(width, height)
+        self.resize(PREFERRED_SIZE[0], PREFERRED_SIZE[1])  # bounded by the maximum
         frame = self.frameGeometry()
         frame.moveCenter(available.center())
-        self.move(frame.topLeft().x(), max(available.top(), frame.topLeft().y()))
+        left = max(available.left(), frame.left())
+        top = max(available.top(), frame.top())
+        self.move(left, top)
 
-    def _frame_height(self) -> int:
-        """The title bar and borders the window manager adds (a guess before the first show)."""
-        drawn = self.frameGeometry().height() - self.geometry().height()
-        return drawn if drawn > 0 else 40
+    def _frame_size(self) -> tuple[int, int]:
+        """What the window manager adds around the window (a guess before the first show)."""
+        width = self.frameGeometry().width() - self.geometry().width()
+        height = self.frameGeometry().height() - self.geometry().height()
+        if self.isVisible() and (width > 0 or height > 0):
+            return width, height
+        return 8, 40
 
     def remember_geometry(self) -> None:
         screen = self.screen()
@@ -194,6 +200,7 @@ class MainWindow(QMainWindow):
             handle = self.windowHandle()
             if handle is not None:
                 handle.screenChanged.connect(self._fit_to)
+            self._fit_to(self.screen())  # the frame's real size is known now
             # Queries start once the window is painted, so start-up never waits on them.
             QTimer.singleShot(0, self._after_first_show)
 

@@ -112,9 +112,14 @@ class Confirmations:
         return self.answer
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def confirmations(monkeypatch) -> Confirmations:
-    """Every confirmation question is answered yes (set `.answer = False` to refuse)."""
+    """Every confirmation question (ui.confirm.ask) is recorded and answered yes.
+
+    For every test: a modal question has nobody to answer it offscreen, and closing a
+    window with a consultation open at a test's end asks one. A test about a question
+    asserts on `.asked`, or sets `.answer = False` to refuse.
+    """
     from ui import confirm
 
     answers = Confirmations(True)

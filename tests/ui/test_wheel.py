@@ -29,7 +29,7 @@ from consult.storage import settings
 from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
 from ui.admin.users_view import AddAccountDialog
 from ui.app import build_main_window
-from ui.consultation.wizard import STEP_CLASSES
+from ui.consultation.wizard import CONSENT
 from ui.patients.dialog import PatientDialog
 from ui.settings_dialog import SettingsDialog
 from ui.wheel import install_wheel_guard
@@ -181,7 +181,7 @@ def test_no_page_of_the_app_changes_a_value_under_the_wheel(qtbot, window, ana):
         row.yes.setChecked(True)  # every follow-up (status drop-downs) on screen
     areas = wizard.steps[2]
     areas.map.set_selected(["cheeks", "forehead", "neck"])  # cards with depth spin boxes
-    for index in range(len(STEP_CLASSES) - 1):
+    for index in range(CONSENT):  # the consent and documents have no such control
         wizard.go_to(index, check=False)
         qtbot.wait(0)
         visit_every_control(qtbot, window, seen)

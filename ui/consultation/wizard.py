@@ -145,7 +145,7 @@ class ConsultationWizard(QWidget):
         self.step_list.setObjectName("steps")
         self.step_list.setFixedWidth(230)
         self.step_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.stack = QStackedWidget(self)
+        self.stack = _PageStack(self)
         self._built: list[Step | None] = [None] * len(STEP_CLASSES)
         self.steps = _Steps(self)
         self.header = QLabel(self)
@@ -182,7 +182,12 @@ class ConsultationWizard(QWidget):
         self.page_area.setObjectName("pageArea")
         self.page_area.setWidgetResizable(True)
         self.page_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.page_area.setWidget(self.stack)
+        holder = QWidget(self.page_area)
+        holder.setObjectName("scrollBody")
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.stack)
+        self.page_area.setWidget(holder)
         right = QVBoxLayout()
         right.addWidget(self.header)
         right.addWidget(self.page_area, 1)
@@ -397,6 +402,18 @@ class ConsultationWizard(QWidget):
 
 def _ignore(_outcome: object) -> None:
     """The audit event's position: nothing on screen depends on it."""
+
+
+class _PageStack(QStackedWidget):
+    """The steps' pages. Scrolled only when the window is below a page's minimum size.
+
+    A stacked widget reports the tallest height-for-width of all its pages, so the scroll
+    area around it would scroll every page as far as the tallest wrapped text of any
+    page; without it, the scroll area goes by the minimum sizes alone.
+    """
+
+    def hasHeightForWidth(self) -> bool:
+        return False
 
 
 class _Steps:

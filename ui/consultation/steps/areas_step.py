@@ -65,7 +65,9 @@ class AreaCard(QFrame):
             box = QCheckBox(label, self)
             box.setAccessibleName(f"{catalogue().area(area).label}: {label}")
             box.toggled.connect(self._changed)
-            grid.addWidget(box, index // 2, index % 2)
+            # One column: the long names ("Pigmentation (sun damage, melasma)") are read
+            # whole beside the map on a 1280-pixel screen, never cut off.
+            grid.addWidget(box, index, 0)
             self.concerns[concern] = box
         layout.addLayout(grid)
         depth = QHBoxLayout()
@@ -122,14 +124,16 @@ class AreasStep(Step):
             "the concerns for each; the suggested depth follows and can be adjusted."
         )
         self.map = AreaMapWidget(self)
-        self.map.setMinimumSize(360, 340)
+        self.map.setMinimumSize(440, 300)  # the three view buttons read in full
         # The same areas as a list of tick boxes: Tab to it, arrows and Space, no mouse.
         self.area_list = QListWidget(self)
         self.area_list.setAccessibleName("Areas to treat")
-        self.area_list.setMinimumWidth(170)
-        self.area_list.setMaximumWidth(240)
+        self.area_list.setFixedWidth(205)
+        self.area_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.area_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         for area in self.map.canvas.areas():
             item = QListWidgetItem(self.map.canvas.label(area), self.area_list)
+            item.setToolTip(self.map.canvas.label(area))
             item.setData(AreaIdRole, area)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
@@ -147,9 +151,9 @@ class AreasStep(Step):
         self.empty.setObjectName("subtitle")
         self.cards_layout.insertWidget(0, self.empty)
         row = QHBoxLayout()
-        row.addWidget(self.map, 2)
-        row.addWidget(self.area_list, 1)
-        row.addWidget(scroll, 3)
+        row.addWidget(self.map, 4)
+        row.addWidget(self.area_list, 0)
+        row.addWidget(scroll, 5)
         self.layout_.addLayout(row, 1)
         self.map.selectionChanged.connect(self._selection_changed)
         self.area_list.itemChanged.connect(self._list_item_changed)
@@ -178,7 +182,7 @@ class AreasStep(Step):
                 item.setToolTip(f"Cannot be treated: {blocked[area]}")
             else:
                 item.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setToolTip("")
+                item.setToolTip(item.text())
         self.area_list.blockSignals(False)
 
     @Slot(QListWidgetItem)

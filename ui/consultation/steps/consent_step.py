@@ -136,7 +136,7 @@ class ConsentStep(Step):
         fields.setContentsMargins(0, 0, 4, 0)
         choices = QGroupBox("Photography (two separate choices)", body)
         form = QFormLayout(choices)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.addRow("Photographs for the clinical record", self.photography)
         form.addRow("Photographs used in marketing", self.marketing)
         fields.addWidget(choices)
@@ -176,9 +176,10 @@ class ConsentStep(Step):
     def _pad_box(self, title: str, pad: SignaturePad, clear: QPushButton) -> QGroupBox:
         box = QGroupBox(title, self)
         pad.setMinimumHeight(PAD_HEIGHT)
-        layout = QVBoxLayout(box)
-        layout.addWidget(pad)
-        layout.addWidget(clear, 0, Qt.AlignmentFlag.AlignRight)
+        pad.setMaximumHeight(PAD_HEIGHT + 20)  # both pads in view together, not one huge
+        layout = QHBoxLayout(box)
+        layout.addWidget(pad, 1)
+        layout.addWidget(clear, 0, Qt.AlignmentFlag.AlignBottom)
         return box
 
     def enter(self) -> None:
