@@ -12,11 +12,20 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The offscreen screen is the smallest a clinic may use, 1280×720, so every widget test
+# also shows that its window fits there (Qt's offscreen platform reads its screens from
+# a small JSON file).
+_SCREEN = Path(tempfile.mkdtemp(prefix="consult-test-screen-")) / "screen.json"
+_SCREEN.write_text(
+    '{"screens": [{"name": "test-1280x720", "x": 0, "y": 0, "width": 1280, "height": 720,'
+    ' "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}',
+    encoding="utf-8",
+)
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 os.environ["CONSULT_DATA_DIR"] = tempfile.mkdtemp(prefix="consult-test-data-")
 os.environ.pop("CONSULT_DATABASE_URL", None)
 
-from reportlab import rl_config
+from reportlab import rl_config  # noqa: E402 (after the environment is set)
 
 # Reproducible PDF bytes: no timestamps or random ids in what reportlab writes.
 rl_config.invariant = 1

@@ -138,9 +138,9 @@ class PdfDialog(QDialog):
 
 
 def _fitting_size(parent: QWidget | None, width: int, height: int) -> tuple[int, int]:
-    """`width`×`height`, or less where the screen is smaller (title bar left room)."""
+    """`width`×`height`, or less where the screen is smaller (room left for a title bar)."""
     screen = parent.screen() if parent is not None else None
     if screen is None:
         return width, height
     available = screen.availableGeometry()
-    return min(width, available.width()), min(height, available.height() - 60)
+    return min(width, available.width()), min(height, available.height() - 70)

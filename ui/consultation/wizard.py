@@ -145,6 +145,9 @@ class ConsultationWizard(QWidget):
         self.step_list.setObjectName("steps")
         self.step_list.setFixedWidth(230)
         self.step_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Steps change from the keyboard with Alt+N and Alt+B; the sidebar only shows where
+        # the page is, so Tab never stops on it (nor does it swallow those keys).
+        self.step_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.stack = _PageStack(self)
         self._built: list[Step | None] = [None] * len(STEP_CLASSES)
         self.steps = _Steps(self)
@@ -161,6 +164,7 @@ class ConsultationWizard(QWidget):
         if self.draft.consultation_id is None:
             self.saver.save_now()
         self.go_to(self.draft.step, check=False)
+        self.next_button.setFocus()  # Tab goes on into the page; Enter goes on to the next
         # The other steps are built one piece per idle moment, so each step change is quick.
         self._prebuild = QTimer(self)
         self._prebuild.setSingleShot(True)
@@ -182,6 +186,7 @@ class ConsultationWizard(QWidget):
         self.page_area.setObjectName("pageArea")
         self.page_area.setWidgetResizable(True)
         self.page_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         holder = QWidget(self.page_area)
         holder.setObjectName("scrollBody")
         holder_layout = QVBoxLayout(holder)
@@ -202,8 +207,11 @@ class ConsultationWizard(QWidget):
         layout.addWidget(self.step_list)
         layout.addLayout(right, 1)
         self.step_list.currentRowChanged.connect(self._step_clicked)
-        # The sidebar follows the page actually shown, whatever changed it.
+        # The sidebar follows the page actually shown, whatever changed it: a refused
+        # click must not leave the clicked step lit (the view selects it on the mouse's
+        # press, after the wizard has already said no).
         self.stack.currentChanged.connect(self._sync_step_list)
+        self.step_list.itemSelectionChanged.connect(self._keep_step_lit)
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
         self.close_button.clicked.connect(self.close_consultation)
@@ -297,6 +305,12 @@ class ConsultationWizard(QWidget):
         self.step_list.blockSignals(True)
         self.step_list.setCurrentRow(index)
         self.step_list.blockSignals(False)
+
+    @Slot()
+    def _keep_step_lit(self) -> None:
+        lit = [self.step_list.row(item) for item in self.step_list.selectedItems()]
+        if lit != [self.current()]:
+            self._sync_step_list(self.current())
 
     @Slot(int)
     def _step_clicked(self, row: int) -> None:

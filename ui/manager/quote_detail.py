@@ -83,6 +83,7 @@ class QuoteDetailDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # a few lines only
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.lines_table.verticalHeader().setVisible(False)
+        self.lines_table.setTabKeyNavigation(False)
         self.lines_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.lines_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.money_labels = {key: QLabel() for key in ("subtotal", "discount", "tax", "total")}

@@ -79,6 +79,8 @@ class PatientsPage(QWidget):
         for column, sample in ((1, "00 Mmm 0000"), (2, "+00 000 000 0000"), (3, "m" * 24)):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         self.table.setAccessibleName("Patients")
+        # Tab leaves the table for the patient's card (arrows move between patients).
+        self.table.setTabKeyNavigation(False)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)

@@ -482,6 +482,9 @@ class AreaMapCanvas(QWidget):
     def _announce(self) -> None:
         self.statusChanged.emit(self.status_text())
         self._update_accessible_name()
+        if self._hovered is not None:
+            # Still over the same area after a click: its tip must say what it is now.
+            self.setToolTip(self._describe(self._hovered))
 
     def _update_accessible_name(self) -> None:
         title = self._maps[self._view].title

@@ -90,7 +90,9 @@ def test_the_keyboard_walks_the_areas_and_toggles_them(qtbot, picker):
     with qtbot.waitSignal(picker.areaToggled) as toggled:
         qtbot.keyClick(canvas, Qt.Key.Key_Space)
     assert toggled.args == ["periorbital", True]
-    assert "Around the eyes (outside the orbital rim): selected" in canvas.accessibleName()
+    assert "Around the eyes (outside the orbital rim), both sides: selected" in (
+        canvas.accessibleName()
+    )
 
     qtbot.keyClick(canvas, Qt.Key.Key_Backtab)
     assert canvas.focused_area() == "forehead"

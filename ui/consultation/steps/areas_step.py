@@ -147,6 +147,7 @@ class AreasStep(Step):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.cards_box)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the cards' own boxes
         self.empty = QLabel("No areas chosen yet.", self.cards_box)
         self.empty.setObjectName("subtitle")
         self.cards_layout.insertWidget(0, self.empty)
@@ -230,6 +231,17 @@ class AreasStep(Step):
                 self.cards[area] = card
             self._show_card(area)
         self.empty.setVisible(not self.draft.areas)
+        self._chain_tab_order()
+
+    def _chain_tab_order(self) -> None:
+        """Tab goes from the tick list into the cards, in order: a card made later would
+        otherwise sit at the end of the window's focus chain, out of the keyboard's reach."""
+        previous: QWidget = self.area_list
+        for area in self.draft.areas:
+            card = self.cards[area]
+            for widget in (*card.concerns.values(), card.low, card.high):
+                QWidget.setTabOrder(previous, widget)
+                previous = widget
 
     def _show_card(self, area: str) -> None:
         concerns = self.draft.areas[area]
