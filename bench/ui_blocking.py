@@ -291,6 +291,8 @@ def product(patients: int, heart: Heartbeat, phases: dict[str, Phase]) -> None:
                 change_step(wizard, heart, phases["steps"].worst, forward=True)
             while wizard.back_button.isEnabled():
                 change_step(wizard, heart, phases["steps"].worst, forward=False)
+            # "Close (the draft is kept)" first: closing the window mid-consultation asks.
+            wizard.close_consultation()
             window.close()
         finally:
             wait_for_background_work()

@@ -26,4 +26,12 @@ class PermissionDenied(ConsultError):
 
 
 class StaleRecord(ConsultError):
-    """Someone else saved the record since it was read (optimistic locking)."""
+    """The record was saved again since it was read (optimistic locking).
+
+    `author` says who saved it, in words ("Mara Quinn (mara) on WS-2", "you, in another
+    window on WS-1"), or is empty when the audit trail does not say.
+    """
+
+    def __init__(self, message: str, author: str = "") -> None:
+        super().__init__(message)
+        self.author = author

@@ -114,6 +114,25 @@ class Shape:
                 polygons.append(tuple(points))
         return tuple(polygons)
 
+    def piece_count(self) -> int:
+        """How many separate pieces the shape has: 2 for a pair (both cheeks), holes not counted.
+
+        A ring (around the mouth) is one piece with a hole; around the eyes is two rings.
+        """
+        polygons = self.polygons(steps=2)
+        return sum(
+            1
+            for polygon in polygons
+            if not any(
+                other is not polygon and _inside_polygon(other, *polygon[0]) for other in polygons
+            )
+        )
+
+    @property
+    def is_pair(self) -> bool:
+        """Drawn as two separate pieces (left and right) that are one area of the file format."""
+        return self.piece_count() == 2
+
     def label_points(self) -> tuple[Point, ...]:
         """A point well inside each separate piece, for a tick or a number.
 

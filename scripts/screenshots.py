@@ -86,10 +86,34 @@ def signature(width: float, height: float, seed: float) -> list[tuple[float, flo
     return points
 
 
+def answer_when_asked(app: QApplication, out: Path, name: str) -> None:
+    """Once the confirmation box is up: photograph it, then answer yes as the user would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        save(box, out, name)
+        for button in box.buttons():
+            if box.buttonRole(button) == QMessageBox.ButtonRole.AcceptRole:
+                button.click()
+
+    QTimer.singleShot(0, answer)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument(
+        "--size", default="1440x900", help="window size WIDTHxHEIGHT (also try 1280x720)"
+    )
     args = parser.parse_args()
+    global SIZE
+    width, _, height = args.size.partition("x")
+    SIZE = (int(width), int(height))
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
@@ -189,6 +213,7 @@ def main() -> int:
     settle(app, 2.0)
     save(window, out, "consent-signatures")
 
+    answer_when_asked(app, out, "sign-and-seal")
     consent.sign()
     documents = wizard.steps[6]
     wait_until(app, lambda: documents.paperwork is not None)

@@ -12,15 +12,24 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The offscreen screen is the smallest a clinic may use, 1280×720, so every widget test
+# also shows that its window fits there (Qt's offscreen platform reads its screens from
+# a small JSON file).
+_SCREEN = Path(tempfile.mkdtemp(prefix="consult-test-screen-")) / "screen.json"
+_SCREEN.write_text(
+    '{"screens": [{"name": "test-1280x720", "x": 0, "y": 0, "width": 1280, "height": 720,'
+    ' "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}',
+    encoding="utf-8",
+)
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 os.environ["CONSULT_DATA_DIR"] = tempfile.mkdtemp(prefix="consult-test-data-")
 os.environ.pop("CONSULT_DATABASE_URL", None)
 
-import keyring
-from keyring.backend import KeyringBackend
-from reportlab import rl_config
+import keyring  # noqa: E402  (after the environment is set)
+from keyring.backend import KeyringBackend  # noqa: E402
+from reportlab import rl_config  # noqa: E402
 
-from tests.helpers.paths import EXAMPLES
+from tests.helpers.paths import EXAMPLES  # noqa: E402
 
 # engines: the closing "storage tests passed on postgresql: N" line (tests/helpers/engines.py);
 # pytester: the tests of that line run a small pytest session of their own.

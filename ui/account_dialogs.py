@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -37,8 +38,15 @@ CreateManager = Callable[[ClinicSettings, str, str, str], Any]
 Authenticate = Callable[[str, str], Any]  # username, password -> signed-in user or None
 
 
-def _password_field(parent: QWidget) -> QLineEdit:
+def _text_field(parent: QWidget) -> QLineEdit:
+    """A field that keeps its height when a message appears under the form (it wraps)."""
     field = QLineEdit(parent)
+    field.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return field
+
+
+def _password_field(parent: QWidget) -> QLineEdit:
+    field = _text_field(parent)
     field.setEchoMode(QLineEdit.EchoMode.Password)
     return field
 
@@ -81,15 +89,15 @@ class SetupDialog(QDialog):
         self.setMinimumWidth(460)
         self._create = create_manager
         self.result_user: Any = None
-        self.clinic = QLineEdit(self)
-        self.address = QLineEdit(self)
-        self.phone = QLineEdit(self)
-        self.email = QLineEdit(self)
+        self.clinic = _text_field(self)
+        self.address = _text_field(self)
+        self.phone = _text_field(self)
+        self.email = _text_field(self)
         self.currency = _choice_box(self, sorted(CURRENCIES), "USD")
         self.time_zone = _choice_box(self, sorted(available_timezones()), _local_zone_name())
         self.locale = _choice_box(self, list(LOCALES), "en_US")
-        self.username = QLineEdit(self)
-        self.full_name = QLineEdit(self)
+        self.username = _text_field(self)
+        self.full_name = _text_field(self)
         self.password = _password_field(self)
         self.repeat = _password_field(self)
         self.error = ErrorLabel(self)
@@ -198,7 +206,7 @@ class LoginDialog(QDialog):
         self.setMinimumWidth(380)
         self._authenticate = authenticate
         self.result_user: Any = None
-        self.username = QLineEdit(self)
+        self.username = _text_field(self)
         self.password = _password_field(self)
         self.error = ErrorLabel(self)
         self._build(clinic_name, locked_user)

@@ -31,6 +31,7 @@ from ui.context import AppContext
 from ui.errors import install_exception_hook
 from ui.launch import Opened, Opening, bench_credentials, resume_garbage_collection
 from ui.style import apply_style
+from ui.wheel import install_wheel_guard
 from ui.workers import wait_for_background_work
 
 if TYPE_CHECKING:  # types only: these load after the first paint (start-up time)
@@ -62,6 +63,7 @@ def run(
     app.setOrganizationName("Consult")
     install_exception_hook()
     apply_style(app)
+    install_wheel_guard(app)
     if quit_when_ready and opening.signs_in():
         # Loads while the opening thread waits on argon2: the window is needed next.
         importlib.import_module("ui.main_window")
@@ -103,25 +105,46 @@ def _run_signed_in(app: QApplication, opened: Opened, quit_when_ready: bool) -> 
         if not login.exec():
             return EXIT_OK
         user = login.result_user
-    window = build_main_window(user, opening.clinic_on_start(db))
-    window.show()
-    if quit_when_ready:
-        QTimer.singleShot(0, app.quit)
-    code = app.exec()
-    wait_for_background_work()  # while the window that asked for the work still exists
-    return code
+    while True:
+        window = build_main_window(user, opening.clinic_on_start(db))
+        window.show()
+        if quit_when_ready:
+            QTimer.singleShot(0, app.quit)
+        code = app.exec()
+        wait_for_background_work()  # while the window that asked for the work still exists
+        if not window.signed_out:
+            return code
+        # Signed out: the next person signs in on this workstation; nothing of the last
+        # session stays on screen or in memory.
+        window.deleteLater()
+        from ui.account_dialogs import LoginDialog
+
+        clinic = opening.clinic_on_start(db)
+        login = LoginDialog(partial(authenticate, db), clinic.name)
+        if not login.exec():
+            return EXIT_OK
+        user = login.result_user
 
 
 def build_main_window(user: SignedIn, clinic: StoredSettings) -> MainWindow:
     from ui.main_window import MainWindow
 
     context = context_for(user)
+    use_clinic_clock(clinic)
     return MainWindow(
         context,
         clinic_name=clinic.name,
         idle_minutes=clinic.idle_lock_minutes,
         check_password=partial(password_matches, user),
     )
+
+
+def use_clinic_clock(clinic: StoredSettings) -> None:
+    """Dates in the clinic's format, times in its zone (ui.dates), from its settings."""
+    from ui.dates import use_clinic
+
+    # Until the clinic gives its time zone, times are on this workstation's clock.
+    use_clinic(clinic.locale, clinic.time_zone or None)
 
 
 def context_for(user: SignedIn) -> AppContext:

@@ -58,6 +58,7 @@ from consult.services.acting import SignedIn
 from ui.context import AppContext
 from ui.dates import show_date
 from ui.errors import show_problem
+from ui.pdf_output import documents_folder
 from ui.workers import Worker
 
 # What each action needs the role to allow (the core checks it again when it runs).
@@ -166,7 +167,7 @@ class ExchangeActions(QObject):
     @Slot()
     def import_consultation(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self.window, "Import a consultation file", str(Path.home()), JSON_FILTER
+            self.window, "Import a consultation file", str(documents_folder()), JSON_FILTER
         )
         if path:
             self._run(partial(_import, self.context.user, Path(path)))
@@ -176,7 +177,7 @@ class ExchangeActions(QObject):
         consultation_id = self.consultation_id
         if consultation_id is None:
             return
-        suggested = Path.home() / f"consultation-{consultation_id}.json"
+        suggested = documents_folder() / f"consultation-{consultation_id}.json"
         target = self._save_path("Export the consultation file", suggested, JSON_FILTER)
         if target is not None:
             self._run(partial(_export, self.context.user, consultation_id, target))
@@ -186,7 +187,7 @@ class ExchangeActions(QObject):
         patient_id = self.patient_id
         if patient_id is None:
             return
-        suggested = Path.home() / f"patient-{patient_id}-records.zip"
+        suggested = documents_folder() / f"patient-{patient_id}-records.zip"
         target = self._save_path("Export the patient's records", suggested, ZIP_FILTER)
         if target is not None:
             self._run(partial(_export_patient, self.context.user, patient_id, target))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import ConsultError, InvalidField
+from ui.dates import date_format
 from ui.style import make_primary
 
 T = TypeVar("T")
@@ -35,6 +36,22 @@ class ErrorLabel(QLabel):
     def show_error(self, error: ConsultError | str, labels: dict[str, str] | None = None) -> None:
         self.setText(describe(error, labels or {}))
         self.setVisible(True)
+        self._make_room()
+
+    def _make_room(self) -> None:
+        """Grow a dialog by the wrapped message's height instead of squeezing its fields.
+
+        A dialog's minimum height leaves out a word-wrapped label's height for its width,
+        so without this the fields above would be pressed flat to make room for it.
+        """
+        window = self.window()
+        layout = window.layout()
+        if not isinstance(window, QDialog) or layout is None or not layout.hasHeightForWidth():
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(window.width())
+        if needed > window.height():
+            window.resize(window.width(), needed)
 
     def clear_error(self) -> None:
         self.setText("")
@@ -62,10 +79,10 @@ def form_value(build: Callable[[], T], error_label: ErrorLabel,
 
 
 def date_edit(initial: QDate) -> QDateEdit:
-    """A filter's date field: a calendar pop-up, shown as YYYY-MM-DD."""
+    """A filter's date field: a calendar pop-up, in the clinic's date format."""
     edit = QDateEdit(initial)
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDisplayFormat(date_format())
     return edit
 
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import ConsultError
+from ui.dates import now, show_time
 from ui.style import make_primary
 
 _INPUT_EVENTS = frozenset(
@@ -84,6 +85,8 @@ class IdleWatcher(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self.idle)
         self._watching = False
+        self._minutes = max(1, minutes)
+        self._started = False
         self.set_minutes(minutes)
 
     def start_watching(self) -> None:
@@ -109,8 +112,16 @@ class IdleWatcher(QObject):
             window.installEventFilter(self)
 
     def set_minutes(self, minutes: int) -> None:
-        self._timer.setInterval(max(1, minutes) * 60_000)
-        self._timer.start()
+        """A new idle time, counted afresh from now (left paused while locked)."""
+        self._minutes = max(1, minutes)
+        paused = self._started and not self._timer.isActive()
+        self._timer.setInterval(self._minutes * 60_000)
+        self._started = True
+        if not paused:
+            self._timer.start()
+
+    def minutes(self) -> int:
+        return self._minutes
 
     def set_interval_ms(self, milliseconds: int) -> None:
         """For tests: a lock after a few milliseconds instead of minutes."""
@@ -182,8 +193,16 @@ class LockScreen(QWidget):
         self.unlock_button.clicked.connect(self.try_unlock)
         self.quit_button.clicked.connect(self.quit_requested)
 
-    def arm(self, who: str) -> None:
-        self.message.setText(f"Locked after a quiet while. {who}, type your password to go on.")
+    def arm(self, who: str, *, idle_minutes: int | None = None) -> None:
+        """Show who locked it and how: by hand, or after `idle_minutes` without use."""
+        at = show_time(now())
+        if idle_minutes is None:
+            how = f"{who} locked Consult at {at}."
+        else:
+            quiet = "1 minute" if idle_minutes == 1 else f"{idle_minutes} minutes"
+            how = f"Locked at {at} after {quiet} without use; {who} was signed in."
+        self.message.setText(f"{how}\n{who}, type your password to go on.")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.error.setText("")
         self.password.clear()
         self.password.setFocus()

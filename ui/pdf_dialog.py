@@ -14,8 +14,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from consult.errors import ConsultError
 from consult.services import documents
@@ -71,13 +78,18 @@ class PdfDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(820, 900)
+        self.resize(*_fitting_size(parent, 820, 900))
         self.pdf = pdf
         self.handout = handout
         layout = QVBoxLayout(self)
         self.view = PdfView(self)
         self.view.load_bytes(pdf)
-        layout.addWidget(self.view)
+        layout.addWidget(self.view, 1)
+        self.saved_note = QLabel(self)
+        self.saved_note.setWordWrap(True)
+        self.saved_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved_note.setVisible(False)
+        layout.addWidget(self.saved_note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         self.print_button: QPushButton | None = None
@@ -111,9 +123,22 @@ class PdfDialog(QDialog):
         if self.handout is None:
             return None
         try:
-            return save_pdf_as(
+            saved = save_pdf_as(
                 self, self.pdf, self.handout.file_name, before_saving=self.handout.before_saving
             )
         except ConsultError as error:
             show_problem(self, error)
             return None
+        if saved is not None:
+            self.saved_note.setText(f"Saved to {saved}.")
+            self.saved_note.setVisible(True)
+        return saved
+
+
+def _fitting_size(parent: QWidget | None, width: int, height: int) -> tuple[int, int]:
+    """`width`×`height`, or less where the screen is smaller (room left for a title bar)."""
+    screen = parent.screen() if parent is not None else None
+    if screen is None:
+        return width, height
+    available = screen.availableGeometry()
+    return min(width, available.width()), min(height, available.height() - 70)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QStandardPaths
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -21,6 +21,19 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from consult import atomic
 from consult.errors import ConsultError
+
+
+def documents_folder() -> Path:
+    """Where a save dialog opens: the user's Documents folder (their home if there is none)."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path = Path(folder) if folder else Path.home()
+    return path if path.is_dir() else Path.home()
+
+
+def in_documents(file_name: str) -> str:
+    """A suggested file name placed in the Documents folder (an absolute path is kept)."""
+    suggested = Path(file_name)
+    return str(suggested if suggested.is_absolute() else documents_folder() / suggested)
 
 
 def save_pdf_as(
@@ -35,7 +48,7 @@ def save_pdf_as(
     of a patient's document): if it raises, nothing is written.
     """
     chosen, _filter = QFileDialog.getSaveFileName(
-        parent, "Save PDF", suggested, "PDF documents (*.pdf)"
+        parent, "Save PDF", in_documents(suggested), "PDF documents (*.pdf)"
     )
     if not chosen:
         return None

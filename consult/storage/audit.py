@@ -42,7 +42,7 @@ from consult.access import Actor
 from consult.storage import anchor
 from consult.storage.anchor import AuditKey, Head
 from consult.storage.db import Database
-from consult.storage.models import AuditEvent
+from consult.storage.models import AuditEvent, User
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +165,50 @@ def _row(position: int, prev_hash: str, draft: EventDraft, at: datetime) -> dict
 
 def _seal(row: dict[str, Any], key: AuditKey | None) -> None:
     row["mac"] = key.seal(row["hash"]) if key is not None else None
+
+
+# How far back a conflict looks for the change that caused it (newest events first).
+_AUTHOR_LOOKBACK = 200
+
+
+def last_author(
+    session: Session,
+    actor: Actor,
+    *,
+    action_prefix: str,
+    patient_id: int | None = None,
+    detail_key: str | None = None,
+    record_id: int | None = None,
+) -> str:
+    """Who made the newest audited change to a record, in words for a conflict message.
+
+    "you, in another window on WS-2" when it was the signed-in user themself (never
+    "someone else"), "Mara Quinn (mara) on WS-2" for another user, "" if the trail
+    names no change (the message then says only that it changed).
+    """
+    query = select(AuditEvent).where(
+        AuditEvent.action.startswith(action_prefix), AuditEvent.outcome == "ok"
+    )
+    if patient_id is not None:
+        query = query.where(AuditEvent.patient_id == patient_id)
+    events = session.scalars(query.order_by(AuditEvent.id.desc()).limit(_AUTHOR_LOOKBACK))
+    for change in events:
+        if detail_key is not None and _detail_value(change.detail, detail_key) != record_id:
+            continue
+        if change.user_id is not None and change.user_id == actor.user_id:
+            return f"you, in another window on {change.workstation}"
+        full_name = session.scalar(select(User.full_name).where(User.id == change.user_id))
+        who = f"{full_name} ({change.username})" if full_name else change.username
+        return f"{who} on {change.workstation}"
+    return ""
+
+
+def _detail_value(detail: str, key: str) -> Any:
+    try:
+        value = json.loads(detail)
+    except json.JSONDecodeError:
+        return None
+    return value.get(key) if isinstance(value, dict) else None
 
 
 def _detail_text(detail: Mapping[str, Any] | str | None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -265,7 +266,7 @@ def save_draft(
     """Save the draft as it stands now; returns its new version for the next save."""
     require(actor, "consultation.write")
     with db.Session.begin() as session:
-        row = _editable(session, consultation_id, expected_version)
+        row = _editable(session, actor, consultation_id, expected_version)
         _update(session, actor, row, consultation, step, override_reason, screening)
         audit.record(
             session,
@@ -314,7 +315,7 @@ def complete_row(
 ) -> ConsultationRow:
     """Complete a loaded draft inside an open transaction (and audit it)."""
     require(actor, "consultation.write")
-    _check_editable(row, expected_version)
+    _check_editable(session, actor, row, expected_version)
     if consultation is not None or override_reason is not None or screening is not None:
         _update(session, actor, row, consultation, None, override_reason, screening)
     if not row.areas:
@@ -332,14 +333,26 @@ def complete_row(
     return row
 
 
-def _editable(session: Session, consultation_id: int, expected_version: int) -> ConsultationRow:
+def _editable(
+    session: Session, actor: Actor, consultation_id: int, expected_version: int
+) -> ConsultationRow:
     row = load(session, consultation_id)
-    _check_editable(row, expected_version)
+    _check_editable(session, actor, row, expected_version)
     return row
 
 
-def _check_editable(row: ConsultationRow, expected_version: int) -> None:
-    check_version(row.version, expected_version, f"consultation {row.id}")
+def _check_editable(
+    session: Session, actor: Actor, row: ConsultationRow, expected_version: int
+) -> None:
+    check_version(
+        row.version,
+        expected_version,
+        f"consultation {row.id}",
+        partial(
+            audit.last_author, session, actor, action_prefix="consultation.",
+            patient_id=row.patient_id, detail_key="consultation", record_id=row.id,
+        ),
+    )
     if row.status != "draft":
         raise ConsultError(
             f"consultation {row.id} is completed and can no longer be changed; "

@@ -9,18 +9,29 @@ depend on this module, never on each other, for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult.errors import StaleRecord
 
 
-def check_version(current: int, expected: int, what: str) -> None:
-    """Refuse a change made to `what` as it was at `expected` when it is now at `current`."""
+def check_version(
+    current: int, expected: int, what: str, author: Callable[[], str] | None = None
+) -> None:
+    """StaleRecord if the record moved on; `author` names who moved it (see audit.last_author).
+
+    Without a name the message says only that it changed: "someone else" would be wrong
+    when it was the same user in another window.
+    """
     if current != expected:
+        who = author() if author is not None else ""
+        by = f" by {who}" if who else ""
         raise StaleRecord(
-            f"{what} was changed by someone else since you opened it; "
-            "reopen it to see their changes, then make yours again"
+            f"{what} was changed{by} since this copy was opened; "
+            "reopen it to see that change, then make yours again",
+            author=who,
         )
 
 
@@ -30,6 +41,6 @@ def flush_or_stale(session: Session, what: str) -> None:
         session.flush()
     except StaleDataError:
         raise StaleRecord(
-            f"{what} was changed by someone else while you were saving; "
-            "reopen it to see their changes, then make yours again"
+            f"{what} was changed by another save while you were saving; "
+            "reopen it to see that change, then make yours again"
         ) from None

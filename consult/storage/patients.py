@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -340,7 +341,15 @@ def update_patient(
     require(actor, "patient.write_contact")
     with db.Session.begin() as session:
         row = load_row(session, patient_id)
-        check_version(row.version, expected_version, f"patient {row.name}")
+        check_version(
+            row.version,
+            expected_version,
+            f"patient {row.name}",
+            partial(
+                audit.last_author, session, actor, action_prefix="patient.update",
+                patient_id=row.id,
+            ),
+        )
         update_row(session, actor, row, patient)
         return to_record(row)
 

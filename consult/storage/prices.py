@@ -71,8 +71,12 @@ def new_version(
     with db.Session.begin() as session:
         newest = session.scalar(select(func.max(PriceListVersion.id)))
         if based_on is not None and newest != based_on:
+            author = session.scalar(
+                select(PriceListVersion.created_by).where(PriceListVersion.id == newest)
+            )
+            who = "you, in another window" if author == actor.username else author
             raise ConsultError(
-                f"the price list was changed by someone else (now version {newest}); "
+                f"the price list was changed by {who} (now version {newest}); "
                 "reopen it and make your changes again"
             )
         version = add_price_list_version(

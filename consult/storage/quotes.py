@@ -10,7 +10,9 @@ decides approvals (`quote.approve`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -273,7 +275,10 @@ def change_status(
     """Apply `event` (present, accept, decline, expire) by consult.pricing.lifecycle's rules."""
     with db.Session.begin() as session:
         row = _load(session, quote_id)
-        check_version(row.version, expected_version, f"quote {row.id}")
+        _require_write(actor, row)
+        check_version(
+            row.version, expected_version, f"quote {row.id}", _author(session, actor, row)
+        )
         transition_row(session, actor, row, event, today=today)
         return to_record(row)
 
@@ -320,7 +325,9 @@ def decide_approval(
         raise InvalidField("comment", "say why the discount is rejected")
     with db.Session.begin() as session:
         row = _load(session, quote_id)
-        check_version(row.version, expected_version, f"quote {row.id}")
+        check_version(
+            row.version, expected_version, f"quote {row.id}", _author(session, actor, row)
+        )
         row.approval = lifecycle.decide_approval(row.approval, approve)
         row.approval_comment = text or None
         row.approved_by = actor.user_id
@@ -354,6 +361,14 @@ def expire_due(db: Database, actor: Actor, today: date | None = None) -> int:
             )
         flush_or_stale(session, "quotes")
         return len(rows)
+
+
+def _author(session: Session, actor: Actor, row: QuoteRow) -> Callable[[], str]:
+    """Who last changed the quote, looked up only if a conflict needs the name."""
+    return partial(
+        audit.last_author, session, actor, action_prefix="quote.", patient_id=row.patient_id,
+        detail_key="quote", record_id=row.id,
+    )
 
 
 def _require_write(actor: Actor, row: QuoteRow) -> None:

@@ -7,6 +7,7 @@ engine prices with. The row is written on first open from resources/clinic.toml.
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -47,7 +48,12 @@ def update_settings(
         raise InvalidField("logo", f"is larger than {MAX_LOGO_BYTES // 1024 // 1024} MB")
     with db.Session.begin() as session:
         row = _row(session)
-        check_version(row.version, expected_version, "the clinic settings")
+        check_version(
+            row.version,
+            expected_version,
+            "the clinic settings",
+            partial(audit.last_author, session, actor, action_prefix="settings.update"),
+        )
         before = {key: getattr(row, key) for key in _KEYS}
         for key in _KEYS:
             setattr(row, key, getattr(settings, key))

@@ -74,3 +74,29 @@ def holder(qtbot):
     widget.deleteLater()
     qtbot.wait(0)  # one pass of the event loop: the deletion happens on the GUI thread
 
+
+class Confirmations:
+    """Stands in for ui.confirm.ask: records each question and gives the set answer."""
+
+    def __init__(self, answer: bool) -> None:
+        self.answer = answer
+        self.asked: list[tuple[str, str]] = []
+
+    def __call__(self, parent, title: str, text: str, yes: str, no: str = "Cancel") -> bool:
+        self.asked.append((title, text))
+        return self.answer
+
+
+@pytest.fixture(autouse=True)
+def confirmations(monkeypatch) -> Confirmations:
+    """Every confirmation question (ui.confirm.ask) is recorded and answered yes.
+
+    For every test: a modal question has nobody to answer it offscreen, and closing a
+    window with a consultation open at a test's end asks one. A test about a question
+    asserts on `.asked`, or sets `.answer = False` to refuse.
+    """
+    from ui import confirm
+
+    answers = Confirmations(True)
+    monkeypatch.setattr(confirm, "ask", answers)
+    return answers

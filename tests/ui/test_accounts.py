@@ -144,3 +144,19 @@ def test_login_says_in_one_line_that_the_account_is_locked(qtbot, db, manager):
     assert dialog.error.text() == locked
     assert dialog.result_user is None
     assert dialog.password.text() == ""
+def test_a_wrong_password_keeps_the_fields_their_size_and_the_message_wraps(qtbot, db, manager):
+    dialog = LoginDialog(partial(authenticate, db), "Harbour Skin Clinic")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    heights = (dialog.username.height(), dialog.password.height())
+    width = dialog.width()
+    qtbot.keyClicks(dialog.username, "mara")
+    qtbot.keyClicks(dialog.password, "not the password")
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(0)
+    assert dialog.error.text() == WRONG_LOGIN
+    assert dialog.error.wordWrap()
+    assert (dialog.username.height(), dialog.password.height()) == heights
+    assert dialog.width() == width  # the message wraps instead of widening the dialog
+    assert dialog.error.height() >= dialog.error.heightForWidth(dialog.error.width())

@@ -109,7 +109,7 @@ def _pdftotext(pdf: bytes) -> str:
 
 
 def test_a_whole_consultation_ends_in_signed_stored_documents(
-    qtbot, window, db, context, ana, monkeypatch, tmp_path
+    qtbot, window, db, context, ana, monkeypatch, tmp_path, confirmations
 ):
     wizard = _start(qtbot, window)
     _next(qtbot, wizard, 1)
@@ -153,6 +153,10 @@ def test_a_whole_consultation_ends_in_signed_stored_documents(
         assert not pad.is_empty()
     assert consent.sign_button.isEnabled()
     qtbot.mouseClick(consent.sign_button, Qt.MouseButton.LeftButton)
+    # Asked once before sealing, in those words.
+    assert confirmations.asked == [
+        ("Sign and seal", "Sign and seal? This cannot be changed afterwards.")
+    ]
 
     documents = wizard.steps[DOCUMENTS]
     assert wizard.current() == DOCUMENTS

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QWidget
 
 from consult.fileformat import Patient
 from consult.storage import patients
-from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
+from tests.helpers.signing import signed
 from ui.patients.dialog import OPEN_EXISTING, PatientDialog
 from ui.patients.merge import MergeDialog
 
@@ -18,12 +19,12 @@ pytestmark = OFFSCREEN_SIZE_HINTS
 
 def _new_patient_dialog(qtbot, context, saved: list):
     def save(values):
-        record = patients.create_patient(context.db, context.actor, Patient(**values))
+        record = patients.create_patient(context.user.database, context.actor, Patient(**values))
         saved.append(record)
         return record
 
     def find_existing(name, born):
-        return patients.find_duplicates(context.db, context.actor, name, born)
+        return patients.find_duplicates(context.user.database, context.actor, name, born)
 
     dialog = PatientDialog(save, None, find_existing=find_existing)
     qtbot.addWidget(dialog)
@@ -54,7 +55,7 @@ def test_a_second_record_can_still_be_created_on_purpose(qtbot, context, ana):
     with qtbot.waitSignal(dialog.accepted, timeout=30000):
         qtbot.mouseClick(dialog.duplicate_warning.create_button, Qt.MouseButton.LeftButton)
     assert [record.name for record in saved] == ["ana  SOUZA"]
-    assert len(patients.find_duplicates(context.db, context.actor, "Ana Souza",
+    assert len(patients.find_duplicates(context.user.database, context.actor, "Ana Souza",
                                         date(1989, 4, 2))) == 2
 
 
@@ -69,7 +70,7 @@ def test_back_leaves_the_form_as_typed(qtbot, context, ana):
 
 def test_a_manager_merges_after_seeing_both_records(qtbot, context, ana):
     second = patients.create_patient(
-        context.db, context.actor, Patient("Ana Souza", date(1989, 4, 2), None, None,
+        context.user.database, context.actor, Patient("Ana Souza", date(1989, 4, 2), None, None,
                                            "+1 555 0199"))
     parent = QWidget()
     qtbot.addWidget(parent)
@@ -85,7 +86,9 @@ def test_a_manager_merges_after_seeing_both_records(qtbot, context, ana):
     with qtbot.waitSignal(dialog.accepted, timeout=30000):
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
     assert dialog.merged.id == second.id
-    remaining = patients.find_duplicates(context.db, context.actor, "Ana Souza", date(1989, 4, 2))
+    remaining = patients.find_duplicates(
+        context.user.database, context.actor, "Ana Souza", date(1989, 4, 2)
+    )
     assert [record.id for record in remaining] == [second.id]
 
 
@@ -96,7 +99,7 @@ def test_only_a_manager_sees_the_merge_button(qtbot, db, context, manager):
 
     reception = users.create_user(db, context.actor, username="rita", full_name="Rita",
                                   role="reception", password="a long reception passphrase")
-    for ctx, visible in ((context, True), (context_for(db, reception), False)):
+    for ctx, visible in ((context, True), (context_for(signed(db, reception)), False)):
         parent = QWidget()
         qtbot.addWidget(parent)
         detail = PatientDetail(ctx, parent)

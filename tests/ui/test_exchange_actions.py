@@ -17,6 +17,7 @@ from consult.storage.models import Patient as PatientRow
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
 from ui.app import context_for
+from ui.dates import show_date
 from ui.exchange_actions import ExchangeActions
 from ui.patients.page import PatientsPage
 
@@ -106,7 +107,7 @@ def test_importing_each_spec_example_registers_its_patient(
         assert stored.status == "draft"
         assert f"{expected.patient.name} was registered as a new patient" in message
         assert example.name in message
-        assert f"consultation of {expected.consultation_date:%d/%m/%Y} is stored as a draft" in (
+        assert f"consultation of {show_date(expected.consultation_date)} is stored as a draft" in (
             message
         )
         assert shown["information"].messages[-1] == message

@@ -97,7 +97,7 @@ def test_the_patient_editor_comes_back_after_unlocking_with_what_was_typed(
     def type_some() -> None:
         [editor] = _open_dialogs()
         editor.name.setText("Zoë O'Brien")
-        editor.date_of_birth.setText("28/02/1990")
+        editor.date_of_birth.setText("1990-02-28")
         editor.fitzpatrick.setCurrentIndex(2)
 
     _lock_soon(window, type_some)
@@ -119,7 +119,7 @@ def test_the_patient_editor_comes_back_after_unlocking_with_what_was_typed(
     assert reopened == [
         {
             "name": "Zoë O'Brien",
-            "date_of_birth": "28/02/1990",
+            "date_of_birth": "1990-02-28",
             "email": "",
             "phone": "",
             "fitzpatrick": 2,

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QLabel
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from consult.fileformat import Patient
 from consult.storage import patients, settings
@@ -16,6 +16,7 @@ from tests.helpers.accounts import MANAGER_PASSWORD
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
 from ui.app import build_main_window
+from ui.dates import show_date
 from ui.patients.dialog import PatientDialog
 
 pytestmark = OFFSCREEN_SIZE_HINTS
@@ -71,7 +72,7 @@ def test_choosing_a_patient_shows_their_card(qtbot, window):
     window.patients.table.selectRow(0)
     detail = window.patients.detail
     assert detail.name.text() == "Bruno Costa"
-    assert "30/06/1992" in detail.facts.text()
+    assert f"Born {show_date(date(1992, 6, 30))}" in detail.facts.text()
     assert detail.start_button.isEnabled()
 
 
@@ -234,3 +235,58 @@ def test_with_no_input_the_countdown_is_not_restarted_by_the_window_repainting(q
     window.resize(window.width() + 40, window.height())
     window.repaint()
     assert window.idle.remaining_ms() <= left
+
+
+def test_quitting_mid_consultation_asks_first_and_keeps_the_draft(
+    qtbot, window, db, context, confirmations
+):
+    patient = patients.search_patients(db, context.actor, "bruno")[0]
+    window.start_consultation(patient)
+    confirmations.answer = False
+    window.quit_action.trigger()
+    assert window.isVisible() and window.consultation is not None
+    assert confirmations.asked[0][0] == "Quit Consult now?"
+    assert "Bruno Costa is not finished" in confirmations.asked[0][1]
+    assert "draft is kept either way" in confirmations.asked[0][1]
+
+    window.sign_out_action.trigger()
+    assert window.isVisible() and not window.signed_out
+    assert confirmations.asked[1][0] == "Sign out now?"
+
+    confirmations.answer = True
+    window.sign_out_action.trigger()
+    assert not window.isVisible() and window.signed_out
+    from consult.storage import consultations
+
+    [draft] = consultations.list_for_patient(db, context.actor, patient.id)
+    assert draft.status == "draft"
+
+
+def test_closing_with_no_consultation_open_asks_nothing(qtbot, window, confirmations):
+    window.close()
+    assert not window.isVisible()
+    assert confirmations.asked == []
+
+
+def test_reception_sees_no_stray_box_no_empty_menu_and_no_clinical_tabs(qtbot, db, context):
+    from consult.storage import users
+    from ui.patients.page import PatientDetail
+
+    user = users.create_user(db, context.actor, username="rita", full_name="Rita Desk",
+                             role="reception", password="a long enough passphrase")
+    main = build_main_window(signed(db, user), settings.get_settings(db))
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.ready):
+        main.show()
+    menus = [action.text().replace("&", "") for action in main.menuBar().actions()]
+    assert "File" not in menus
+    for action in main.menuBar().actions():
+        assert any(item.isVisible() for item in action.menu().actions()), action.text()
+    detail: PatientDetail = main.patients.detail
+    heading = detail.name.geometry()
+    for child in detail.findChildren(QWidget):
+        if child.isVisible() and child.parentWidget() is detail and child is not detail.name:
+            assert not child.geometry().intersects(heading), child
+    assert not detail.tabs.isVisible()
+    clinic_menu = main.menuBar().actions()[0].menu()
+    assert main.settings_action not in clinic_menu.actions()  # never usable: not shown

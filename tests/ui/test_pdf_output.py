@@ -51,3 +51,25 @@ def test_cancelling_save_as_writes_nothing(tmp_path, qtbot, monkeypatch):
     qtbot.addWidget(parent)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args: ("", "")))
     assert save_pdf_as(parent, _pdf(1), "consent.pdf") is None
+
+
+def test_the_save_dialog_opens_in_the_documents_folder(tmp_path, qtbot, monkeypatch):
+    from PySide6.QtCore import QStandardPaths
+
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setattr(
+        QStandardPaths, "writableLocation", staticmethod(lambda _where: str(documents))
+    )
+    offered: list[str] = []
+
+    def choose(_parent, _title, suggested, _filter):
+        offered.append(suggested)
+        return suggested, "PDF"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(choose))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    written = save_pdf_as(parent, _pdf(1), "plan-Ana-Souza.pdf")
+    assert offered == [str(documents / "plan-Ana-Souza.pdf")]
+    assert written == documents / "plan-Ana-Souza.pdf" and written.is_file()

@@ -174,7 +174,7 @@ def test_the_wizard_builds_every_step_and_the_whole_history_form_in_idle_time(
 
 
 def test_a_choice_made_after_the_preview_blocks_signing_until_the_form_shows_it(
-    qtbot, context, ana
+    qtbot, context, ana, confirmations
 ):
     draft = DraftState(patient=ana, consultation_date=ana.created_at.date())
     draft.areas = {"forehead": ("fine_lines",)}
@@ -206,3 +206,4 @@ def test_a_choice_made_after_the_preview_blocks_signing_until_the_form_shows_it(
     assert step.sign_button.isEnabled()
     qtbot.mouseClick(step.sign_button, Qt.MouseButton.LeftButton)
     assert len(signed) == 1
+    assert [title for title, _text in confirmations.asked] == ["Sign and seal"]

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from consult.fileformat import AreaRequest, Consultation, HistoryEntry, Patient
 from consult.storage import consultations, patients, settings
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS, answer_the_rest_no, stroke
+from tests.helpers.signing import signed
 from ui.app import build_main_window
 from ui.consultation.paperwork import document_input, unsigned_consent
 from ui.consultation.steps.consent_step import paperwork_request
@@ -24,7 +25,7 @@ HISTORY, AREAS = 1, 2
 
 @pytest.fixture
 def window(qtbot, db, manager):
-    main = build_main_window(db, manager, settings.get_settings(db))
+    main = build_main_window(signed(db, manager), settings.get_settings(db))
     main.resize(1280, 860)
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.ready):

@@ -10,7 +10,7 @@ from cryptography import x509
 from keyring.backends.fail import Keyring as NoKeyring
 
 from consult.documents import certificate
-from tests.ui.conftest import OFFSCREEN_SIZE_HINTS
+from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from ui.seal_key import unlock_for_sealing
 from ui.settings_dialog import SettingsDialog
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from consult.records import AuditFilter, AuditRow, ChainCheck, FilterChoices, Listing
 from consult.services import audit_trail
 from consult.services.acting import SignedIn, check_allowed, permission_for
+from ui.dates import show_datetime
 from ui.errors import show_problem
 from ui.forms import ErrorLabel, form_value, to_date
 from ui.paged_model import PagedTableModel, PageWork
@@ -81,22 +82,32 @@ def detail_text(detail: str) -> str:
     except json.JSONDecodeError:
         return detail  # an event stored before details were JSON, or a rewritten one
     if not isinstance(value, dict):
-        return str(value)
-    return "; ".join(f"{key}: {_plain(item)}" for key, item in value.items())
+        return _plain(value)
+    # A key with no value (a comment not given) is left out rather than shown as "None".
+    return "; ".join(
+        f"{key}: {_plain(item)}" for key, item in value.items() if item not in (None, "")
+    )
 
 
 def _plain(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, dict):
-        return ", ".join(f"{key}={_plain(item)}" for key, item in value.items()) or "(none)"
+        return (
+            ", ".join(f"{key}={_plain(item)}" for key, item in value.items() if item is not None)
+            or "(none)"
+        )
     if isinstance(value, list):
-        return ", ".join(_plain(item) for item in value)
+        return ", ".join(_plain(item) for item in value) or "(none)"
     return str(value)
 
 
 def display_cells(row: AuditRow) -> tuple[str, ...]:
     return (
         str(row.id),
-        row.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+        show_datetime(row.at, seconds=True),
         row.username,
         row.workstation,
         patient_text(row),
@@ -242,6 +253,7 @@ class AuditView(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.verify_button.clicked.connect(self.verify)
         self.model.count_changed.connect(self._show_count)
+        self.model.count_changed.connect(self._fit_columns)
         self.model.failed.connect(self._show_problem)
 
     def refresh(self) -> None:
@@ -278,6 +290,21 @@ class AuditView(QWidget):
         flt = form_value(self.current_filter, self.error_label, {"date_to": "Date range"})
         if flt is not None and flt != self.model.current_filter:
             self.model.set_filter(flt)
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self.apply_filters()
+
+    @Slot()
+    def _fit_columns(self) -> None:
+        """Each column as wide as what it holds on the first page; the detail takes the rest.
+
+        Once per listing, not per page: measuring every page as it scrolls in would cost
+        a moment each time.
+        """
+        for column in range(len(HEADERS) - 1):
+            self.table.resizeColumnToContents(column)
 
     def _show_count(self, count: int) -> None:
         self.count_label.setText("1 event matches" if count == 1 else f"{count} events match")

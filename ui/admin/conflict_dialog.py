@@ -1,6 +1,6 @@
 """When two seats edited the same record: both versions side by side, the user decides.
 
-A save refused with `StaleRecord` (someone else saved first) must never end in a
+A save refused with `StaleRecord` (the record was saved first elsewhere) must never end in a
 silent overwrite nor in lost typing. The dialog shows, field by field, the version
 now in the database ("theirs") next to the one being saved ("mine"); fields that
 differ are marked in words ("differs") and in bold, not by colour alone. The user
@@ -36,10 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dates import show_date, show_datetime
+
 Choice = Literal["mine", "theirs"]
 DIFFERS = "≠ differs"
 BLANK = "(blank)"
-HEADERS = ("", "Field", "Saved by someone else (theirs)", "Yours, not saved (mine)")
+THEIRS_HEADER = "Saved meanwhile (theirs)"
+MINE_HEADER = "Yours, not saved (mine)"
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,9 @@ def display_value(value: object) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+        return show_datetime(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return show_date(value)
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, list | tuple | set | frozenset):
@@ -88,15 +91,31 @@ def compare(
     ]
 
 
-def summary(rows: list[FieldComparison]) -> str:
+def saved_by(author: str) -> str:
+    """Who saved the other version, as the start of a sentence; never "someone else"."""
+    if not author:
+        return "This record was saved again"
+    if author.startswith("you"):
+        return f"You saved this record {author.removeprefix('you').lstrip(', ')}"
+    return f"{author} saved this record"
+
+
+def summary(rows: list[FieldComparison], author: str = "") -> str:
     changed = [row.label for row in rows if row.differs]
     if not changed:
-        return "Someone else saved this record meanwhile, with the same values as yours."
+        return f"{saved_by(author)} meanwhile, with the same values as yours."
     fields = "1 field differs" if len(changed) == 1 else f"{len(changed)} fields differ"
     return (
-        f"Someone else saved this record while you were editing it. {fields}: "
+        f"{saved_by(author)} while you were editing it. {fields}: "
         f"{', '.join(changed)}. Choose which version to keep; nothing has been overwritten."
     )
+
+
+def headers(author: str) -> tuple[str, str, str, str]:
+    theirs = f"Saved by {author} (theirs)" if author else THEIRS_HEADER
+    if author.startswith("you"):
+        theirs = "Saved in your other window (theirs)"
+    return ("", "Field", theirs, MINE_HEADER)
 
 
 class ConflictDialog(QDialog):
@@ -108,13 +127,15 @@ class ConflictDialog(QDialog):
         mine: Mapping[str, object],
         theirs: Mapping[str, object],
         parent: QWidget | None = None,
+        author: str = "",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Someone else saved this record")
+        self.author = author
+        self.setWindowTitle("This record was saved meanwhile")
         self.setMinimumWidth(640)
         self.choice: Choice | None = None
         self.rows = compare(field_labels, mine, theirs)
-        self.summary_label = QLabel(summary(self.rows), self)
+        self.summary_label = QLabel(summary(self.rows, author), self)
         self.summary_label.setWordWrap(True)
         self.table = self._table()
         self.theirs_button = QPushButton("Keep theirs (reload)", self)
@@ -130,8 +151,9 @@ class ConflictDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
 
     def _table(self) -> QTableWidget:
-        table = QTableWidget(len(self.rows), len(HEADERS), self)
-        table.setHorizontalHeaderLabels(HEADERS)
+        labels = headers(self.author)
+        table = QTableWidget(len(self.rows), len(labels), self)
+        table.setHorizontalHeaderLabels(labels)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         table.verticalHeader().setVisible(False)
@@ -183,9 +205,13 @@ def resolve_conflict(
     field_labels: Mapping[str, str],
     mine: Mapping[str, object],
     theirs: Mapping[str, object],
+    author: str = "",
 ) -> Choice | None:
-    """Ask which version to keep after a StaleRecord; None means the user cancelled."""
-    dialog = ConflictDialog(field_labels, mine, theirs, parent)
+    """Ask which version to keep after a StaleRecord; None means the user cancelled.
+
+    `author` is the StaleRecord's: who saved the other version.
+    """
+    dialog = ConflictDialog(field_labels, mine, theirs, parent, author)
     try:
         dialog.exec()
         return dialog.choice

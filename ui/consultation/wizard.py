@@ -8,16 +8,18 @@ that step to be complete (a typed reason to go on past a stop verdict, for one).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -27,6 +29,7 @@ from consult.clinical.screening import screen
 from consult.errors import ConsultError
 from consult.services import consultations, pricing
 from consult.services.signing import OVERRIDDEN_VERDICTS
+from ui import dates
 from ui.consultation.draft import UNSAVED, DraftState
 from ui.consultation.saver import DraftSaver
 from ui.consultation.steps.areas_step import AreasStep
@@ -38,7 +41,7 @@ from ui.consultation.steps.patient_step import PatientStep
 from ui.consultation.steps.quote_step import QuoteStep
 from ui.consultation.steps.screening_step import ScreeningStep
 from ui.context import AppContext
-from ui.dates import show_date
+from ui.dates import show_date, show_time
 from ui.errors import show_problem
 from ui.style import make_primary
 from ui.workers import Worker
@@ -137,7 +140,10 @@ class ConsultationWizard(QWidget):
         self.step_list.setObjectName("steps")
         self.step_list.setFixedWidth(230)
         self.step_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.stack = QStackedWidget(self)
+        # Steps change from the keyboard with Alt+N and Alt+B; the sidebar only shows where
+        # the page is, so Tab never stops on it (nor does it swallow those keys).
+        self.step_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.stack = _PageStack(self)
         self._built: list[Step | None] = [None] * len(STEP_CLASSES)
         self.steps = _Steps(self)
         self.header = QLabel(self)
@@ -145,13 +151,15 @@ class ConsultationWizard(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("subtitle")
         self.status.setWordWrap(True)
-        self.back_button = QPushButton("Back", self)
-        self.next_button = make_primary(QPushButton("Next", self))
-        self.close_button = QPushButton("Close (the draft is kept)", self)
+        # Alt+B and Alt+N: the whole consultation can be walked through from the keyboard.
+        self.back_button = QPushButton("&Back", self)
+        self.next_button = make_primary(QPushButton("&Next", self))
+        self.close_button = QPushButton("C&lose (the draft is kept)", self)
         self._build()
         if self.draft.consultation_id is None:
             self.saver.save_now()
         self.go_to(self.draft.step, check=False)
+        self.next_button.setFocus()  # Tab goes on into the page; Enter goes on to the next
         # The other steps are built one piece per idle moment, so each step change is quick.
         self._prebuild = QTimer(self)
         self._prebuild.setSingleShot(True)
@@ -167,9 +175,22 @@ class ConsultationWizard(QWidget):
         self.header.setText(
             f"Consultation for {patient.name}, born {show_date(patient.date_of_birth)}"
         )
+        # A page taller than the window scrolls inside this area; the header above and the
+        # buttons below stay where they are, and the window never grows past the screen.
+        self.page_area = QScrollArea(self)
+        self.page_area.setObjectName("pageArea")
+        self.page_area.setWidgetResizable(True)
+        self.page_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        holder = QWidget(self.page_area)
+        holder.setObjectName("scrollBody")
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.stack)
+        self.page_area.setWidget(holder)
         right = QVBoxLayout()
         right.addWidget(self.header)
-        right.addWidget(self.stack, 1)
+        right.addWidget(self.page_area, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.status, 1)
@@ -181,6 +202,11 @@ class ConsultationWizard(QWidget):
         layout.addWidget(self.step_list)
         layout.addLayout(right, 1)
         self.step_list.currentRowChanged.connect(self._step_clicked)
+        # The sidebar follows the page actually shown, whatever changed it: a refused
+        # click must not leave the clicked step lit (the view selects it on the mouse's
+        # press, after the wizard has already said no).
+        self.stack.currentChanged.connect(self._sync_step_list)
+        self.step_list.itemSelectionChanged.connect(self._keep_step_lit)
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
         self.close_button.clicked.connect(self.close_consultation)
@@ -270,15 +296,24 @@ class ConsultationWizard(QWidget):
         self.stack.setCurrentWidget(step)
         self._sync_step_list(index)
 
+    @Slot(int)
     def _sync_step_list(self, index: int) -> None:
         self.step_list.blockSignals(True)
         self.step_list.setCurrentRow(index)
         self.step_list.blockSignals(False)
 
+    @Slot()
+    def _keep_step_lit(self) -> None:
+        lit = [self.step_list.row(item) for item in self.step_list.selectedItems()]
+        if lit != [self.current()]:
+            self._sync_step_list(self.current())
+
     @Slot(int)
     def _step_clicked(self, row: int) -> None:
-        if row >= 0 and row != self.current() and not self.go_to(row):
-            return
+        if row >= 0 and row != self.current():
+            self.go_to(row)
+        # Refused or not, the sidebar shows the page on screen, never the one clicked.
+        self._sync_step_list(self.current())
 
     @Slot()
     def next(self) -> None:
@@ -331,7 +366,7 @@ class ConsultationWizard(QWidget):
         if self._built[DOCUMENTS] is not None and self.documents.has_documents():
             return  # signed: the record is complete, no draft any more
         if not self.status.text().startswith("⚠"):
-            self.status.setText(f"Draft saved at {datetime.now().astimezone():%H:%M:%S}")
+            self.status.setText(f"Draft saved at {show_time(dates.now(), seconds=True)}")
 
     @Slot(object)
     def _save_failed(self, error: BaseException) -> None:
@@ -339,10 +374,21 @@ class ConsultationWizard(QWidget):
         show_problem(self, error)
 
     def flush_draft(self) -> None:
-        documents = self._built[DOCUMENTS]
-        if isinstance(documents, DocumentsStep) and documents.has_documents():
+        if not self.in_progress():
             return
         self.saver.flush()
+
+    def in_progress(self) -> bool:
+        """Not signed yet: leaving now leaves a draft to carry on with."""
+        documents = self._built[DOCUMENTS]
+        return documents is None or not documents.has_documents()
+
+    def save_draft_now(self) -> None:
+        """Ctrl+S: the draft saved at once, not after the pause the autosave waits for."""
+        if not self.in_progress():
+            return
+        self.saver.save_now()
+        self.status.setText("Saving draft…")
 
     # ------------------------------------------------------------------ finishing
 
@@ -369,6 +415,18 @@ class ConsultationWizard(QWidget):
 
 def _ignore(_outcome: object) -> None:
     """The audit event's position: nothing on screen depends on it."""
+
+
+class _PageStack(QStackedWidget):
+    """The steps' pages. Scrolled only when the window is below a page's minimum size.
+
+    A stacked widget reports the tallest height-for-width of all its pages, so the scroll
+    area around it would scroll every page as far as the tallest wrapped text of any
+    page; without it, the scroll area goes by the minimum sizes alone.
+    """
+
+    def hasHeightForWidth(self) -> bool:
+        return False
 
 
 class _Steps:

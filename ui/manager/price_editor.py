@@ -42,6 +42,7 @@ from consult.pricing.prices import PriceItem, PriceList
 from consult.records import PriceListInfo
 from consult.services import pricing
 from consult.services.acting import SignedIn
+from ui.dates import show_datetime
 from ui.errors import show_problem
 from ui.forms import ErrorLabel
 from ui.paged_model import header_data
@@ -255,6 +256,6 @@ def _current_and_versions(user: SignedIn) -> tuple[PriceList, list[PriceListInfo
 
 
 def version_text(info: PriceListInfo) -> str:
-    when = info.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    when = show_datetime(info.created_at)
     note = f": {info.note}" if info.note else ""
     return f"Version {info.id} · {when} · {info.created_by}{note} ({info.items} prices)"

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -34,6 +36,7 @@ from consult.pricing.format import format_money
 from consult.records import ChangeEvent, QuoteDetail
 from consult.services import quotes
 from consult.services.acting import SignedIn
+from ui.dates import show_date, show_datetime
 from ui.errors import show_problem
 from ui.forms import ErrorLabel
 from ui.manager.desk import ManagerDesk
@@ -63,7 +66,7 @@ class QuoteDetailDialog(QDialog):
                  locale: str = "en_US", parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Quote {quote_id}")
-        self.resize(780, 860)
+        self.resize(780, 640)  # fits a 1280×720 screen; the details scroll, the buttons stay
         self._user = user
         self._actor = user.actor
         self._queries = queries
@@ -79,16 +82,20 @@ class QuoteDetailDialog(QDialog):
         header = self.lines_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # a few lines only
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.lines_table.setMinimumHeight(150)
         self.lines_table.verticalHeader().setVisible(False)
+        self.lines_table.setTabKeyNavigation(False)
+        self.lines_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.lines_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.money_labels = {key: QLabel() for key in ("subtotal", "discount", "tax", "total")}
         self.history_list = QListWidget()
+        self.history_list.setMinimumHeight(90)
         self.comment_edit = QPlainTextEdit(placeholderText="Comment (required to reject)")
         self.comment_edit.setMaximumHeight(70)
-        self.approve_button = QPushButton("Approve discount")
-        self.reject_button = QPushButton("Reject discount")
-        self.reopen_button = QPushButton("Reopen as new draft")
+        self.approve_button = QPushButton("&Approve discount")
+        self.reject_button = QPushButton("&Reject discount")
+        self.reopen_button = QPushButton("Re&open as new draft")
+        self.decision_note = QLabel(objectName="subtitle")
+        self.decision_note.setWordWrap(True)
         self.error_label = ErrorLabel(self)
         self._lay_out()
         self._set_actions_enabled(False)
@@ -109,28 +116,39 @@ class QuoteDetailDialog(QDialog):
         lines_box = QGroupBox("Lines")
         lines_layout = QVBoxLayout(lines_box)
         lines_layout.addWidget(self.lines_table)
+        # Below the table in the same column, never on top of it: the table is as tall as
+        # its lines (see _fit_table) and the page scrolls instead of squeezing them.
         lines_layout.addLayout(money)
-        decision = QGroupBox("Decision")
-        decision_layout = QVBoxLayout(decision)
-        decision_layout.addWidget(self.comment_edit)
-        buttons = QHBoxLayout()
-        for button in (self.approve_button, self.reject_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.reopen_button)
-        decision_layout.addLayout(buttons)
-        decision_layout.addWidget(self.error_label)
         history = QGroupBox("History")
         QVBoxLayout(history).addWidget(self.history_list)
+        body = QWidget(objectName="scrollBody")
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(summary)
+        body_layout.addWidget(lines_box)
+        body_layout.addWidget(history, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        decision = QGroupBox("Decision")
+        decision_layout = QVBoxLayout(decision)
+        decision_layout.addWidget(self.decision_note)
+        decision_layout.addWidget(self.comment_edit)
+        decision_layout.addWidget(self.error_label)
+        buttons = QHBoxLayout()
+        for button in (self.approve_button, self.reject_button, self.reopen_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addWidget(summary)
-        layout.addWidget(lines_box, 2)
-        layout.addWidget(history, 1)
+        layout.addWidget(scroll, 1)
         layout.addWidget(decision)
-        layout.addWidget(close)
+        layout.addLayout(buttons)
 
     def is_busy(self) -> bool:
         return self._worker.busy()
@@ -158,6 +176,7 @@ class QuoteDetailDialog(QDialog):
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.facts.addRow(label, text)
         self._fill_lines(detail)
+        self._fit_table()
         self._fill_money(detail)
         self.history_list.clear()
         for event in detail.history:
@@ -178,8 +197,8 @@ class QuoteDetailDialog(QDialog):
             ("Practitioner", detail.practitioner_name or "—"),
             ("Status", STATUS_LABELS.get(quote.status, quote.status)),
             ("Approval", approval),
-            ("Created", quote.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
-            ("Valid until", quote.valid_until.isoformat()),
+            ("Created", show_datetime(quote.created_at)),
+            ("Valid until", show_date(quote.valid_until)),
             ("Treatment", detail.treatment),
             ("Areas", areas or "—"),
             ("Screening", verdict),
@@ -197,6 +216,16 @@ class QuoteDetailDialog(QDialog):
                 if column:
                     item.setTextAlignment(RIGHT)
                 self.lines_table.setItem(row, column, item)
+
+    def _fit_table(self) -> None:
+        """The table exactly as tall as its header and lines, so nothing below can cover it."""
+        table = self.lines_table
+        rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
+        height = table.horizontalHeader().height() + rows + 2 * table.frameWidth()
+        table.setFixedHeight(max(height, table.horizontalHeader().height() + 30))
+
+    def quote_id(self) -> int:
+        return self._quote_id
 
     def _fill_money(self, detail: QuoteDetail) -> None:
         quote = detail.quote
@@ -224,6 +253,19 @@ class QuoteDetailDialog(QDialog):
         self.reject_button.setEnabled(pending)
         self.comment_edit.setEnabled(pending)
         self.reopen_button.setEnabled(quote is not None and quote.status == "expired")
+        self.decision_note.setText(self._decision_note(quote, may_decide))
+
+    @staticmethod
+    def _decision_note(quote, may_decide: bool) -> str:
+        """Why Approve and Reject are (not) available, so greyed-out buttons never puzzle."""
+        if quote is None:
+            return "Loading the quote…"
+        if quote.approval == "pending":
+            if not may_decide:
+                return "The discount waits for a manager's approval."
+            return "The discount is above the clinic's limit: approve it, or reject it saying why."
+        words = APPROVAL_LABELS.get(quote.approval, quote.approval)
+        return f"No decision needed now (approval: {words})."
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -275,7 +317,7 @@ class QuoteDetailDialog(QDialog):
 
 
 def history_text(event: ChangeEvent) -> str:
-    when = event.at.astimezone().strftime("%Y-%m-%d %H:%M")
+    when = show_datetime(event.at)
     words = ACTION_WORDS.get(event.action, event.action)
     comment = event.detail.get("comment")
     if event.action == "quote.reopen" and "reopened_from" in event.detail:

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 
 from consult.pricing.format import format_money
 from consult.records import QuoteFilter, QuoteRow, QuoteSort, QuoteTotals
+from ui.dates import show_datetime
 from ui.paged_model import Answer, PagedTableModel, PageWork
 
 PAGE_SIZE = 200
@@ -69,7 +70,7 @@ def _page(source: QuoteSource, flt: QuoteFilter, sort: QuoteSort, offset: int,
 
 
 def display_cells(row: QuoteRow, locale: str) -> tuple[str, ...]:
-    created = row.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    created = show_datetime(row.created_at)
     return (
         str(row.id),
         created,

@@ -37,6 +37,7 @@ from ui.errors import show_problem
 from ui.forms import ErrorLabel, form_value, to_date
 from ui.manager.desk import ManagerDesk
 from ui.manager.quotes_model import APPROVAL_LABELS, COLUMNS, STATUS_LABELS, QuotesModel
+from ui.pdf_output import in_documents
 from ui.widgets.filter_bar import FilterBar
 from ui.workers import Worker
 
@@ -153,7 +154,7 @@ class QuotesView(QWidget):
 
     def _ask_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export quotes", str(Path.home() / "quotes.csv"), "CSV files (*.csv)"
+            self, "Export quotes", in_documents("quotes.csv"), "CSV files (*.csv)"
         )
         if path:
             self.export_to(Path(path))

@@ -41,6 +41,7 @@ from consult.pricing.format import format_money
 from consult.reports import ReportRow, StatusTally
 from ui.errors import show_problem
 from ui.manager.desk import ManagerDesk
+from ui.pdf_output import in_documents
 from ui.workers import Worker
 
 LABELS_LEVEL_UP_TO = 12  # more categories than this get upright axis labels
@@ -183,7 +184,7 @@ class ReportsView(QWidget):
 
     def _ask_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export report", str(Path.home() / f"report-{self.grouping()}.csv"),
+            self, "Export report", in_documents(f"report-{self.grouping()}.csv"),
             "CSV files (*.csv)",
         )
         if path:

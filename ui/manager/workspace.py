@@ -67,6 +67,14 @@ class ManagerWorkspace(QWidget):
 
     def open_quote(self, quote_id: int) -> QuoteDetailDialog:
         self._drop_closed_details()
+        for open_one in self.open_details:
+            if open_one.quote_id() == quote_id and open_one.isVisible():
+                # The window already open is brought forward, read afresh: never a second,
+                # stale copy to decide on.
+                open_one.load()
+                open_one.raise_()
+                open_one.activateWindow()
+                return open_one
         dialog = QuoteDetailDialog(self._user, self.queries, quote_id,
                                    locale=self.locale, parent=self)
         dialog.changed.connect(self._quotes_changed)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from consult.errors import ConsultError, InvalidField
 from consult.safe_text import check_text
-from ui.dates import HINT, parse_date, show_date
+from ui.dates import date_hint, parse_date, show_date
 from ui.forms import ErrorLabel, dialog_footer
 
 LABELS = {
@@ -75,7 +75,7 @@ class PatientDialog(QDialog):
         self.saved: Any = None
         self.name = QLineEdit(self)
         self.date_of_birth = QLineEdit(self)
-        self.date_of_birth.setPlaceholderText(HINT)
+        self.date_of_birth.setPlaceholderText(date_hint())
         self.fitzpatrick = QComboBox(self)
         for value, label in FITZPATRICK:
             self.fitzpatrick.addItem(label, value)

@@ -17,6 +17,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from ui.dates import show_date
+
 COLUMNS = ("Name", "Date of birth", "Phone", "E-mail")
 PatientRole = Qt.ItemDataRole.UserRole + 1
 
@@ -27,7 +29,7 @@ def _display(patient: Any) -> tuple[str, str, str, str]:
     born = patient.date_of_birth
     return (
         patient.name,
-        born.strftime("%d %b %Y") if born else "",
+        show_date(born),
         patient.phone or "",
         patient.email or "",
     )

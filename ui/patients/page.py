@@ -31,7 +31,7 @@ from consult.fileformat import Patient
 from consult.services import patients
 from consult.services.acting import SignedIn
 from ui.context import AppContext
-from ui.dates import show_date
+from ui.dates import show_date, show_datetime
 from ui.errors import show_problem
 from ui.lock import closed_by_lock
 from ui.patients.dialog import LABELS, PatientDialog
@@ -80,6 +80,8 @@ class PatientsPage(QWidget):
         for column, sample in ((1, "00 Mmm 0000"), (2, "+00 000 000 0000"), (3, "m" * 24)):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         self.table.setAccessibleName("Patients")
+        # Tab leaves the table for the patient's card (arrows move between patients).
+        self.table.setTabKeyNavigation(False)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -211,13 +213,13 @@ class PatientsPage(QWidget):
         user = self.context.user
         try:
             return patients.correct(user, patient.id, patient.version, Patient(**values))
-        except StaleRecord:
+        except StaleRecord as stale:
             # Another seat saved this patient meanwhile: show both, never overwrite silently.
             from ui.admin.conflict_dialog import resolve_conflict
 
             current = patients.open_patient(user, patient.id)
             theirs = {key: getattr(current, key) for key in values}
-            choice = resolve_conflict(self, LABELS, values, theirs)
+            choice = resolve_conflict(self, LABELS, values, theirs, stale.author)
             if choice == "mine":
                 return patients.correct(user, current.id, current.version, Patient(**values))
             if choice == "theirs":
@@ -276,14 +278,24 @@ class PatientDetail(QFrame):
         buttons.addWidget(self.resume_button, 1, 0, 1, 2)
         buttons.addWidget(self.merge_button, 2, 0, 1, 2)
         layout.addLayout(buttons)
-        if self.context.actor.may("consultation.read"):
-            self.tabs.addTab(self.consultations, "Consultations")
-        if self.context.actor.may("quote.read_own"):
-            self.tabs.addTab(self.quotes, "Quotes")
-        if self.context.actor.may("consent.read"):
-            self.tabs.addTab(self.consents, "Signed consents")
+        for permission, listing, title in (
+            ("consultation.read", self.consultations, "Consultations"),
+            ("quote.read_own", self.quotes, "Quotes"),
+            ("consent.read", self.consents, "Signed consents"),
+        ):
+            if self.context.actor.may(permission):
+                self.tabs.addTab(listing, title)
+            else:
+                # Not in a tab, so never shown: left visible, it would sit as a stray
+                # empty box over the card's heading (reception's view).
+                listing.hide()
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.hint)
+        if not self.tabs.count():
+            # Reception reads no clinical records: no empty frame, no hint about them.
+            self.tabs.hide()
+            self.hint.hide()
+            layout.addStretch(1)
         self.edit_button.clicked.connect(self._edit)
         self.start_button.clicked.connect(self._start)
         self.resume_button.clicked.connect(self._resume)
@@ -324,7 +336,7 @@ class PatientDetail(QFrame):
         if drafts and self.context.actor.may("consultation.write"):
             # An unfinished consultation (the app may have been closed mid-way) is offered.
             self.draft_id = drafts[0].id
-            when = show_date(drafts[0].updated_at.astimezone().date())
+            when = show_date(drafts[0].updated_at)
             self.resume_button.setText(f"Carry on with the unfinished consultation of {when}")
             self.resume_button.setVisible(True)
         for record in records["quotes"]:
@@ -422,7 +434,7 @@ def _consultation_text(record: Any) -> str:
 def _quote_text(record: Any, locale: str) -> str:
     from consult.pricing import format_money
 
-    created = show_date(record.created_at.astimezone().date())
+    created = show_date(record.created_at)
     total = format_money(record.total, record.currency, locale)
     return f"{created}  {total}  {record.sessions} sessions  ({record.status})"
 
@@ -431,5 +443,5 @@ def _consent_text(record: Any) -> str:
     kind = "Consent" if record.kind == "consent" else "Treatment plan"
     if record.signed_at is None:
         # Sealed by the clinic but not signed by the patient: say so, with when it was kept.
-        return f"{kind}, not signed (stored {record.created_at.astimezone():%d/%m/%Y %H:%M})"
-    return f"{kind}, signed {record.signed_at.astimezone():%d/%m/%Y %H:%M}"
+        return f"{kind}, not signed (stored {show_datetime(record.created_at)})"
+    return f"{kind}, signed {show_datetime(record.signed_at)}"

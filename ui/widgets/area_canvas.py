@@ -76,6 +76,10 @@ class AreaMapCanvas(QWidget):
         self._view_of = {a: v for v, m in self._maps.items() for a in m.areas}
         self._labels = {a: area_label(a, self._maps[v]) for a, v in self._view_of.items()}
         self._base_paths = {a: area_path(self._maps[v].area(a)) for a, v in self._view_of.items()}
+        # Areas drawn as two shapes (left and right): one area, named, lit and toggled as one.
+        self._pairs = frozenset(
+            a for a, v in self._view_of.items() if self._maps[v].area(a).is_pair
+        )
         self._selected: set[str] = set()
         self._blocked: dict[str, str] = {}
         self._hovered: str | None = None
@@ -460,7 +464,16 @@ class AreaMapCanvas(QWidget):
         label = self._labels[area_id]
         if area_id in self._blocked:
             return f"{label}: cannot be treated ({self._blocked[area_id]})"
-        return f"{label}: {'selected' if area_id in self._selected else 'not selected'}"
+        selected = area_id in self._selected
+        state = "selected" if selected else "not selected"
+        if area_id in self._pairs:
+            # Said before the click, so a click on the other side is never a surprise.
+            does = "clears" if selected else "selects"
+            return f"{label}: {state} (a click on either side {does} both)"
+        return f"{label}: {state}"
+
+    def is_pair(self, area_id: str) -> bool:
+        return self._known(area_id) in self._pairs
 
     def _subject(self) -> str | None:
         """The area the status line is about: under the pointer, else under keyboard focus."""
@@ -469,6 +482,9 @@ class AreaMapCanvas(QWidget):
     def _announce(self) -> None:
         self.statusChanged.emit(self.status_text())
         self._update_accessible_name()
+        if self._hovered is not None:
+            # Still over the same area after a click: its tip must say what it is now.
+            self.setToolTip(self._describe(self._hovered))
 
     def _update_accessible_name(self) -> None:
         title = self._maps[self._view].title

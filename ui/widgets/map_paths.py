@@ -38,9 +38,14 @@ def catalogue_order(shown: Mapping[str, maps.AreaMap]) -> tuple[str, ...]:
     return tuple(ordered + [a for a in on_maps if a not in ordered])
 
 
+PAIR_SUFFIX = ", both sides"
+
+
 def area_label(area_id: str, area_map: maps.AreaMap) -> str:
+    """The area's name; a pair drawn as two shapes is named as one ("Cheeks, both sides")."""
     known = catalogue().areas.get(area_id)
-    return known.label if known else area_map.area(area_id).title
+    label = known.label if known else area_map.area(area_id).title
+    return label + PAIR_SUFFIX if area_map.area(area_id).is_pair else label
 
 
 def _painter_path(shape: maps.Shape) -> QPainterPath:

@@ -121,9 +121,22 @@ def test_saving_over_someone_elses_newer_save_is_refused(db: Database, reception
     created = patients.create_patient(db, reception, ana)
     patients.update_patient(db, reception, created.id, created.version, replace(ana, phone="1"))
 
-    with pytest.raises(StaleRecord, match=r"changed by someone else"):
+    with pytest.raises(StaleRecord, match=r"changed by you, in another window on "):
         patients.update_patient(db, reception, created.id, created.version, replace(ana, phone="2"))
     assert patients.get_patient(db, reception, created.id).phone == "1"
+
+
+def test_a_conflict_names_the_other_user_who_saved_first(
+    db: Database, reception: Actor, manager: Actor, ana
+):
+    created = patients.create_patient(db, reception, ana)
+    patients.update_patient(db, manager, created.id, created.version, replace(ana, phone="1"))
+
+    with pytest.raises(StaleRecord) as refused:
+        patients.update_patient(db, reception, created.id, created.version, replace(ana, phone="2"))
+    message = str(refused.value)
+    assert "changed by Mara Manager (mara) on test-workstation" in message
+    assert "someone else" not in message
 
 
 def test_two_sessions_racing_the_second_commit_is_stale(db: Database, reception: Actor, ana):

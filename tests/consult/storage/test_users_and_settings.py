@@ -102,7 +102,7 @@ def test_prices_are_seeded_once_and_versions_listed(db: Database, manager: Actor
     assert first.created_by == "resources/prices.toml"
     current = prices.current_price_list(db)
     prices.new_version(db, manager, current, note="same prices, new year", based_on=first.id)
-    with pytest.raises(ConsultError, match=r"changed by someone else"):
+    with pytest.raises(ConsultError, match=r"changed by you, in another window \(now version"):
         prices.new_version(db, manager, current, based_on=first.id)
     assert [v.note for v in prices.list_versions(db)] == ["same prices, new year", "initial prices"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QDate, QModelIndex
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from sqlalchemy import select, text
 
 from consult.errors import PermissionDenied
@@ -201,3 +201,19 @@ def _drop_triggers(db: Database) -> None:
         else:
             connection.execute(text("DROP TRIGGER audit_events_no_update"))
             connection.execute(text("DROP TRIGGER audit_events_no_delete"))
+
+
+def test_details_never_show_none_and_columns_fit_their_content(qtbot, view):
+    assert detail_text('{"quote": 7, "comment": null}') == "quote: 7"
+    assert "None" not in detail_text('{"fields": [], "before": {"a": null}, "flag": true}')
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=30_000)
+    table = view.table
+    for column in range(view.model.columnCount() - 1):
+        widest = max(
+            table.sizeHintForColumn(column), table.horizontalHeader().sectionSizeHint(column)
+        )
+        title = view.model.headerData(column, Qt.Orientation.Horizontal)
+        assert table.columnWidth(column) >= widest, title
+    for row in range(view.model.rowCount()):
+        for column in range(view.model.columnCount()):
+            assert "None" not in str(view.model.index(row, column).data())

@@ -21,6 +21,7 @@ from ui.admin.conflict_dialog import (
     display_value,
     resolve_conflict,
 )
+from ui.dates import show_date
 
 # The offscreen platform used by the tests cannot size native windows; harmless here.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -163,8 +164,48 @@ def test_fields_without_a_label_still_appear_and_values_read_as_typed():
                    {"name": "A", "alpha": date(2026, 1, 2)})
     assert [(row.label, row.theirs, row.mine) for row in rows] == [
         ("Name", "A", "A"),
-        ("alpha", "2026-01-02", "(blank)"),
+        ("alpha", show_date(date(2026, 1, 2)), "(blank)"),
         ("zeta", "(blank)", "1, 2"),
     ]
     assert display_value(True) == "Yes"
     assert display_value("") == display_value(None) == "(blank)"
+
+
+def _stale_save(db, actor, patient_id, read, values) -> StaleRecord:
+    with pytest.raises(StaleRecord) as refused:
+        patients.update(db, actor, patient_id, expected_version=read.version, **values)
+    return refused.value
+
+
+def test_the_conflict_names_the_other_user_who_saved(qtbot, holder, seats):
+    (db_a, seat_a), (db_b, seat_b), patient_id = seats
+    read_b = patients.get_patient(db_b, seat_b, patient_id)
+    patients.update(db_a, seat_a, patient_id, expected_version=1,
+                    **(details(read_b) | {"phone": "+1 555 0142"}))
+    mine = details(read_b) | {"phone": "+1 555 0199"}
+    stale = _stale_save(db_b, seat_b, patient_id, read_b, mine)
+
+    theirs = details(patients.get_patient(db_b, seat_b, patient_id))
+    dialog = ConflictDialog(LABELS, mine, theirs, holder, stale.author)
+    header = dialog.table.horizontalHeaderItem(2).text()
+    assert stale.author.startswith(f"Mara Manager ({seat_a.username}) on ")
+    assert f"({seat_a.username}) on " in dialog.summary_label.text()
+    assert f"({seat_a.username})" in header
+    for text in (dialog.summary_label.text(), header, dialog.windowTitle(), str(stale)):
+        assert "someone else" not in text.lower()
+
+
+def test_the_same_user_in_two_windows_is_told_it_was_their_other_window(qtbot, holder, seats):
+    (db_a, seat_a), _, patient_id = seats
+    first = patients.get_patient(db_a, seat_a, patient_id)
+    second = patients.get_patient(db_a, seat_a, patient_id)
+    patients.update(db_a, seat_a, patient_id, expected_version=first.version,
+                    **(details(first) | {"phone": "+1 555 0142"}))
+    mine = details(second) | {"phone": "+1 555 0199"}
+    stale = _stale_save(db_a, seat_a, patient_id, second, mine)
+
+    theirs = details(patients.get_patient(db_a, seat_a, patient_id))
+    dialog = ConflictDialog(LABELS, mine, theirs, holder, stale.author)
+    assert dialog.summary_label.text().startswith("You saved this record in another window on ")
+    assert dialog.table.horizontalHeaderItem(2).text() == "Saved in your other window (theirs)"
+    assert "someone else" not in dialog.summary_label.text().lower()

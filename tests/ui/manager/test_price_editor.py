@@ -82,6 +82,6 @@ def test_someone_elses_newer_version_is_not_overwritten(qtbot, clinic, editor):
     model.setData(model.index(row_of(model, "microneedling", "face"), PRICE_COLUMN), "205.00")
     editor.save()
     qtbot.waitUntil(lambda: editor.error_label.isVisibleTo(editor), timeout=30_000)
-    assert "changed by someone else" in editor.error_label.text()
+    assert "changed by you, in another window" in editor.error_label.text()
     assert prices.current_price_list(db).get("microneedling", "neck").unit_price == (
         Decimal("80.00"))

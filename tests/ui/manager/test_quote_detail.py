@@ -12,7 +12,7 @@ from sqlalchemy import select
 from consult.records import QuoteFilter, QuoteSort
 from consult.storage.models import AuditEvent, Quote
 from tests.helpers.signing import signed
-from tests.ui.manager.clinic_data import consultation_of, priced_quote
+from tests.ui.manager.clinic_data import add_manager, consultation_of, priced_quote
 from ui.manager.desk import ManagerDesk
 from ui.manager.quote_detail import QuoteDetailDialog
 
@@ -117,3 +117,33 @@ def test_reopen_an_expired_quote_as_a_new_draft(qtbot, clinic, holder):
         assert session.get(Quote, expired.id).status == "expired"
     qtbot.waitUntil(lambda: dialog.history_list.count() == 1, timeout=30_000)
     assert "reopened as a new draft" in dialog.history_list.item(0).text()
+
+
+def _refused_text(qtbot, dialog) -> str:
+    qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisibleTo(dialog), timeout=30_000)
+    return dialog.error_label.text()
+
+
+def test_a_decision_on_a_stale_copy_names_the_other_manager(qtbot, clinic, holder, pending_quote):
+    db, _, _ = clinic
+    stale = open_detail(qtbot, clinic, holder, pending_quote)
+    other = add_manager(db, "vera")
+    vera = signed(db, other)
+    other_view = QuoteDetailDialog(vera, ManagerDesk(vera), pending_quote, parent=holder)
+    qtbot.waitUntil(lambda: other_view.detail is not None, timeout=30_000)
+    with qtbot.waitSignal(other_view.changed, timeout=30_000):
+        qtbot.mouseClick(other_view.approve_button, Qt.MouseButton.LeftButton)
+    text = _refused_text(qtbot, stale)
+    assert "changed by Clinic Manager (vera) on test-seat" in text
+    assert "someone else" not in text.lower()
+
+
+def test_a_decision_on_a_stale_copy_of_ones_own_says_so(qtbot, clinic, holder, pending_quote):
+    first = open_detail(qtbot, clinic, holder, pending_quote)
+    second = open_detail(qtbot, clinic, holder, pending_quote)
+    with qtbot.waitSignal(second.changed, timeout=30_000):
+        qtbot.mouseClick(second.approve_button, Qt.MouseButton.LeftButton)
+    text = _refused_text(qtbot, first)
+    assert "changed by you, in another window on test-seat" in text
+    assert "someone else" not in text.lower()

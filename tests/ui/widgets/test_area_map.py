@@ -90,7 +90,9 @@ def test_the_keyboard_walks_the_areas_and_toggles_them(qtbot, picker):
     with qtbot.waitSignal(picker.areaToggled, timeout=30_000) as toggled:
         qtbot.keyClick(canvas, Qt.Key.Key_Space)
     assert toggled.args == ["periorbital", True]
-    assert "Around the eyes (outside the orbital rim): selected" in canvas.accessibleName()
+    assert "Around the eyes (outside the orbital rim), both sides: selected" in (
+        canvas.accessibleName()
+    )
 
     qtbot.keyClick(canvas, Qt.Key.Key_Backtab)
     assert canvas.focused_area() == "forehead"
@@ -137,10 +139,12 @@ def test_a_blocked_area_is_hatched_explained_and_cannot_be_selected(qtbot, picke
             qtbot.mouseClick(picker.canvas, Qt.MouseButton.LeftButton, pos=centre)
     assert refused.args == ["cheeks", "active acne in the area"]
     assert picker.selected() == ("chin",)
-    assert picker.status.text() == "Cheeks cannot be selected: active acne in the area"
+    assert picker.status.text() == "Cheeks, both sides cannot be selected: active acne in the area"
 
     _hover(picker.canvas, QPointF(centre))
-    assert picker.canvas.toolTip() == "Cheeks: cannot be treated (active acne in the area)"
+    assert picker.canvas.toolTip() == (
+        "Cheeks, both sides: cannot be treated (active acne in the area)"
+    )
 
     picker.set_selected(["cheeks", "nose"])
     assert picker.selected() == ("nose",)
@@ -205,3 +209,41 @@ def test_a_picker_can_show_a_single_map(qtbot):
         picker.set_selected(["legs"])
     picker.set_blocked({"legs": "varicose veins", "chin": "cold sore"})
     assert picker.blocked() == {"chin": "cold sore"}
+
+
+def _other_cheek_centre(picker: AreaMapWidget) -> QPoint:
+    other_cheek = picker.canvas.area_path("cheeks").toSubpathPolygons()[1]
+    return other_cheek.boundingRect().center().toPoint()
+
+
+def test_a_pair_is_named_lit_and_toggled_as_one(qtbot, picker):
+    left, right = _cheek_centre(picker), _other_cheek_centre(picker)
+    assert picker.canvas.area_at(QPointF(left)) == picker.canvas.area_at(QPointF(right)) == "cheeks"
+    _hover(picker.canvas, QPointF(left))
+    assert picker.canvas.hovered_area() == "cheeks"  # both halves are lit: one area
+    # Before any click the user is told what a click on either side does.
+    assert picker.status.text() == (
+        "Cheeks, both sides: not selected (a click on either side selects both)"
+    )
+    qtbot.mouseClick(picker.canvas, Qt.MouseButton.LeftButton, pos=left)
+    assert picker.selected() == ("cheeks",)
+    _hover(picker.canvas, QPointF(right))
+    assert picker.canvas.toolTip() == (
+        "Cheeks, both sides: selected (a click on either side clears both)"
+    )
+    qtbot.mouseClick(picker.canvas, Qt.MouseButton.LeftButton, pos=right)
+    assert picker.selected() == ()
+    qtbot.mouseClick(picker.canvas, Qt.MouseButton.LeftButton, pos=right)
+    assert picker.selected() == ("cheeks",)
+    assert picker.canvas.label("cheeks") == "Cheeks, both sides"
+    assert picker.canvas.label("nose") == "Nose"
+
+
+def test_every_paired_area_of_the_catalogue_is_named_as_a_pair():
+    pairs = {
+        area for view in maps.VIEWS for area, shape in maps.load(view).areas.items()
+        if shape.is_pair
+    }
+    assert {"cheeks", "periorbital", "arms", "hands", "hips", "buttocks", "thighs",
+            "legs"} <= pairs
+    assert not pairs & {"nose", "forehead", "chin", "perioral", "neck", "back"}

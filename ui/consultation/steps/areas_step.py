@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -34,6 +36,7 @@ from ui.consultation.steps.base import Services, Step
 from ui.widgets.area_map import AreaMapWidget
 
 BLOCKING = frozenset(("defer", "decline"))
+AreaIdRole = Qt.ItemDataRole.UserRole + 4
 MAX_DEPTH_MM = 3.0
 
 
@@ -69,7 +72,9 @@ class AreaCard(QFrame):
             box = QCheckBox(label, self)
             box.setAccessibleName(f"{catalogue().area(area).label}: {label}")
             box.toggled.connect(self._changed)
-            grid.addWidget(box, index // 2, index % 2)
+            # One column: the long names ("Pigmentation (sun damage, melasma)") are read
+            # whole beside the map on a 1280-pixel screen, never cut off.
+            grid.addWidget(box, index, 0)
             self.concerns[concern] = box
         layout.addLayout(grid)
         depth = QHBoxLayout()
@@ -132,11 +137,23 @@ class AreasStep(Step):
     def __init__(self, draft: DraftState, services: Services, parent: QWidget) -> None:
         super().__init__(draft, services, parent)
         self.note(
-            "Click the areas to treat (or use Tab and Space). Then tick the concerns for "
-            "each; the suggested depth follows and can be adjusted."
+            "Click the areas to treat, or tick them in the list beside the map. Then tick "
+            "the concerns for each; the suggested depth follows and can be adjusted."
         )
         self.map = AreaMapWidget(self)
-        self.map.setMinimumSize(470, 400)
+        self.map.setMinimumSize(440, 300)  # the three view buttons read in full
+        # The same areas as a list of tick boxes: Tab to it, arrows and Space, no mouse.
+        self.area_list = QListWidget(self)
+        self.area_list.setAccessibleName("Areas to treat")
+        self.area_list.setFixedWidth(205)
+        self.area_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.area_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        for area in self.map.canvas.areas():
+            item = QListWidgetItem(self.map.canvas.label(area), self.area_list)
+            item.setToolTip(self.map.canvas.label(area))
+            item.setData(AreaIdRole, area)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
         self.cards: dict[str, AreaCard] = {}
         self.cards_box = QWidget(self)
         self.cards_box.setObjectName("scrollBody")
@@ -147,21 +164,52 @@ class AreasStep(Step):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.cards_box)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the cards' own boxes
         self.empty = QLabel("No areas chosen yet.", self.cards_box)
         self.empty.setObjectName("subtitle")
         self.cards_layout.insertWidget(0, self.empty)
         row = QHBoxLayout()
-        row.addWidget(self.map, 2)
-        row.addWidget(scroll, 3)
+        row.addWidget(self.map, 4)
+        row.addWidget(self.area_list, 0)
+        row.addWidget(scroll, 5)
         self.layout_.addLayout(row, 1)
         self.map.selectionChanged.connect(self._selection_changed)
+        self.area_list.itemChanged.connect(self._list_item_changed)
 
     def enter(self) -> None:
         self.map.set_blocked(self._blocked_reasons())
         self.map.blockSignals(True)
         self.map.set_selected(tuple(self.draft.areas))
         self.map.blockSignals(False)
+        self._sync_list()
         self._sync_cards()
+
+    def _sync_list(self) -> None:
+        """The tick list shows what the map shows: chosen, free, or blocked with the reason."""
+        chosen, blocked = set(self.map.selected()), self.map.blocked()
+        self.area_list.blockSignals(True)
+        for row in range(self.area_list.count()):
+            item = self.area_list.item(row)
+            area = item.data(AreaIdRole)
+            item.setCheckState(
+                Qt.CheckState.Checked if area in chosen else Qt.CheckState.Unchecked
+            )
+            flags = item.flags()
+            if area in blocked:
+                item.setFlags(flags & ~Qt.ItemFlag.ItemIsUserCheckable)
+                item.setToolTip(f"Cannot be treated: {blocked[area]}")
+            else:
+                item.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setToolTip(item.text())
+        self.area_list.blockSignals(False)
+
+    @Slot(QListWidgetItem)
+    def _list_item_changed(self, item: QListWidgetItem) -> None:
+        area = item.data(AreaIdRole)
+        wanted = item.checkState() == Qt.CheckState.Checked
+        if wanted != (area in self.map.selected()):
+            self.map.canvas.toggle(area)  # emits selectionChanged: the draft follows
+        self._sync_list()
 
     def _blocked_reasons(self) -> dict[str, str]:
         """What screening would block if every area were asked for, with the reason."""
@@ -183,6 +231,7 @@ class AreasStep(Step):
         for area in list(self.draft.depths):
             if area not in self.draft.areas:
                 del self.draft.depths[area]
+        self._sync_list()
         self._sync_cards()
         self.changed.emit()
 
@@ -200,6 +249,17 @@ class AreasStep(Step):
                 self.cards[area] = card
             self._show_card(area, conservative)
         self.empty.setVisible(not self.draft.areas)
+        self._chain_tab_order()
+
+    def _chain_tab_order(self) -> None:
+        """Tab goes from the tick list into the cards, in order: a card made later would
+        otherwise sit at the end of the window's focus chain, out of the keyboard's reach."""
+        previous: QWidget = self.area_list
+        for area in self.draft.areas:
+            card = self.cards[area]
+            for widget in (*card.concerns.values(), card.low, card.high):
+                QWidget.setTabOrder(previous, widget)
+                previous = widget
 
     def conservative(self) -> bool:
         """Whether a screening finding asks for conservative depth (skin type V–VI, …)."""

@@ -8,17 +8,17 @@ a real stroke and both photography choices are made.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +28,7 @@ from consult.clinical.questionnaire import questionnaire
 from consult.documents.numbers import new_document_number
 from consult.errors import InvalidField
 from consult.pricing import QuoteOptions
+from ui import confirm, dates
 from ui.consultation.draft import DraftState
 from ui.consultation.paperwork import PaperworkRequest, unsigned_consent
 from ui.consultation.steps.base import Services, Step
@@ -38,6 +39,7 @@ from ui.widgets.signature_pad import SignaturePad
 from ui.workers import Worker
 
 PREVIEW_DEBOUNCE_MS = 250
+PAD_HEIGHT = 110  # room for a signature; both pads and Sign fit a 1280×720 screen
 
 
 def paperwork_request(draft: DraftState, services: Services, **signed: object) -> PaperworkRequest:
@@ -139,7 +141,7 @@ class ConsentStep(Step):
         self.practitioner_pad.setAccessibleName("Practitioner's signature")
         self.clear_patient = QPushButton("Clear", self)
         self.clear_practitioner = QPushButton("Clear", self)
-        self.sign_button = make_primary(QPushButton("Sign", self))
+        self.sign_button = make_primary(QPushButton("&Sign…", self))
         self.waiting = QLabel(self)
         self.waiting.setObjectName("subtitle")
         self.waiting.setWordWrap(True)
@@ -148,27 +150,39 @@ class ConsentStep(Step):
     def _build(self) -> None:
         row = QHBoxLayout()
         row.addWidget(self.preview, 3)
-        side = QVBoxLayout()
-        choices = QGroupBox("Photography (two separate choices)", self)
+        body = QWidget(self)
+        body.setObjectName("scrollBody")
+        fields = QVBoxLayout(body)
+        fields.setContentsMargins(0, 0, 4, 0)
+        choices = QGroupBox("Photography (two separate choices)", body)
         form = QFormLayout(choices)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.addRow("Photographs for the clinical record", self.photography)
         form.addRow("Photographs used in marketing", self.marketing)
-        side.addWidget(choices)
-        side.addWidget(
+        fields.addWidget(choices)
+        fields.addWidget(
             self._pad_box(
                 f"Patient: {self.draft.patient.name}", self.patient_pad, self.clear_patient
             )
         )
-        side.addWidget(
+        fields.addWidget(
             self._pad_box(
                 f"Practitioner: {self.services.context.full_name}",
                 self.practitioner_pad,
                 self.clear_practitioner,
             )
         )
+        fields.addStretch(1)
+        # On a short screen the choices and pads scroll; the Sign button stays in view.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        side = QVBoxLayout()
+        side.addWidget(scroll, 1)
         side.addWidget(self.waiting)
         side.addWidget(self.sign_button)
-        side.addStretch(1)
         row.addLayout(side, 2)
         self.layout_.addLayout(row, 1)
         self.photography.chosen.connect(self._choices_changed)
@@ -181,10 +195,11 @@ class ConsentStep(Step):
 
     def _pad_box(self, title: str, pad: SignaturePad, clear: QPushButton) -> QGroupBox:
         box = QGroupBox(title, self)
-        pad.setMinimumHeight(120)
-        layout = QVBoxLayout(box)
-        layout.addWidget(pad)
-        layout.addWidget(clear)
+        pad.setMinimumHeight(PAD_HEIGHT)
+        pad.setMaximumHeight(PAD_HEIGHT + 20)  # both pads in view together, not one huge
+        layout = QHBoxLayout(box)
+        layout.addWidget(pad, 1)
+        layout.addWidget(clear, 0, Qt.AlignmentFlag.AlignBottom)
         return box
 
     def enter(self) -> None:
@@ -276,12 +291,17 @@ class ConsentStep(Step):
         if self.missing() is not None or self._shown_request is None:
             self._update_sign_button()
             return
+        # Asked once, here: after this the consent is a sealed record that never changes.
+        sure = confirm.ask(self, "Sign and seal", confirm.SIGN_AND_SEAL, "Sign and seal", "Not yet")
+        if not sure:
+            self._update_sign_button()
+            return
         request = paperwork_request(
             self.draft,
             self.services,
             patient_png=self.patient_pad.to_png(),
             practitioner_png=self.practitioner_pad.to_png(),
-            signed_at=datetime.now().astimezone(),
+            signed_at=dates.now(),
         )
         self.sign_button.setEnabled(False)
         self.signed.emit(request)

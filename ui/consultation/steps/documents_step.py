@@ -11,8 +11,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QWidget
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QWidget
 
 from consult.errors import ConsultError
 from consult.pricing import lifecycle
@@ -59,11 +60,17 @@ class DocumentsStep(Step):
         self.tabs.addTab(self.consent_view, "Signed consent")
         self.tabs.addTab(self.plan_view, "Treatment plan")
         self.layout_.addWidget(self.tabs, 1)
-        self.save_consent = QPushButton("Save consent as…", self)
-        self.save_plan = QPushButton("Save plan as…", self)
-        self.print_consent = QPushButton("Print consent…", self)
-        self.print_plan = QPushButton("Print plan…", self)
-        self.finish = make_primary(QPushButton("Finish", self))
+        self.saved_note = QLabel(self)
+        self.saved_note.setObjectName("subtitle")
+        self.saved_note.setWordWrap(True)
+        self.saved_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved_note.setVisible(False)
+        self.layout_.addWidget(self.saved_note)
+        self.save_consent = QPushButton("Sa&ve consent as…", self)
+        self.save_plan = QPushButton("Save pla&n as…", self)
+        self.print_consent = QPushButton("&Print consent…", self)
+        self.print_plan = QPushButton("Print pl&an…", self)
+        self.finish = make_primary(QPushButton("&Finish", self))
         row = QHBoxLayout()
         for button in (self.save_consent, self.save_plan, self.print_consent, self.print_plan):
             row.addWidget(button)
@@ -77,6 +84,11 @@ class DocumentsStep(Step):
         self.print_consent.clicked.connect(self._print_consent)
         self.print_plan.clicked.connect(self._print_plan)
         self.finish.clicked.connect(self.done)
+        # Ctrl+P prints the document whose tab is showing, once the documents are stored.
+        self.print_shortcut = QShortcut(QKeySequence.StandardKey.Print, self)
+        # Anywhere in the window, but only while this page is the one shown.
+        self.print_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.print_shortcut.activated.connect(self.print_shown)
 
     def has_documents(self) -> bool:
         return self.paperwork is not None or self._worker.busy()
@@ -114,6 +126,7 @@ class DocumentsStep(Step):
             "Signed, sealed and stored with the consultation. Save or print copies for the "
             f"patient.\n{quote_state(paperwork)}"
         )
+        self.finish.setFocus()  # from the keyboard, Enter or Space ends the consultation
         self.produced.emit(paperwork)
 
     @Slot(object)
@@ -144,9 +157,13 @@ class DocumentsStep(Step):
             )
 
         try:
-            save_pdf_as(self, pdf, self._file_name(kind), before_saving=audit_export)
+            saved = save_pdf_as(self, pdf, self._file_name(kind), before_saving=audit_export)
         except ConsultError as error:
             show_problem(self, error)
+            return
+        if saved is not None:
+            self.saved_note.setText(f"The {kind} was saved to {saved}.")
+            self.saved_note.setVisible(True)
 
     def _audit_target(self, kind: str) -> dict[str, Any]:
         return {
@@ -164,6 +181,14 @@ class DocumentsStep(Step):
     def _print_plan(self) -> None:
         if self.paperwork is not None:
             self._print("plan", self.paperwork.plan)
+
+    @Slot()
+    def print_shown(self) -> None:
+        """The document on the tab in view (Ctrl+P)."""
+        if self.tabs.currentWidget() is self.plan_view:
+            self._print_plan()
+        else:
+            self._print_consent()
 
     def _print(self, kind: str, pdf: bytes) -> None:
         """Print a stored document; the print is in the audit trail before a page goes out."""

@@ -32,7 +32,7 @@ from consult.errors import ConsultError
 from consult.fileformat import HistoryEntry
 from ui.consultation.draft import DraftState
 from ui.consultation.steps.base import Services, Step
-from ui.dates import HINT, parse_date, show_date
+from ui.dates import date_hint, parse_date, show_date
 from ui.widgets.wrapping_label import WrappingLabel
 
 NOT_SAID = "Not said"
@@ -82,7 +82,7 @@ class FollowUps(QWidget):
             widget = self.kind
         elif follow_up == "date":
             self.date = QLineEdit(self)
-            self.date.setPlaceholderText(HINT)
+            self.date.setPlaceholderText(date_hint())
             self.date.setMaximumWidth(180)
             self.date.textEdited.connect(self.edited)
             widget = self.date

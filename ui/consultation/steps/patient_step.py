@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLabel, QWidget
 from consult.catalogue import catalogue
 from ui.consultation.draft import DraftState
 from ui.consultation.steps.base import Services, Step
-from ui.dates import show_date
+from ui.dates import date_format, show_date
 
 
 class PatientStep(Step):
@@ -23,7 +23,7 @@ class PatientStep(Step):
         self.identity.setObjectName("subtitle")
         self.date = QDateEdit(self)
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date.setDisplayFormat(date_format())
         self.treatment = QComboBox(self)
         for treatment_id, label in catalogue().treatments.items():
             self.treatment.addItem(label, treatment_id)

@@ -77,6 +77,7 @@ class QuoteStep(Step):
         self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.lines.setAlternatingRowColors(True)
+        self.lines.setTabKeyNavigation(False)  # Tab goes on to the next control
         choices = QFormLayout()
         choices.addRow("Sessions", self.sessions)
         choices.addRow("Payment", self.upfront)
