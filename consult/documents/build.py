@@ -54,7 +54,7 @@ from consult.pricing import (
     format_money,
     options_from_consultation,
 )
-from consult.pricing.text import total_rows
+from consult.pricing.text import regions_sessions, total_rows
 from consult.safe_text import check_text
 
 # Optional keys of a consultation file this module reads (kept by consult/1 as extras).
@@ -290,11 +290,13 @@ def _course(
     interval = quote.interval_weeks or plan.interval_weeks
     maintenance = tuple(dict.fromkeys(course.maintenance for course in plan.courses))
     waits = _patient_reasons(start.waits)
+    counts = regions_sessions(quote)
+    by_region = counts if len({count for _, count in counts}) > 1 else ()
     if start.first_day is None:
-        return CourseOfSessions(sessions, interval, (), maintenance, waits)
+        return CourseOfSessions(sessions, interval, (), maintenance, waits, by_region)
     first = max(start.first_day, asked) if asked is not None else start.first_day
     dates = tuple(schedule(first, sessions, interval))
-    return CourseOfSessions(sessions, interval, dates, maintenance, waits)
+    return CourseOfSessions(sessions, interval, dates, maintenance, waits, by_region)
 
 
 def quote_summary(quote: Quote, settings: ClinicSettings) -> QuoteSummary:

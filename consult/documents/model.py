@@ -127,6 +127,9 @@ class CourseOfSessions:
     # What the first session waits for (patient-facing); with no dates, it waits for
     # something that has no date yet (a clearance, the end of a pregnancy, …).
     waits: tuple[str, ...] = ()
+    # Each region's own number of sessions when they differ (face 3, neck 4): the course
+    # is then "up to" its longest, and never reads as 4 sessions over lines of 3.
+    by_region: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
         if self.sessions < 1:

@@ -116,10 +116,14 @@ def waits_note(course: CourseOfSessions) -> list[Flowable]:
 
 
 def course_summary(course: CourseOfSessions) -> str:
-    """`4 sessions, about 4 weeks apart` as markup."""
+    """`4 sessions, about 4 weeks apart` as markup (`up to 4 …` when regions differ)."""
     sessions = "session" if course.sessions == 1 else "sessions"
     weeks = "week" if course.interval_weeks == 1 else "weeks"
-    return f"{bold(course.sessions)} {sessions}, about {bold(course.interval_weeks)} {weeks} apart"
+    text = f"{bold(course.sessions)} {sessions}, about {bold(course.interval_weeks)} {weeks} apart"
+    if not course.by_region:
+        return text
+    each = ", ".join(f"{esc(region)}: {count}" for region, count in course.by_region)
+    return f"up to {text} ({each})"
 
 
 def care_blocks() -> list[Flowable]:

@@ -22,7 +22,14 @@ def quote_text(quote: Quote, settings: ClinicSettings, title: str) -> str:
     if not quote.lines:
         out.append("Nothing to price: every requested area is blocked by the screening.")
     else:
-        out.append(f"Course: {quote.sessions} sessions, {quote.interval_weeks} weeks apart")
+        course = f"Course: {quote.sessions} sessions, {quote.interval_weeks} weeks apart"
+        counts = regions_sessions(quote)
+        if len({count for _, count in counts}) > 1:
+            each = ", ".join(f"{region}: {count}" for region, count in counts)
+            course = f"Course: up to {quote.sessions} sessions ({each}), " + (
+                f"{quote.interval_weeks} weeks apart"
+            )
+        out.append(course)
         out.append("")
         out.extend(_table(quote, money))
     out.append("")
@@ -72,3 +79,14 @@ def total_rows(quote: Quote, money: Callable[[Decimal], str]) -> list[tuple[str,
         totals.append((f"Tax ({format_percent(quote.tax_rate * 100)})", money(quote.tax)))
     totals.append(("Total", money(quote.total)))
     return totals
+
+
+def regions_sessions(quote: Quote) -> tuple[tuple[str, int], ...]:
+    """Each priced region's label and its number of sessions, in the quote's order."""
+    from consult.catalogue import catalogue
+
+    return tuple(
+        (catalogue().regions.get(line.item, line.item), line.quantity)
+        for line in quote.lines
+        if line.kind == "region"
+    )

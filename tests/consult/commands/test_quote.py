@@ -209,3 +209,34 @@ def test_a_bad_file_as_a_separate_process_gives_one_line(data_dir, tmp_path):
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == 'error: consultation_date: "2026-02-30" is not a date\n'
+
+
+def test_regions_with_different_courses_never_print_one_count_over_another(
+    capsys, data_dir, tmp_path
+):
+    """Face texture takes 3 sessions, stretch marks 4: the course says "up to 4"."""
+    import json as json_module
+
+    document = {
+        "format": "consult/1",
+        "consultation_date": "2026-11-20",
+        "patient": {"name": "Ana Souza", "date_of_birth": "1989-04-02", "fitzpatrick": 3},
+        "treatment": "microneedling",
+        "areas": [
+            {"area": "cheeks", "concerns": ["texture"]},
+            {"area": "abdomen", "concerns": ["stretch_marks"]},
+        ],
+        "history": {},
+    }
+    path = tmp_path / "two-courses.json"
+    path.write_text(json_module.dumps(document), encoding="utf-8")
+    assert main(["quote", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "Course: up to 4 sessions (Face: 3, Abdomen: 4), 4 weeks apart" in text
+    out = tmp_path / "out"
+    assert main(["documents", str(path), "--out", str(out)]) == 0
+    capsys.readouterr()
+    from tests.consult.documents.pdfs import flat, text_of
+
+    plan = flat(text_of((out / "plan.pdf").read_bytes(), tmp_path))
+    assert "up to 4 sessions, about 4 weeks apart (Face: 3, Abdomen: 4)" in plan
