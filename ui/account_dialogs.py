@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,7 +29,9 @@ from PySide6.QtWidgets import (
 from consult.errors import ConsultError, InvalidField
 from consult.pricing.format import LOCALES
 from consult.pricing.settings import CURRENCIES, ClinicSettings, default_settings
+from ui.errors import show_problem
 from ui.forms import ErrorLabel, dialog_footer
+from ui.workers import Worker
 
 MIN_PASSWORD = 10
 WRONG_LOGIN = "The username or password is not right. Please try again."
@@ -193,6 +196,8 @@ def _local_zone_name() -> str:
 class LoginDialog(QDialog):
     """Username and password; a wrong try never says which of the two was wrong."""
 
+    checked = Signal()  # each attempt's answer is in (refused or accepted)
+
     def __init__(
         self,
         authenticate: Authenticate,
@@ -205,6 +210,7 @@ class LoginDialog(QDialog):
         self.setWindowTitle("Sign in to Consult")
         self.setMinimumWidth(380)
         self._authenticate = authenticate
+        self._worker = Worker(self)
         self.result_user: Any = None
         self.username = _text_field(self)
         self.password = _password_field(self)
@@ -232,16 +238,33 @@ class LoginDialog(QDialog):
 
     @Slot()
     def submit(self) -> None:
-        try:
-            user = self._authenticate(self.username.text().strip(), self.password.text())
-        except ConsultError as error:  # refused for another reason (a locked account)
-            self.password.clear()
-            self.error.show_error(error)
+        """Check the password on the thread pool: Argon2 is slow on purpose, the window not."""
+        if self._worker.busy():
             return
+        username, password = self.username.text().strip(), self.password.text()
         self.password.clear()
+        self.sign_in_button.setEnabled(False)
+        self._worker.start(
+            partial(self._authenticate, username, password), self._answered, self._refused
+        )
+
+    @Slot(object)
+    def _answered(self, user: Any) -> None:
+        self.sign_in_button.setEnabled(True)
         if user is None:
             self.error.show_error(WRONG_LOGIN)
             self.password.setFocus()
+            self.checked.emit()
             return
         self.result_user = user
+        self.checked.emit()
         self.accept()
+
+    @Slot(object)
+    def _refused(self, error: BaseException) -> None:
+        self.sign_in_button.setEnabled(True)
+        if isinstance(error, ConsultError):  # a locked account: the one line saying how long
+            self.error.show_error(error)
+        else:
+            show_problem(self, error)
+        self.checked.emit()

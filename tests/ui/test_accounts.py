@@ -92,13 +92,14 @@ def test_login_wrong_password_does_not_say_which_part_was_wrong(qtbot, db, manag
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.username, "mara")
     qtbot.keyClicks(dialog.password, "not the password")
-    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.checked, timeout=30_000):
+        qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
     assert dialog.result_user is None
     assert dialog.error.text() == WRONG_LOGIN
     assert dialog.password.text() == ""
     dialog.username.setText("nobody")
     dialog.password.setText(MANAGER_PASSWORD)
-    dialog.submit()
+    _attempt(qtbot, dialog)
     assert dialog.error.text() == WRONG_LOGIN
 
 
@@ -109,7 +110,8 @@ def test_login_right_password_signs_in_as_that_user(qtbot, db, manager):
     qtbot.waitExposed(dialog)
     qtbot.keyClicks(dialog.username, "Mara")
     qtbot.keyClicks(dialog.password, MANAGER_PASSWORD)
-    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    with qtbot.waitSignal(dialog.checked, timeout=30_000):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.result() == dialog.DialogCode.Accepted
     assert dialog.result_user.actor.user_id == manager.id
     assert dialog.result_user.role == "manager"
@@ -130,17 +132,17 @@ def test_login_says_in_one_line_that_the_account_is_locked(qtbot, db, manager):
     dialog.username.setText("mara")
     for _ in range(users.MAX_FAILED_SIGN_INS - 1):
         dialog.password.setText("not the password")
-        dialog.submit()
+        _attempt(qtbot, dialog)
         assert dialog.error.text() == WRONG_LOGIN
     locked = (
         "account mara is locked after 5 wrong passwords in a row: "
         "try again in 5 minutes, or ask a manager to unlock it"
     )
     dialog.password.setText("not the password")
-    dialog.submit()
+    _attempt(qtbot, dialog)
     assert dialog.error.text() == locked
     dialog.password.setText(MANAGER_PASSWORD)
-    dialog.submit()
+    _attempt(qtbot, dialog)
     assert dialog.error.text() == locked
     assert dialog.result_user is None
     assert dialog.password.text() == ""
@@ -153,10 +155,34 @@ def test_a_wrong_password_keeps_the_fields_their_size_and_the_message_wraps(qtbo
     width = dialog.width()
     qtbot.keyClicks(dialog.username, "mara")
     qtbot.keyClicks(dialog.password, "not the password")
-    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
-    qtbot.wait(0)
+    with qtbot.waitSignal(dialog.checked, timeout=30_000):
+        qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
     assert dialog.error.text() == WRONG_LOGIN
     assert dialog.error.wordWrap()
     assert (dialog.username.height(), dialog.password.height()) == heights
     assert dialog.width() == width  # the message wraps instead of widening the dialog
     assert dialog.error.height() >= dialog.error.heightForWidth(dialog.error.width())
+
+
+def _attempt(qtbot, dialog: LoginDialog) -> None:
+    """One sign-in attempt, answered: the password is checked on the thread pool."""
+    with qtbot.waitSignal(dialog.checked, timeout=30_000):
+        dialog.submit()
+
+
+def test_the_password_is_checked_off_the_gui_thread(qtbot, db, manager):
+    import threading
+
+    threads: list[threading.Thread] = []
+
+    def noting(username: str, password: str):
+        threads.append(threading.current_thread())
+        return authenticate(db, username, password)
+
+    dialog = LoginDialog(noting, "Harbour Skin Clinic")
+    qtbot.addWidget(dialog)
+    dialog.username.setText("mara")
+    dialog.password.setText(MANAGER_PASSWORD)
+    _attempt(qtbot, dialog)
+    assert dialog.result_user is not None
+    assert threads and threads[0] is not threading.main_thread()

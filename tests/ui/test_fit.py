@@ -146,10 +146,20 @@ def test_the_managers_quote_dialog_fits_with_approve_and_reject_in_view(
     assert in_view(dialog.approve_button) and in_view(dialog.reject_button)
     assert dialog.approve_button.isEnabled()
     table = dialog.lines_table
-    table_box = QRect(table.mapTo(dialog, table.rect().topLeft()), table.size())
-    for label in dialog.money_labels.values():
-        where = QRect(label.mapTo(dialog, label.rect().topLeft()), label.size())
-        assert not where.intersects(table_box), "a total is drawn over the table"
+
+    def overlaps() -> list[str]:
+        table_box = QRect(table.mapTo(dialog, table.rect().topLeft()), table.size())
+        return [
+            label.text()
+            for label in dialog.money_labels.values()
+            if QRect(label.mapTo(dialog, label.rect().topLeft()), label.size()).intersects(
+                table_box
+            )
+        ]
+
+    # The detail arrives on a worker; its layout settles in the event loop that follows.
+    qtbot.waitUntil(lambda: not overlaps(), timeout=30_000)
+    assert overlaps() == [], "a total is drawn over the table"
     again = workspace.open_quote(quote_waiting_for_approval)
     assert again is dialog  # the open one is raised, never a second copy
     assert [d for d in workspace.open_details if d.isVisible()] == [dialog]
