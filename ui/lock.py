@@ -15,6 +15,7 @@ typed once the user unlocks.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from consult.errors import ConsultError
 from ui.dates import now, show_time
 from ui.style import make_primary
+from ui.workers import Worker
 
 _INPUT_EVENTS = frozenset(
     {
@@ -158,12 +160,14 @@ class LockScreen(QWidget):
 
     unlocked = Signal()
     quit_requested = Signal()
+    checked = Signal()  # each unlock attempt's answer is in
 
     def __init__(self, check_password: Callable[[str], bool], parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("lockScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._check = check_password
+        self._worker = Worker(self)
         self.message = QLabel(self)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -209,15 +213,29 @@ class LockScreen(QWidget):
 
     @Slot()
     def try_unlock(self) -> None:
+        """Check the password on the thread pool: Argon2 is slow on purpose, the screen not."""
+        if self._worker.busy():
+            return
         typed = self.password.text()
         self.password.clear()
-        try:
-            matches = self._check(typed)
-        except ConsultError as error:  # the account is locked after too many wrong tries
-            self.error.setText(str(error))
-            return
+        self.unlock_button.setEnabled(False)
+        self._worker.start(partial(self._check, typed), self._answered, self._refused)
+
+    @Slot(object)
+    def _answered(self, matches: bool) -> None:
+        self.unlock_button.setEnabled(True)
         if matches:
             self.error.setText("")
+            self.checked.emit()
             self.unlocked.emit()
             return
         self.error.setText("That password is not right.")
+        self.checked.emit()
+
+    @Slot(object)
+    def _refused(self, error: BaseException) -> None:
+        self.unlock_button.setEnabled(True)
+        if not isinstance(error, ConsultError):
+            raise error  # a bug: the app's exception hook reports it
+        self.error.setText(str(error))  # the account is locked after too many wrong tries
+        self.checked.emit()

@@ -39,7 +39,8 @@ def test_locking_after_idle_says_after_how_many_minutes(qtbot, window):
     text = window.lock_screen.message.text()
     assert "after 7 minutes without use" in text and "Mara Quinn" in text
     qtbot.keyClicks(window.lock_screen.password, MANAGER_PASSWORD)
-    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.lock_screen.checked, timeout=30_000):
+        qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
     assert not window.is_locked()
 
 

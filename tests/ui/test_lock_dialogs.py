@@ -54,7 +54,8 @@ def _lock_soon(window, prepare=lambda: None) -> None:
 def _unlock(qtbot, window) -> None:
     window.idle.set_minutes(5)
     qtbot.keyClicks(window.lock_screen.password, MANAGER_PASSWORD)
-    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.lock_screen.checked, timeout=30_000):
+        qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
     assert not window.is_locked()
 
 

@@ -115,12 +115,14 @@ def test_idle_lock_hides_patient_data_until_the_password_is_typed(qtbot, window)
     assert not window.home.isVisible()
     assert window.lock_screen.isVisible()
     qtbot.keyClicks(window.lock_screen.password, "wrong password")
-    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.lock_screen.checked, timeout=30_000):
+        qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
     assert window.is_locked()
     assert window.lock_screen.error.text() == "That password is not right."
     window.idle.set_minutes(5)
     qtbot.keyClicks(window.lock_screen.password, MANAGER_PASSWORD)
-    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.lock_screen.checked, timeout=30_000):
+        qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
     assert not window.is_locked()
     assert window.home.isVisible()
     assert len(_shown_names(window)) == 2
@@ -130,21 +132,24 @@ def test_the_lock_screen_says_when_too_many_wrong_passwords_locked_the_account(
     qtbot, window
 ):
     window.idle.set_interval_ms(10)
-    qtbot.waitUntil(window.is_locked)
+    qtbot.waitUntil(window.is_locked, timeout=30_000)
     window.idle.set_minutes(5)
     for _ in range(4):
         qtbot.keyClicks(window.lock_screen.password, "wrong password")
-        qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+        with qtbot.waitSignal(window.lock_screen.checked, timeout=30_000):
+            qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
         assert window.lock_screen.error.text() == "That password is not right."
     locked = (
         "account mara is locked after 5 wrong passwords in a row: "
         "try again in 5 minutes, or ask a manager to unlock it"
     )
     qtbot.keyClicks(window.lock_screen.password, "wrong password")
-    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.lock_screen.checked, timeout=30_000):
+        qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
     assert window.lock_screen.error.text() == locked
     qtbot.keyClicks(window.lock_screen.password, MANAGER_PASSWORD)
-    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.lock_screen.checked, timeout=30_000):
+        qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
     assert window.is_locked()
     assert window.lock_screen.error.text() == locked
 
