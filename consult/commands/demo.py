@@ -10,16 +10,14 @@ from __future__ import annotations
 import argparse
 
 from consult.cli import EXIT_OK, database_url
-from consult.storage.db import where
 
 
 def run(args: argparse.Namespace) -> int:
-    from consult.demo import build_demo
-    from consult.storage import Database
+    from consult.services import opening
 
-    with Database.open(database_url(args)) as db:
-        summary = build_demo(db, patients=args.patients, seed=args.seed)
-        location = where(db.url)
+    summary, location = opening.build_demo_clinic(
+        database_url(args), patients=args.patients, seed=args.seed
+    )
     print(f"Demo clinic written to {location}:")
     print(
         f"  {summary.patients:,} patients, {summary.consultations:,} consultations, "

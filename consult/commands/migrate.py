@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import argparse
 
-from consult.access import command_line_actor
 from consult.cli import EXIT_OK, database_url
 from consult.paths import default_database_url
 
 
 def run(args: argparse.Namespace) -> int:
-    from consult.storage.administration import migrate
+    from consult.services import opening
 
     url = database_url(args) or default_database_url()
-    report = migrate(command_line_actor(), url, workstation_role=args.workstation_role)
+    report = opening.migrate_database(url, workstation_role=args.workstation_role)
     if report.before == report.after:
         print(f"{report.database} is up to date (schema revision {report.after})")
     else:

@@ -132,8 +132,6 @@ def pricing_sources(args: argparse.Namespace) -> tuple[PriceList, ClinicSettings
 
 def _from_database(url: str | None) -> tuple[PriceList, ClinicSettings]:
     # Imported here so pricing a file without a database never loads SQLAlchemy.
-    from consult.storage import prices, settings
-    from consult.storage.db import Database
+    from consult.services import opening
 
-    with Database.open(url) as db:
-        return prices.current_price_list(db), settings.get_settings(db).pricing
+    return opening.clinic_pricing(url)

@@ -19,7 +19,7 @@ from consult.errors import ConsultError
 
 if TYPE_CHECKING:
     from consult.services.acting import SignedIn
-    from consult.storage.db import Database
+    from consult.services.opening import Database
 
 USER_ENV = "CONSULT_USER"
 PASSWORD_ENV = "CONSULT_PASSWORD"  # noqa: S105  (the variable's name, not a password)

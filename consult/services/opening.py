@@ -15,7 +15,11 @@ from consult.records import StoredSettings
 from consult.safety import encryption
 
 if TYPE_CHECKING:
-    from consult.storage.db import Database
+    from consult.demo import DemoSummary
+    from consult.pricing import PriceList
+    from consult.pricing.settings import ClinicSettings
+    from consult.storage.administration import MigrationReport
+    from consult.storage.db import Database as Database  # the handle commands hold
 
 
 class OpenedDatabase(Protocol):
@@ -86,3 +90,27 @@ def audit_key_missing(database: Database) -> str | None:
     from consult.storage.audit import missing_key
 
     return missing_key(database)
+
+
+def clinic_pricing(url: str | None) -> tuple[PriceList, ClinicSettings]:
+    """The clinic's price list and settings, for pricing and printing files (no patients)."""
+    from consult.storage import prices, settings
+
+    with open_clinic(url) as database:
+        return prices.current_price_list(database), settings.get_settings(database).pricing
+
+
+def build_demo_clinic(url: str | None, *, patients: int, seed: int) -> tuple[DemoSummary, str]:
+    """Fill a new, empty database with the demo clinic; its summary and where it is."""
+    from consult.demo import build_demo
+
+    with open_clinic(url) as database:
+        return build_demo(database, patients=patients, seed=seed), database_label(database)
+
+
+def migrate_database(url: str, *, workstation_role: str | None) -> MigrationReport:
+    """The administrator's schema migration (PostgreSQL: as the schema's owner)."""
+    from consult.access import command_line_actor
+    from consult.storage.administration import migrate
+
+    return migrate(command_line_actor(), url, workstation_role=workstation_role)
