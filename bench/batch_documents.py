@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 # A private data folder: the bench must never create or use a real clinic's certificate.
 os.environ["CONSULT_DATA_DIR"] = tempfile.mkdtemp(prefix="consult-bench-")
 
-from consult.cli import main as consult  # noqa: E402
+from consult.app.cli import main as consult  # noqa: E402
 
 EXAMPLES = ROOT.parent / "shared" / "spec" / "examples"
 SINGLES = 10  # warm single-document runs per round; their median stands for each one

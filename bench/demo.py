@@ -54,7 +54,7 @@ FOLDER = Path(tempfile.gettempdir()) / "consult-bench-demo"
 
 def build_child(url: str, count: int) -> None:
     """Run in the child: build the demo, print one JSON line per batch, then the peak."""
-    from consult.demo import build_demo
+    from consult.app.demo import build_demo
 
     started = time.perf_counter()
 
@@ -115,7 +115,7 @@ def search_database(count: int, rebuild: bool) -> str:
     if not cached:
         started = time.perf_counter()
         with Database.open(url) as db:
-            from consult.demo import bulk_patients
+            from consult.app.demo import bulk_patients
             from consult.storage.models import User
 
             with db.Session.begin() as session:

@@ -36,7 +36,7 @@ os.environ.setdefault("CONSULT_SEAL_PASSPHRASE", "bench-only throw-away passphra
 
 
 from bench.engines import alternate  # noqa: E402
-from consult import fileformat  # noqa: E402
+from consult.clinical import fileformat  # noqa: E402
 from consult.documents.build import document_input  # noqa: E402
 from consult.documents.certificate import clinic_certificate  # noqa: E402
 from consult.documents.consent import build_consent  # noqa: E402

@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from consult.catalogue import catalogue  # noqa: E402
-from consult.fileformat import AreaRequest, Consultation, Patient  # noqa: E402
+from consult.clinic.settings import ClinicSettings  # noqa: E402
+from consult.clinical.catalogue import catalogue  # noqa: E402
+from consult.clinical.fileformat import AreaRequest, Consultation, Patient  # noqa: E402
 from consult.pricing import QuoteOptions, build_quote, default_price_list  # noqa: E402
-from consult.pricing.settings import ClinicSettings  # noqa: E402
 
 ROUNDS = 5
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from consult import fileformat
+from consult.clinical import fileformat
+from consult.clinical.fileformat import Consultation
 from consult.clinical.rules import RANK, rule_table
 from consult.clinical.screening import screen
-from consult.fileformat import Consultation
 
 RICH = {
     "format": "consult/1",

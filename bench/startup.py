@@ -79,7 +79,7 @@ def build_database(patients: int) -> tuple[str, Path, str]:
         stale.unlink()
     os.environ["CONSULT_DATA_DIR"] = str(folder)
     from consult.access import Actor
-    from consult.demo import build_demo
+    from consult.app.demo import build_demo
     from consult.storage import Database, users
 
     started = time.perf_counter()

@@ -1,6 +1,6 @@
 """How long the window's GUI thread is blocked during a consultation, beside bare Qt.
 
-The product: the real main window, offscreen, on a demo clinic (consult.demo) built
+The product: the real main window, offscreen, on a demo clinic (consult.app.demo) built
 in a temp folder, signed in as one of its practitioners. Driven as a user would:
 20 keystrokes in the patient search, opening a consultation, every step change
 forward and back, 20 clicks on areas of the face map.
@@ -176,9 +176,9 @@ def measured(heart: Heartbeat, into: dict[str, float], name: str) -> Iterator[No
 def demo_window(folder: Path, patients: int):  # -> (MainWindow, Database)
     os.environ["CONSULT_DATA_DIR"] = str(folder)
     from bench.engines import postgres_url, schema_url
-    from consult.demo import build_demo
+    from consult.app.demo import build_demo
     from consult.services import accounts, opening
-    from ui.app import build_main_window
+    from ui.shell.app import build_main_window
 
     if postgres_url():  # CONSULT_BENCH_DATABASE_URL: the same clinic on PostgreSQL
         url, _ = schema_url("ui_blocking", fresh=True)
@@ -272,7 +272,7 @@ def toggle_areas(wizard, heart: Heartbeat, into: dict[str, float]) -> None:
 
 
 def product(patients: int, heart: Heartbeat, phases: dict[str, Phase]) -> None:
-    from ui.workers import wait_for_background_work
+    from ui.shell.workers import wait_for_background_work
 
     with tempfile.TemporaryDirectory(prefix="consult-ui-bench-") as folder:
         window, db = demo_window(Path(folder), patients)

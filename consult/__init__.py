@@ -8,7 +8,7 @@ money rule.
 
 __version__ = "0.1.0"
 
-# pyHanko would load an HTTP client Consult never uses (see consult.lean_imports).
-from consult.lean_imports import defer_network_modules as _defer_network_modules
+# pyHanko would load an HTTP client Consult never uses (see consult.app.lean_imports).
+from consult.app.lean_imports import defer_network_modules as _defer_network_modules
 
 _defer_network_modules()

@@ -2,6 +2,6 @@
 
 import sys
 
-from consult.cli import main
+from consult.app.cli import main
 
 sys.exit(main())

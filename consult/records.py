@@ -15,11 +15,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from consult import fileformat
 from consult.access import Actor
+from consult.clinic.settings import ClinicSettings
+from consult.clinical import fileformat
+from consult.clinical.fileformat import Consultation
 from consult.errors import ConsultError, InvalidField
-from consult.fileformat import Consultation
-from consult.pricing.settings import ClinicSettings
 
 QUOTE_STATUSES = ("draft", "presented", "accepted", "declined", "expired")
 APPROVALS = ("not_needed", "pending", "approved", "rejected")

@@ -2,6 +2,6 @@
 
 import sys
 
-from ui.launcher import main
+from ui.shell.launcher import main
 
 sys.exit(main())

@@ -5,7 +5,7 @@
 
 zxcvbn (MIT) ships Dropbox's list of the 30,000 most common passwords, ranked by how
 often they appear in leaked password sets. Consult refuses a new password found on it
-(consult.passwords); this script writes it one password a line, in rank order,
+(consult.protection.passwords); this script writes it one password a line, in rank order,
 so an update is a reviewable diff. See resources/passwords/README.md.
 """
 

@@ -1,6 +1,6 @@
 """Make a PNG of each main screen of the app into docs/screenshots/.
 
-Runs the real app code on a fresh demo clinic (consult.demo, in a temporary data
+Runs the real app code on a fresh demo clinic (consult.app.demo, in a temporary data
 folder), signs in with the demo manager's account, walks through a consultation and
 grabs each screen with QWidget.grab(). Works on a desktop, under Xvfb, or with no
 display at all (the offscreen platform is chosen when there is none).
@@ -118,13 +118,13 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
 
-    from consult.demo import build_demo
+    from consult.app.demo import build_demo
     from consult.storage import Database, patients, settings
-    from ui.account_dialogs import LoginDialog
-    from ui.app import authenticate, build_main_window
-    from ui.settings_dialog import SettingsDialog
-    from ui.style import apply_style
-    from ui.workers import wait_for_background_work
+    from ui.dialogs.account_dialogs import LoginDialog
+    from ui.dialogs.settings_dialog import SettingsDialog
+    from ui.shell.app import authenticate, build_main_window
+    from ui.shell.style import apply_style
+    from ui.shell.workers import wait_for_background_work
 
     apply_style(app)
     db = Database.open(None)

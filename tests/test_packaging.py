@@ -56,9 +56,9 @@ def test_wheel_ships_the_data_files(wheel):
         "resources/fonts/LICENSE-Nanum.txt",
         "resources/passwords/common-passwords.txt",
         "resources/passwords/LICENSE.txt",
-        "consult/cli.py",
+        "consult/app/cli.py",
         "ui/__init__.py",
-        "ui/launcher.py",
+        "ui/shell/launcher.py",
         "resources/icons/consult.svg",
         "resources/icons/consult-16.png",
         "resources/icons/consult-512.png",
@@ -71,8 +71,8 @@ def test_wheel_ships_the_data_files(wheel):
     assert not any(name.startswith("tests/") for name in names)
     (entry_points,) = [name for name in names if name.endswith(".dist-info/entry_points.txt")]
     scripts = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "consult = consult.cli:main" in scripts
-    assert "[gui_scripts]\nconsult-app = ui.launcher:main" in scripts
+    assert "consult = consult.app.cli:main" in scripts
+    assert "[gui_scripts]\nconsult-app = ui.shell.launcher:main" in scripts
 
 
 def test_installed_wheel_runs_version_and_demo(wheel, tmp_path):
@@ -106,7 +106,9 @@ def test_installed_wheel_runs_version_and_demo(wheel, tmp_path):
         check=True,
     )
     console = env_dir / "bin" / "consult"
-    console.write_text(f"#!{python}\nimport sys\nfrom consult.cli import main\nsys.exit(main())\n")
+    console.write_text(
+        f"#!{python}\nimport sys\nfrom consult.app.cli import main\nsys.exit(main())\n"
+    )
     console.chmod(0o755)
     env = {**os.environ, "CONSULT_DATA_DIR": str(tmp_path / "data")}
     env.pop("PYTHONPATH", None)

@@ -14,9 +14,9 @@ from functools import cache
 from typing import Any
 
 from consult import data
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
+from consult.clinical.fileformat import Consultation
 from consult.errors import ConsultError
-from consult.fileformat import Consultation
 
 RESOURCE = "courses.toml"
 # An area the practitioner chose without ticking a concern is planned as rejuvenation.

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from consult import data
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
 from consult.errors import ConsultError
 
 RESOURCE = "depths.toml"

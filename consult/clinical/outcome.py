@@ -12,9 +12,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
+from consult.clinical.fileformat import Consultation
 from consult.clinical.rules import RANK
 from consult.clinical.screening import BLOCKING, Finding, ScreeningResult
-from consult.fileformat import Consultation
 
 TODAY = "today"  # can be treated today
 LATER = "later"  # not today: waits for a date, a clearance or a condition to resolve

@@ -13,8 +13,8 @@ from functools import cache
 from typing import Any
 
 from consult import data
+from consult.clinical.fileformat import KIND_CONDITION, PROCEDURE_KINDS, STATUSES, HistoryEntry
 from consult.errors import ConsultError
-from consult.fileformat import KIND_CONDITION, PROCEDURE_KINDS, STATUSES, HistoryEntry
 
 RESOURCE = "questionnaire.toml"
 # The fields of a history answer, in the order asked (`kind`: laser_or_peel only).

@@ -15,9 +15,9 @@ from functools import cache
 from typing import Any
 
 from consult import data
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
+from consult.clinical.fileformat import KIND_CONDITION, PROCEDURE_KINDS
 from consult.errors import ConsultError
-from consult.fileformat import KIND_CONDITION, PROCEDURE_KINDS
 
 RESOURCE = "rules.toml"
 SEVERITIES = ("proceed", "precautions", "clearance", "defer", "decline")  # least -> most serious

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from consult.clinical.fileformat import Consultation, HistoryEntry
 from consult.clinical.rules import (
     KIND_NOT_GIVEN,
     RANK,
@@ -24,7 +25,6 @@ from consult.clinical.rules import (
     Window,
     rule_table,
 )
-from consult.fileformat import Consultation, HistoryEntry
 
 __all__ = [
     "BLOCKING",

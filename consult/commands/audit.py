@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from consult.cli import EXIT_FAILED, EXIT_OK, database_url
+from consult.app.cli import EXIT_FAILED, EXIT_OK, database_url
 from consult.commands import signin
 from consult.errors import ConsultError
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import argparse
 
-from consult.cli import EXIT_OK, database_url
+from consult.app.cli import EXIT_OK, database_url
+from consult.app.paths import default_database_url
 from consult.commands import signin
 from consult.errors import ConsultError
-from consult.paths import default_database_url
 
 
 def run(args: argparse.Namespace) -> int:
     url = database_url(args) or default_database_url()
     if args.command == "restore":
         return _restore(args, url)
-    from consult.safety.backup import check_backup_tools
+    from consult.protection.backup import check_backup_tools
     from consult.services import opening, protection
 
     check_backup_tools(url)
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace, url: str) -> int:
     from consult.access import workstation_name
-    from consult.safety.backup import check_restorable
+    from consult.protection.backup import check_restorable
     from consult.services import accounts, opening, protection
 
     check_restorable(url, args.file)  # a wrong file is refused before anything changes

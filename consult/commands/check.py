@@ -12,9 +12,10 @@ import argparse
 import json
 from pathlib import Path
 
-from consult import fileformat
-from consult.catalogue import catalogue
-from consult.cli import EXIT_BAD_INPUT, EXIT_OK
+from consult.app.cli import EXIT_BAD_INPUT, EXIT_OK
+from consult.clinical import fileformat
+from consult.clinical.catalogue import catalogue
+from consult.clinical.fileformat import Consultation
 from consult.clinical.outcome import (
     EXCLUDED,
     AreaOutcome,
@@ -24,7 +25,6 @@ from consult.clinical.outcome import (
 )
 from consult.clinical.screening import SEVERITY_WORDS, Finding, ScreeningResult, screen
 from consult.commands import batch
-from consult.fileformat import Consultation
 
 
 def run(args: argparse.Namespace) -> int:

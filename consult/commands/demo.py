@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from consult.cli import EXIT_OK, database_url
+from consult.app.cli import EXIT_OK, database_url
 
 
 def run(args: argparse.Namespace) -> int:

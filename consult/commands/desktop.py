@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from consult import desktop
-from consult.cli import EXIT_OK
+from consult.app import desktop
+from consult.app.cli import EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:

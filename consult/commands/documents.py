@@ -24,8 +24,8 @@ import json
 import sys
 from pathlib import Path
 
-from consult import atomic, fileformat
-from consult.cli import EXIT_BAD_INPUT, EXIT_OK, database_url
+from consult.app.cli import EXIT_BAD_INPUT, EXIT_OK, database_url
+from consult.clinical import fileformat
 from consult.clinical.screening import screen
 from consult.commands import batch, signin
 from consult.commands.quote import pricing_sources
@@ -41,8 +41,9 @@ from consult.documents.ink import require_ink
 from consult.documents.issue import CONSENT_FILE, PLAN_FILE, Issued, issue
 from consult.documents.model import DocumentInput
 from consult.errors import ConsultError, InvalidField
-from consult.input_files import read_input
 from consult.pricing import ClinicSettings, PriceList
+from consult.protection import atomic
+from consult.protection.input_files import read_input
 
 
 def run(args: argparse.Namespace) -> int:

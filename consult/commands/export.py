@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from consult.cli import EXIT_OK, database_url
+from consult.app.cli import EXIT_OK, database_url
 from consult.commands import signin
 
 

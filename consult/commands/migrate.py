@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 
-from consult.cli import EXIT_OK, database_url
-from consult.paths import default_database_url
+from consult.app.cli import EXIT_OK, database_url
+from consult.app.paths import default_database_url
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,9 +15,12 @@ import json
 import sys
 from pathlib import Path
 
-from consult import fileformat
-from consult.catalogue import catalogue
-from consult.cli import EXIT_BAD_INPUT, EXIT_OK, database_url
+from consult.app.cli import EXIT_BAD_INPUT, EXIT_OK, database_url
+from consult.app.paths import default_database_file
+from consult.clinic.settings import ClinicSettings, default_settings
+from consult.clinical import fileformat
+from consult.clinical.catalogue import catalogue
+from consult.clinical.fileformat import Consultation
 from consult.clinical.outcome import (
     EXCLUDED,
     TODAY,
@@ -29,12 +32,9 @@ from consult.clinical.outcome import (
 from consult.clinical.rules import SEVERITIES
 from consult.clinical.screening import Finding, ScreeningResult, screen
 from consult.commands import batch
-from consult.fileformat import Consultation
-from consult.paths import default_database_file
 from consult.pricing.options import options_from_consultation
 from consult.pricing.prices import PriceList, default_price_list
 from consult.pricing.quote import Quote, build_quote
-from consult.pricing.settings import ClinicSettings, default_settings
 from consult.pricing.text import quote_text
 
 PROCEED = SEVERITIES[0]  # the least serious verdict: nothing to mention

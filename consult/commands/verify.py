@@ -11,10 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from consult.cli import EXIT_FAILED, EXIT_OK
+from consult.app.cli import EXIT_FAILED, EXIT_OK
 from consult.documents.certificate import trusted_certificates
 from consult.documents.verify import NotVerified, verify_pdf
-from consult.input_files import read_input
+from consult.protection.input_files import read_input
 
 
 def run(args: argparse.Namespace) -> int:

@@ -14,10 +14,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from consult import data, fileformat
-from consult.catalogue import catalogue
+from consult import data
+from consult.clinical import fileformat
+from consult.clinical.catalogue import catalogue
 from consult.clinical.courses import plan_course, schedule
 from consult.clinical.depths import suggested_depth, tidy_mm
+from consult.clinical.fileformat import Consultation
 from consult.clinical.outcome import (
     EXCLUDED,
     AreaOutcome,
@@ -44,7 +46,6 @@ from consult.documents.model import (
     Signatures,
 )
 from consult.errors import InvalidField
-from consult.fileformat import Consultation
 from consult.pricing import (
     ClinicSettings,
     PriceList,
@@ -55,7 +56,7 @@ from consult.pricing import (
     options_from_consultation,
 )
 from consult.pricing.text import regions_sessions, total_rows
-from consult.safe_text import check_text
+from consult.protection.safe_text import check_text
 
 # Optional keys of a consultation file this module reads (kept by consult/1 as extras).
 PRACTITIONER_KEY = "practitioner"

@@ -38,10 +38,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from consult import atomic
 from consult.access import Actor, require
+from consult.app.paths import data_dir
 from consult.errors import ConsultError, InvalidField
-from consult.paths import data_dir
+from consult.protection import atomic
 
 log = logging.getLogger(__name__)
 

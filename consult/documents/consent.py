@@ -10,7 +10,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
 from consult.documents import wording
 from consult.documents.certificate import clinic_certificate
 from consult.documents.layout import (

@@ -13,13 +13,13 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from consult import atomic
 from consult.documents.certificate import clinic_certificate
 from consult.documents.consent import build_consent
 from consult.documents.model import DocumentInput
 from consult.documents.numbers import new_document_number
 from consult.documents.plan import build_plan
 from consult.documents.sealing import seal
+from consult.protection import atomic
 
 CONSENT_FILE = "consent.pdf"
 PLAN_FILE = "plan.pdf"

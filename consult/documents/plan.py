@@ -9,7 +9,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from consult import maps
+from consult.clinical import maps
 from consult.documents import svgmap, wording
 from consult.documents.layout import (
     FRAME_WIDTH,

@@ -1,6 +1,6 @@
 """The area maps drawn as reportlab vector graphics for the treatment plan.
 
-The maps are the same SVG files the app shows (resources/maps, parsed by consult.maps),
+The maps are the same SVG files the app shows (resources/maps, parsed by consult.clinical.maps),
 so the plan and the screen never disagree. Decoration keeps the colours written in the
 file. Chosen areas are filled, outlined in dark ink and numbered (the number matches
 the plan's table), so the map does not rely on colour alone; the other areas are light
@@ -24,7 +24,7 @@ from reportlab.graphics.shapes import (  # type: ignore[attr-defined]  # FILL_*:
 )
 from reportlab.lib import colors
 
-from consult import maps
+from consult.clinical import maps
 from consult.documents import fonts
 
 CHOSEN_FILL = colors.HexColor("#8fd0c9")

@@ -14,14 +14,14 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from consult.clinic.settings import ClinicSettings, default_settings
     from consult.pricing.format import format_money
     from consult.pricing.options import QuoteOptions, options_from_consultation
     from consult.pricing.prices import PriceItem, PriceList, default_price_list
     from consult.pricing.quote import Quote, QuoteLine, build_quote
-    from consult.pricing.settings import ClinicSettings, default_settings
 
 _HOMES = {
-    "ClinicSettings": "settings",
+    "ClinicSettings": "consult.clinic.settings",
     "PriceItem": "prices",
     "PriceList": "prices",
     "Quote": "quote",
@@ -29,7 +29,7 @@ _HOMES = {
     "QuoteOptions": "options",
     "build_quote": "quote",
     "default_price_list": "prices",
-    "default_settings": "settings",
+    "default_settings": "consult.clinic.settings",
     "format_money": "format",
     "options_from_consultation": "options",
 }
@@ -52,7 +52,8 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{home}"), name)
+    module = home if "." in home else f"{__name__}.{home}"
+    value = getattr(import_module(module), name)
     globals()[name] = value  # looked up once
     return value
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from consult.clinical.fileformat import Consultation
 from consult.errors import InvalidField
-from consult.fileformat import Consultation
 from consult.pricing.money import parse_percent
 from consult.pricing.prices import PriceList
 

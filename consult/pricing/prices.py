@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from consult import data
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
 from consult.errors import ConsultError, InvalidField
 from consult.pricing.money import parse_amount
 

@@ -25,13 +25,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from consult.catalogue import catalogue
+from consult.clinic.settings import ClinicSettings
+from consult.clinical.catalogue import catalogue
 from consult.clinical.courses import CoursePlan, plan_course
-from consult.fileformat import Consultation
+from consult.clinical.fileformat import Consultation
 from consult.pricing.money import ZERO, cents, money_text, percent_of
 from consult.pricing.options import QuoteOptions, check_add_ons
 from consult.pricing.prices import PriceList, session_name
-from consult.pricing.settings import ClinicSettings
 
 REGION = "region"
 ADDON = "addon"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from consult.clinic.settings import ClinicSettings
 from consult.pricing.format import format_money, format_percent
 from consult.pricing.quote import Quote
-from consult.pricing.settings import ClinicSettings
 
 _HEADINGS = ("Item", "Sessions", "Per session", "Amount")
 
@@ -83,7 +83,7 @@ def total_rows(quote: Quote, money: Callable[[Decimal], str]) -> list[tuple[str,
 
 def regions_sessions(quote: Quote) -> tuple[tuple[str, int], ...]:
     """Each priced region's label and its number of sessions, in the quote's order."""
-    from consult.catalogue import catalogue
+    from consult.clinical.catalogue import catalogue
 
     return tuple(
         (catalogue().regions.get(line.item, line.item), line.quantity)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from consult.access import Actor, workstation_name
+from consult.clinic.settings import ClinicSettings
 from consult.errors import ConsultError
-from consult.pricing.settings import ClinicSettings
 from consult.records import UserRecord
 from consult.services.acting import SignedIn, use_case
 from consult.storage import user_admin, users

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from consult.fileformat import Consultation
+from consult.clinical.fileformat import Consultation
 from consult.records import ConsultationRecord, ConsultationSummary, ImportResult
 from consult.services.acting import SignedIn, use_case
 from consult.storage import activity, consultations, exchange

@@ -10,14 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from consult import paths
+from consult.app import paths
+from consult.protection import encryption
 from consult.records import StoredSettings
-from consult.safety import encryption
 
 if TYPE_CHECKING:
-    from consult.demo import DemoSummary
+    from consult.app.demo import DemoSummary
+    from consult.clinic.settings import ClinicSettings
     from consult.pricing import PriceList
-    from consult.pricing.settings import ClinicSettings
     from consult.storage.administration import MigrationReport
     from consult.storage.db import Database as Database  # the handle commands hold
 
@@ -102,7 +102,7 @@ def clinic_pricing(url: str | None) -> tuple[PriceList, ClinicSettings]:
 
 def build_demo_clinic(url: str | None, *, patients: int, seed: int) -> tuple[DemoSummary, str]:
     """Fill a new, empty database with the demo clinic; its summary and where it is."""
-    from consult.demo import build_demo
+    from consult.app.demo import build_demo
 
     with open_clinic(url) as database:
         return build_demo(database, patients=patients, seed=seed), database_label(database)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from consult import fileformat
+from consult.clinical import fileformat
 from consult.records import MergeResult, PatientRecord
 from consult.services.acting import SignedIn, use_case
 from consult.storage import patients

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from consult.clinic.settings import ClinicSettings
 from consult.pricing import PriceList
-from consult.pricing.settings import ClinicSettings
 from consult.records import PriceListInfo, StoredSettings
 from consult.services.acting import SignedIn, use_case
 from consult.storage import prices, settings

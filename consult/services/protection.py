@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from consult.safety.backup import BackupReport, RestoreReport, backup_database, restore_database
-from consult.safety.patient_export import ExportReport, export_patient
+from consult.protection.backup import BackupReport, RestoreReport, backup_database, restore_database
+from consult.protection.patient_export import ExportReport, export_patient
 from consult.services.acting import SignedIn, use_case
 
 
@@ -51,7 +51,7 @@ def restore_as_backup_account(
     Nobody can sign in to a lost database; the backup's own account (a manager, with the
     backup's password) authorises the restore and is named in its audit event.
     """
-    from consult.safety.backup_accounts import sign_in_to_backup
+    from consult.protection.backup_accounts import sign_in_to_backup
 
     actor = sign_in_to_backup(
         Path(source), username, password, workstation=workstation, passphrase=passphrase

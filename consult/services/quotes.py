@@ -6,6 +6,7 @@ import os
 from datetime import date
 
 from consult.pricing.quote import Quote
+from consult.pricing.reports import StatusTally
 from consult.records import (
     Practitioner,
     QuoteDetail,
@@ -15,7 +16,6 @@ from consult.records import (
     QuoteSort,
     QuoteTotals,
 )
-from consult.reports import StatusTally
 from consult.services.acting import SignedIn, use_case
 from consult.storage import quotes
 from consult.storage.manager_queries import ManagerQueries

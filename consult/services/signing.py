@@ -24,14 +24,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from consult import clinic
+from consult.clinic import setup as clinic
+from consult.clinical.fileformat import Consultation
 from consult.clinical.screening import ScreeningResult, screen
 from consult.documents import numbers
 from consult.documents.gate import check_signable
 from consult.documents.ink import require_ink
 from consult.documents.model import ConsentChoices, DocumentInput, Signatures
 from consult.errors import ConsultError, InvalidField
-from consult.fileformat import Consultation
 from consult.pricing import QuoteOptions, lifecycle, options_from_consultation
 from consult.pricing.quote import Quote
 from consult.records import ConsentInfo, QuoteRecord

@@ -39,8 +39,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
+from consult.app.paths import data_dir
 from consult.errors import ConsultError
-from consult.paths import data_dir
 
 log = logging.getLogger(__name__)
 

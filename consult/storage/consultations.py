@@ -17,12 +17,12 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from consult import fileformat
 from consult.access import Actor, require
+from consult.clinical import fileformat
+from consult.clinical.fileformat import AreaRequest, Consultation, HistoryEntry
 from consult.errors import ConsultError, InvalidField
-from consult.fileformat import AreaRequest, Consultation, HistoryEntry
+from consult.protection.safe_text import check_text
 from consult.records import ConsultationRecord, ConsultationSummary
-from consult.safe_text import check_text
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.locking import check_version, flush_or_stale
@@ -185,7 +185,7 @@ def _columns(consultation: Consultation) -> dict[str, Any]:
 
 
 def _treatments() -> Mapping[str, str]:
-    from consult.catalogue import catalogue
+    from consult.clinical.catalogue import catalogue
 
     return catalogue().treatments
 

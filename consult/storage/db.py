@@ -14,7 +14,7 @@ Every way opening can fail (server unreachable, not a database, a schema from a 
 Consult, a read-only folder, a wrong passphrase) becomes a one-line `ConsultError`.
 
 Encryption at rest: with a passphrase (given to `open`, or CONSULT_DB_PASSPHRASE) the
-SQLite file is an SQLCipher database, opened through consult.safety.encryption; the
+SQLite file is an SQLCipher database, opened through consult.protection.encryption; the
 backup made before a migration is encrypted with the same passphrase.
 
 A writer that waits longer than BUSY_TIMEOUT_MS for another workstation's transaction
@@ -36,9 +36,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from consult import paths
+from consult.app import paths
 from consult.errors import ConsultError
-from consult.safety import encryption
+from consult.protection import encryption
 from consult.storage import seeding
 
 if TYPE_CHECKING:  # Alembic is imported only when a migration is due (start-up time).
@@ -328,9 +328,9 @@ def _announce_presence(dbapi_connection: Any, _record: Any) -> None:
     """Hold the schema's shared presence lock for as long as this connection lives.
 
     A restore takes the same lock exclusively, so it sees every connected Consult
-    session and none can connect while it runs (consult.safety.exclusive).
+    session and none can connect while it runs (consult.protection.exclusive).
     """
-    from consult.safety.exclusive import presence_lock_sql
+    from consult.protection.exclusive import presence_lock_sql
 
     with dbapi_connection.cursor() as cursor:
         cursor.execute(presence_lock_sql(exclusive=False))

@@ -1,6 +1,6 @@
 """Import and export of consult/1 files (shared/spec/consultation-format.md).
 
-Import: the file is validated by consult.fileformat and the consultation is stored as
+Import: the file is validated by consult.clinical.fileformat and the consultation is stored as
 a draft for the practitioner to review. A patient not yet registered (by name, ignoring
 case and accents, and date of birth) is registered from the file. For one who is, no
 silent merge: a file could belong to a namesake born the same day, or carry a typo in
@@ -25,10 +25,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from consult import fileformat
 from consult.access import Actor, require
+from consult.clinical import fileformat
+from consult.clinical.fileformat import Consultation
 from consult.errors import InvalidField
-from consult.fileformat import Consultation
 from consult.records import (
     EXISTING_CHOICES,
     KEEP_STORED,

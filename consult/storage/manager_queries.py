@@ -40,13 +40,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
-from consult import reports
 from consult.access import Actor, require
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
 from consult.clinical.outcome import left_out
 from consult.clinical.screening import screen
 from consult.errors import ConsultError
-from consult.pricing import lifecycle
+from consult.pricing import lifecycle, reports
 from consult.pricing.options import QuoteOptions
 from consult.pricing.quote import build_quote
 from consult.records import (

@@ -29,11 +29,11 @@ from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import ClauseAdapter
 
-from consult import fileformat
 from consult.access import Actor, require
+from consult.clinical import fileformat
 from consult.errors import ConsultError, InvalidField, PermissionDenied
+from consult.protection.safe_text import check_text
 from consult.records import MergeResult, PatientRecord
-from consult.safe_text import check_text
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.locking import check_version, flush_or_stale

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from consult.clinic.settings import ClinicSettings, default_settings
 from consult.pricing.prices import PriceItem, default_price_list
-from consult.pricing.settings import ClinicSettings, default_settings
 from consult.storage.models import ClinicSettings as SettingsRow
 from consult.storage.models import PriceItem as PriceItemRow
 from consult.storage.models import PriceListVersion

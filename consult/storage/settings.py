@@ -12,8 +12,8 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from consult.access import Actor, require
+from consult.clinic.settings import ClinicSettings, check_name, default_settings
 from consult.errors import InvalidField
-from consult.pricing.settings import ClinicSettings, check_name, default_settings
 from consult.records import StoredSettings
 from consult.storage import audit
 from consult.storage.db import Database

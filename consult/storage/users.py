@@ -25,13 +25,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from consult import passwords
 from consult.access import ROLES, Actor, require
+from consult.clinic.settings import ClinicSettings
 from consult.errors import ConsultError, InvalidField
-from consult.passwords import MAX_PASSWORD, check_new_password
-from consult.pricing.settings import ClinicSettings
+from consult.protection import passwords
+from consult.protection.passwords import MAX_PASSWORD, check_new_password
+from consult.protection.safe_text import check_text
 from consult.records import UserRecord
-from consult.safe_text import check_text
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.models import ClinicSettings as SettingsRow
@@ -74,7 +74,7 @@ def hash_password(password: str) -> str:
 
 
 def check_password(password: str) -> None:
-    """The policy for a new password (consult.passwords: NIST SP 800-63B)."""
+    """The policy for a new password (consult.protection.passwords: NIST SP 800-63B)."""
     check_new_password(password)
 
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from consult import __version__
-from consult.cli import main
+from consult.app.cli import main
 
 
 def test_version(capsys):
@@ -44,7 +44,7 @@ def test_python_dash_m_runs_the_same_command():
 
 
 def test_an_internal_error_is_logged_not_shown(monkeypatch, capsys, data_dir):
-    import consult.cli as cli
+    import consult.app.cli as cli
 
     def explode(args):
         raise RuntimeError("boom")

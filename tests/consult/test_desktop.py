@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from consult import desktop
-from consult.cli import main
+from consult.app import desktop
+from consult.app.cli import main
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 ENTRY = RESOURCES / "desktop" / f"{desktop.APP_ID}.desktop"

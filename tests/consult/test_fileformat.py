@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consult import fileformat
+from consult.clinical import fileformat
 from consult.errors import ConsultError, InvalidField
 
 BASE = {

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from reportlab.pdfbase import pdfmetrics
 
-from consult import fileformat
+from consult.clinical import fileformat
 from consult.documents import fonts
 from consult.documents.build import document_input
 from consult.documents.consent import build_consent

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from consult import atomic
-from consult.cli import main
+from consult.app.cli import main
 from consult.errors import ConsultError
-from consult.input_files import read_input, refuse_special_target
-from consult.safety.files import temporary_beside
+from consult.protection import atomic
+from consult.protection.files import temporary_beside
+from consult.protection.input_files import read_input, refuse_special_target
 from tests.consult.documents.pdfs import signature_png
 
 DEADLINE_SECONDS = 60
@@ -144,8 +144,8 @@ def test_documents_leaves_no_out_folder_behind_on_bad_input(
 
 @pytest.mark.parametrize("check", ["sqlite", "postgresql dump"])
 def test_a_fifo_given_as_a_backup_to_restore_is_refused_at_once(tmp_path, fifo, check):
-    from consult.safety.postgres_files import require_consult_dump
-    from consult.safety.sqlite_files import require_consult_database
+    from consult.protection.postgres_files import require_consult_dump
+    from consult.protection.sqlite_files import require_consult_database
 
     with pytest.raises(ConsultError) as refused:
         if check == "sqlite":

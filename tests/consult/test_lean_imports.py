@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Runs the real command line in a fresh interpreter, then reports what it loaded.
 PROBE = """
 import contextlib, io, json, sys
-from consult.cli import main
+from consult.app.cli import main
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     code = main(sys.argv[1:])

@@ -7,8 +7,9 @@ from itertools import combinations
 
 import pytest
 
-from consult import data, maps
-from consult.catalogue import catalogue
+from consult import data
+from consult.clinical import maps
+from consult.clinical.catalogue import catalogue
 
 PAIRED = {"cheeks", "jawline", "arms", "hands", "hips", "thighs", "buttocks", "legs"}
 RINGS = {"periorbital": 2, "perioral": 1}  # area -> how many rings (outer + hole each)

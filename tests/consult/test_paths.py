@@ -1,6 +1,6 @@
 """Where the data lives, by each platform's conventions (nothing assumes Linux paths).
 
-platformdirs picks its platform class when imported; the tests hand consult.paths the
+platformdirs picks its platform class when imported; the tests hand consult.app.paths the
 Windows, macOS and Linux classes (and sys.platform) with every folder inside tmp_path, so
 the same logic runs as it would on each system without touching the real profile.
 """
@@ -16,9 +16,9 @@ from platformdirs.macos import MacOS
 from platformdirs.unix import Unix
 from platformdirs.windows import Windows
 
-from consult import paths
+from consult.app import paths
 from consult.storage.db import parse_url
-from ui import launch
+from ui.shell import launch
 
 
 @pytest.fixture

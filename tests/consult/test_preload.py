@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from consult import maps
-from consult.catalogue import catalogue
+from consult.app.preload import consultation_data
+from consult.clinical import maps
+from consult.clinical.catalogue import catalogue
 from consult.clinical.courses import course_table
 from consult.clinical.depths import depth_table
 from consult.clinical.questionnaire import questionnaire
 from consult.clinical.rules import rule_table
-from consult.preload import consultation_data
 from consult.pricing.prices import default_price_list
 
 LOADERS = (catalogue, questionnaire, rule_table, depth_table, course_table, default_price_list)

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from consult import atomic, paths
-from consult.cli import main
+from consult.app import paths
+from consult.app.cli import main
+from consult.protection import atomic
 from consult.storage import Database
 from consult.storage import db as dbmod
 
@@ -122,7 +123,7 @@ def test_a_demo_clinic_built_from_the_command_line_is_private(tmp_path: Path):
     environment = {**os.environ, "CONSULT_DATA_DIR": str(folder)}
     result = subprocess.run(
         [sys.executable, "-c", "import os, sys; os.umask(0o022); "
-         "from consult.cli import main; sys.exit(main(['demo', '--patients', '3']))"],
+         "from consult.app.cli import main; sys.exit(main(['demo', '--patients', '3']))"],
         env=environment, capture_output=True, text=True, check=False,
     )
     assert (result.returncode, result.stderr) == (0, "")

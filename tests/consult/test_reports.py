@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consult import reports
 from consult.errors import ConsultError
-from consult.reports import StatusTally
+from consult.pricing import reports
+from consult.pricing.reports import StatusTally
 
 
 def tally(month: tuple[int, int], who: str, status: str, count: int, total: str) -> StatusTally:
@@ -167,7 +167,7 @@ def test_text_that_looks_like_a_number_is_still_text():
 
 
 def test_every_csv_writer_goes_through_the_one_neutralising_helper():
-    """Only consult/reports.py may use the csv module: a new writer elsewhere would
+    """Only consult/pricing/reports.py may use the csv module: a new writer elsewhere would
     bypass csv_value and its formula-injection rule."""
     import ast
     from pathlib import Path
@@ -184,4 +184,4 @@ def test_every_csv_writer_goes_through_the_one_neutralising_helper():
                 )
                 if "csv" in names:
                     users_of_csv.append(str(path.relative_to(root)))
-    assert users_of_csv == ["consult/reports.py"]
+    assert users_of_csv == ["consult/pricing/reports.py"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from consult.errors import InvalidField
-from consult.safe_text import check_text, text_problem
+from consult.protection.safe_text import check_text, text_problem
 
 BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
 

@@ -62,7 +62,7 @@ def noisy_run(args):
     logging.getLogger("some.library").warning("library says hello")
     return real_run(args)
 check.run = noisy_run
-from consult.cli import main
+from consult.app.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -17,7 +17,7 @@ from datetime import date
 import pytest
 
 from consult.access import Actor
-from consult.fileformat import Patient
+from consult.clinical.fileformat import Patient
 from consult.storage import Database, users
 from tests.postgres import ENGINES, empty_database_url
 

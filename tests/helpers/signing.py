@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from consult.access import Actor
-from consult.pricing.settings import ClinicSettings
+from consult.clinic.settings import ClinicSettings
 from consult.records import UserRecord
 from consult.services.acting import SignedIn
 from consult.storage import settings as settings_repo

@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.helpers.imports import find_cycle, import_graph, imported_names, module_name
 
 EVERY_FORM = """
-import ui.app
+import ui.shell.app
 import json, PySide6.QtCore as qt
 from ui.widgets import area_map
 from . import sibling
@@ -26,14 +26,14 @@ def later():
 
 
 if TYPE_CHECKING:
-    from ui.context import Context
+    from ui.shell.context import Context
 """
 
 
 def test_every_import_form_is_found_wherever_it_stands():
     names = imported_names(EVERY_FORM, "pkg.sub.mod")
     assert {
-        "ui.app",
+        "ui.shell.app",
         "json",
         "PySide6.QtCore",
         "ui.widgets.area_map",
@@ -45,7 +45,7 @@ def test_every_import_form_is_found_wherever_it_stands():
         "ui.lazy",
         "pkg.sub.peer",
         "PySide6",
-        "ui.context.Context",
+        "ui.shell.context.Context",
     } <= names
 
 

@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
-from consult.fileformat import Patient
+from consult.clinical.fileformat import Patient
 from consult.storage import Database, patients, users
 from tests.helpers.accounts import MANAGER_PASSWORD
 from tests.helpers.signing import SET_UP_CLINIC, signed
-from ui.app import context_for
-from ui.context import AppContext
-from ui.workers import wait_for_background_work
+from ui.shell.app import context_for
+from ui.shell.context import AppContext
+from ui.shell.workers import wait_for_background_work
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def holder(qtbot):
 
 
 class Confirmations:
-    """Stands in for ui.confirm.ask: records each question and gives the set answer."""
+    """Stands in for ui.shell.confirm.ask: records each question and gives the set answer."""
 
     def __init__(self, answer: bool) -> None:
         self.answer = answer
@@ -89,13 +89,13 @@ class Confirmations:
 
 @pytest.fixture(autouse=True)
 def confirmations(monkeypatch) -> Confirmations:
-    """Every confirmation question (ui.confirm.ask) is recorded and answered yes.
+    """Every confirmation question (ui.shell.confirm.ask) is recorded and answered yes.
 
     For every test: a modal question has nobody to answer it offscreen, and closing a
     window with a consultation open at a test's end asks one. A test about a question
     asserts on `.asked`, or sets `.answer = False` to refuse.
     """
-    from ui import confirm
+    from ui.shell import confirm
 
     answers = Confirmations(True)
     monkeypatch.setattr(confirm, "ask", answers)

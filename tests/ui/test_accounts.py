@@ -6,12 +6,12 @@ from functools import partial
 
 from PySide6.QtCore import Qt
 
-from consult.clinic import is_set_up
+from consult.clinic.setup import is_set_up
 from consult.storage import settings, users
 from tests.helpers.accounts import MANAGER_PASSWORD
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
-from ui.account_dialogs import WRONG_LOGIN, LoginDialog, SetupDialog
-from ui.app import authenticate, create_first_manager
+from ui.dialogs.account_dialogs import WRONG_LOGIN, LoginDialog, SetupDialog
+from ui.shell.app import authenticate, create_first_manager
 
 pytestmark = OFFSCREEN_SIZE_HINTS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ui import confirm
+from ui.shell import confirm
 
 REAL_ASK = confirm.ask  # read before the tests' fixture answers questions for them
 

@@ -17,11 +17,11 @@ from consult.storage import consents, consultations, quotes, settings
 from consult.storage.models import AuditEvent
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS, answer_the_rest_no, stroke
 from tests.helpers.signing import signed
-from ui import pdf_output
-from ui.app import build_main_window
 from ui.consultation.wizard import CONSENT, DOCUMENTS, SCREENING
-from ui.pdf_dialog import PdfDialog
-from ui.workers import wait_for_background_work
+from ui.dialogs.pdf_dialog import PdfDialog
+from ui.shell.app import build_main_window
+from ui.shell.workers import wait_for_background_work
+from ui.widgets import pdf_output
 
 pytestmark = [OFFSCREEN_SIZE_HINTS, pytest.mark.slow]
 

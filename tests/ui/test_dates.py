@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from consult.errors import InvalidField
-from ui import dates
+from ui.widgets import dates
 
 
 @pytest.fixture(autouse=True)

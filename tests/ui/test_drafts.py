@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from consult.storage import Database, consultations, settings
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS, answer_the_rest_no
 from tests.helpers.signing import signed
-from ui.app import build_main_window, context_for
+from ui.shell.app import build_main_window, context_for
 
 pytestmark = OFFSCREEN_SIZE_HINTS
 

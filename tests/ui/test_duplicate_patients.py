@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from consult.fileformat import Patient
+from consult.clinical.fileformat import Patient
 from consult.storage import patients
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
@@ -94,8 +94,8 @@ def test_a_manager_merges_after_seeing_both_records(qtbot, context, ana):
 
 def test_only_a_manager_sees_the_merge_button(qtbot, db, context, manager):
     from consult.storage import users
-    from ui.app import context_for
     from ui.patients.page import PatientDetail
+    from ui.shell.app import context_for
 
     reception = users.create_user(db, context.actor, username="rita", full_name="Rita",
                                   role="reception", password="a long reception passphrase")

@@ -6,10 +6,10 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from consult.app.paths import log_file
 from consult.errors import InvalidField
-from consult.paths import log_file
-from ui import errors
-from ui.app import EXIT_CANNOT_START, run
+from ui.shell import errors
+from ui.shell.app import EXIT_CANNOT_START, run
 
 
 class Shown:

@@ -10,16 +10,16 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 from sqlalchemy import select
 
-from consult import fileformat
+from consult.clinical import fileformat
 from consult.storage import consultations, exchange, patients, users
 from consult.storage.models import AuditEvent
 from consult.storage.models import Patient as PatientRow
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
-from ui.app import context_for
-from ui.dates import show_date
-from ui.exchange_actions import ExchangeActions
 from ui.patients.page import PatientsPage
+from ui.shell.app import context_for
+from ui.shell.exchange_actions import ExchangeActions
+from ui.widgets.dates import show_date
 
 pytestmark = OFFSCREEN_SIZE_HINTS
 PASSWORD = "a long enough password"

@@ -17,14 +17,14 @@ from consult.storage import settings
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
 from tests.ui.manager.clinic_data import consultation_of, fill, priced_quote
-from ui.account_dialogs import LoginDialog, SetupDialog
 from ui.admin.conflict_dialog import ConflictDialog
 from ui.admin.users_view import AddAccountDialog
-from ui.app import build_main_window
 from ui.consultation.wizard import CONSENT, STEP_CLASSES
+from ui.dialogs.account_dialogs import LoginDialog, SetupDialog
+from ui.dialogs.pdf_dialog import PdfDialog
+from ui.dialogs.settings_dialog import SettingsDialog
 from ui.patients.dialog import PatientDialog
-from ui.pdf_dialog import PdfDialog
-from ui.settings_dialog import SettingsDialog
+from ui.shell.app import build_main_window
 
 pytestmark = [OFFSCREEN_SIZE_HINTS, pytest.mark.slow]
 BUDGET = QSize(1280, 720 - 32 - 38)

@@ -7,9 +7,9 @@ import sys
 
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from consult.desktop import APP_ID, ICON_SIZES
-from ui import launcher
-from ui.style import apply_style
+from consult.app.desktop import APP_ID, ICON_SIZES
+from ui.shell import launcher
+from ui.shell.style import apply_style
 
 
 def test_every_window_gets_the_app_icon_in_every_size(qapp, qtbot):

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QApplication, QRadioButton, QWidget
 from consult.storage import consultations, settings
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS, stroke
 from tests.helpers.signing import signed
-from ui.app import build_main_window
 from ui.consultation.steps import documents_step
 from ui.consultation.wizard import CONSENT, DOCUMENTS
+from ui.shell.app import build_main_window
 
 pytestmark = [OFFSCREEN_SIZE_HINTS, pytest.mark.slow]
 CTRL = Qt.KeyboardModifier.ControlModifier

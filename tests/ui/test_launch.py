@@ -13,7 +13,7 @@ from sqlalchemy import select
 from consult.errors import ConsultError
 from consult.storage import Database, users
 from consult.storage.models import AuditEvent
-from ui.launch import (
+from ui.shell.launch import (
     BENCH_PASSWORD,
     BENCH_USER,
     NO_DISPLAY,
@@ -111,9 +111,9 @@ def test_the_benchmark_account_opens_the_main_window(tmp_path):
 # when collection resumed.
 _GC_WATCH = """
 import gc, json, sys
-from ui import launch
-from ui.main import main
-import ui.app, ui.main_window
+from ui.shell import launch
+from ui.shell.main import main
+import ui.shell.app, ui.shell.main_window
 
 events = []
 gc.callbacks.append(lambda phase, info: phase == "start" and events.append("collect"))
@@ -125,9 +125,9 @@ def noted(name, function):
     return call
 
 launch.pause_garbage_collection = noted("paused", launch.pause_garbage_collection)
-ui.app.resume_garbage_collection = noted("resumed", ui.app.resume_garbage_collection)
-shown = ui.main_window.MainWindow.showEvent
-ui.main_window.MainWindow.showEvent = noted("shown", shown)
+ui.shell.app.resume_garbage_collection = noted("resumed", ui.shell.app.resume_garbage_collection)
+shown = ui.shell.main_window.MainWindow.showEvent
+ui.shell.main_window.MainWindow.showEvent = noted("shown", shown)
 code = main(["--quit-when-ready"])
 gc.collect()
 print(json.dumps({"events": events, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}))
@@ -205,7 +205,7 @@ def test_the_opening_thread_checks_the_benchmark_password(tmp_path):
 
 
 def test_missing_x11_libraries_are_named_as_debian_packages():
-    from ui.launch import missing_x11_packages
+    from ui.shell.launch import missing_x11_packages
 
     x11 = {"DISPLAY": ":0"}
     present = missing_x11_packages(x11, find_library=lambda name: f"lib{name}.so")
@@ -240,7 +240,7 @@ def encrypted_clinic(tmp_path, monkeypatch):
 
 
 def test_an_encrypted_file_is_recognised_before_anything_heavy_loads(encrypted_clinic, tmp_path):
-    from ui.launch import encrypted_without_passphrase
+    from ui.shell.launch import encrypted_without_passphrase
 
     assert encrypted_without_passphrase(encrypted_clinic)
     plain = f"sqlite:///{tmp_path / 'plain.sqlite3'}"
@@ -251,9 +251,9 @@ def test_an_encrypted_file_is_recognised_before_anything_heavy_loads(encrypted_c
 
 
 def test_the_app_asks_for_the_passphrase_then_starts(encrypted_clinic, monkeypatch, qapp):
-    import ui.app
-    import ui.passphrase_dialog
-    from ui import launch
+    import ui.dialogs.passphrase_dialog
+    import ui.shell.app
+    from ui.shell import launch
 
     asked, started = [], []
 
@@ -268,16 +268,18 @@ def test_the_app_asks_for_the_passphrase_then_starts(encrypted_clinic, monkeypat
         opened.db.close()
         return 0
 
-    monkeypatch.setattr(ui.passphrase_dialog, "open_database_interactively", answer)
-    monkeypatch.setattr(ui.app, "run", start)
+    monkeypatch.setattr(ui.dialogs.passphrase_dialog, "open_database_interactively", answer)
+    monkeypatch.setattr(ui.shell.app, "run", start)
     code = launch._run_encrypted(encrypted_clinic, ("bench", "bench password 123"), True)
     assert (code, asked) == (0, [encrypted_clinic])
     assert started == [(True, "Encrypted Clinic", "bench")]
 
 
 def test_cancelling_the_passphrase_leaves_quietly(encrypted_clinic, monkeypatch, qapp):
-    import ui.passphrase_dialog
-    from ui import launch
+    import ui.dialogs.passphrase_dialog
+    from ui.shell import launch
 
-    monkeypatch.setattr(ui.passphrase_dialog, "open_database_interactively", lambda url: None)
+    monkeypatch.setattr(
+        ui.dialogs.passphrase_dialog, "open_database_interactively", lambda url: None
+    )
     assert launch._run_encrypted(encrypted_clinic, None, True) == 0

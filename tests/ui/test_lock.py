@@ -9,8 +9,8 @@ from consult.storage import settings
 from tests.helpers.accounts import MANAGER_PASSWORD
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
-from ui.app import build_main_window
-from ui.settings_dialog import SettingsDialog
+from ui.dialogs.settings_dialog import SettingsDialog
+from ui.shell.app import build_main_window
 
 pytestmark = OFFSCREEN_SIZE_HINTS
 

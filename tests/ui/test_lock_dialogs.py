@@ -15,10 +15,10 @@ from consult.storage import patients, settings
 from tests.helpers.accounts import MANAGER_PASSWORD
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
-from ui.app import build_main_window
-from ui.errors import show_problem
+from ui.dialogs.pdf_dialog import PdfDialog
 from ui.patients.dialog import PatientDialog
-from ui.pdf_dialog import PdfDialog
+from ui.shell.app import build_main_window
+from ui.shell.errors import show_problem
 
 pytestmark = OFFSCREEN_SIZE_HINTS
 

@@ -10,14 +10,14 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
-from consult.fileformat import Patient
+from consult.clinical.fileformat import Patient
 from consult.storage import patients, settings
 from tests.helpers.accounts import MANAGER_PASSWORD
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
-from ui.app import build_main_window
-from ui.dates import show_date
 from ui.patients.dialog import PatientDialog
+from ui.shell.app import build_main_window
+from ui.widgets.dates import show_date
 
 pytestmark = OFFSCREEN_SIZE_HINTS
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 from consult.errors import ConsultError
 from ui.admin.audit_view import AuditModel
 from ui.manager.quotes_model import QuotesModel
-from ui.paged_model import PagedTableModel, TextTableModel
+from ui.widgets.paged_model import PagedTableModel, TextTableModel
 
 
 class Broken:

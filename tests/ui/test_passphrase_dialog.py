@@ -10,13 +10,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from sqlalchemy import select
 
-from consult import fileformat
 from consult.access import command_line_actor
+from consult.clinical import fileformat
 from consult.errors import ConsultError
-from consult.safety import encryption
+from consult.protection import encryption
 from consult.storage import Database, patients
 from consult.storage.models import Patient
-from ui.passphrase_dialog import (
+from ui.dialogs.passphrase_dialog import (
     ATTEMPTS,
     PassphraseDialog,
     ask_passphrase,

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QWidget
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from consult.fileformat import AreaRequest, Consultation, Patient
+from consult.clinical.fileformat import AreaRequest, Consultation, Patient
 from consult.storage import consents, consultations
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
-from ui.dates import show_datetime
+from ui.dialogs.pdf_dialog import PdfDialog
 from ui.patients.page import PatientDetail
-from ui.pdf_dialog import PdfDialog
+from ui.widgets.dates import show_datetime
 
 pytestmark = OFFSCREEN_SIZE_HINTS
 SIGNED = datetime(2026, 11, 20, 15, 4, tzinfo=UTC)

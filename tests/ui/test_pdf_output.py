@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from ui.pdf_output import render_to_printer, save_pdf_as
+from ui.widgets.pdf_output import render_to_printer, save_pdf_as
 
 
 def _pdf(pages: int) -> bytes:

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 from sqlalchemy import select
 
 from consult.access import Actor
+from consult.clinical.fileformat import AreaRequest, Consultation, Patient
 from consult.documents import wording
 from consult.errors import PermissionDenied
-from consult.fileformat import AreaRequest, Consultation, Patient
 from consult.storage import (
     activity,
     audit,
@@ -34,12 +34,12 @@ from consult.storage import (
 from consult.storage.models import AuditEvent
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
-from ui import pdf_output
-from ui.app import build_main_window, context_for
-from ui.context import AppContext
+from ui.dialogs.pdf_dialog import PdfDialog, stored_document_handout
+from ui.dialogs.print_forms import ACTION_TEXT, blank_form_action, build_blank_form
 from ui.patients.page import PatientDetail
-from ui.pdf_dialog import PdfDialog, stored_document_handout
-from ui.print_forms import ACTION_TEXT, blank_form_action, build_blank_form
+from ui.shell.app import build_main_window, context_for
+from ui.shell.context import AppContext
+from ui.widgets import pdf_output
 
 pytestmark = OFFSCREEN_SIZE_HINTS
 SIGNED = datetime(2026, 11, 20, 15, 4, tzinfo=UTC)

@@ -11,19 +11,19 @@ import threading
 import pytest
 from PySide6.QtCore import Qt
 
-from consult import maps
+from consult.clinical import maps
+from consult.clinical.fileformat import HistoryEntry
 from consult.clinical.questionnaire import questionnaire
-from consult.fileformat import HistoryEntry
 from consult.storage import consultations, settings
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS, stroke
 from tests.helpers.signing import signed
-from ui.app import build_main_window
 from ui.consultation import wizard as wizard_module
 from ui.consultation.draft import DraftState
 from ui.consultation.steps import consent_step
 from ui.consultation.steps.consent_step import ConsentStep
 from ui.consultation.steps.history_step import HistoryStep, QuestionRow
 from ui.consultation.wizard import load_services
+from ui.shell.app import build_main_window
 from ui.widgets import map_paths
 from ui.widgets.area_map import AreaMapWidget
 

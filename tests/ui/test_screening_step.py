@@ -8,15 +8,15 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from consult.fileformat import AreaRequest, Consultation, HistoryEntry, Patient
+from consult.clinical.fileformat import AreaRequest, Consultation, HistoryEntry, Patient
 from consult.storage import consultations, patients, settings
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS, answer_the_rest_no, stroke
 from tests.helpers.signing import signed
-from ui.app import build_main_window
 from ui.consultation.paperwork import document_input, unsigned_consent
 from ui.consultation.steps.consent_step import paperwork_request
 from ui.consultation.wizard import CONSENT, SCREENING
-from ui.dates import show_date
+from ui.shell.app import build_main_window
+from ui.widgets.dates import show_date
 
 pytestmark = OFFSCREEN_SIZE_HINTS
 DAY = date(2026, 11, 20)

@@ -11,8 +11,8 @@ from keyring.backends.fail import Keyring as NoKeyring
 
 from consult.documents import certificate
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
-from ui.seal_key import unlock_for_sealing
-from ui.settings_dialog import SettingsDialog
+from ui.dialogs.seal_key import unlock_for_sealing
+from ui.dialogs.settings_dialog import SettingsDialog
 
 pytestmark = OFFSCREEN_SIZE_HINTS
 PASSPHRASE = "correct horse battery staple"

@@ -12,8 +12,8 @@ from consult.errors import PermissionDenied
 from consult.storage import settings, users
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
-from ui.context import AppContext
-from ui.settings_dialog import SettingsDialog
+from ui.dialogs.settings_dialog import SettingsDialog
+from ui.shell.context import AppContext
 
 pytestmark = OFFSCREEN_SIZE_HINTS
 

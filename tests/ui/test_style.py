@@ -6,7 +6,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QSpinBox, QVBoxLayout, QWidget
 
 from consult import data
-from ui.style import STYLE_SHEET
+from ui.shell.style import STYLE_SHEET
 
 
 def _darkest(image, left: int, right: int) -> int:

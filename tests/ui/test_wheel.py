@@ -29,18 +29,18 @@ from consult.storage import settings
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
 from ui.admin.users_view import AddAccountDialog
-from ui.app import build_main_window
 from ui.consultation.wizard import CONSENT
+from ui.dialogs.settings_dialog import SettingsDialog
 from ui.patients.dialog import PatientDialog
-from ui.settings_dialog import SettingsDialog
-from ui.wheel import install_wheel_guard
+from ui.shell.app import build_main_window
+from ui.shell.wheel import install_wheel_guard
 
 pytestmark = [OFFSCREEN_SIZE_HINTS, pytest.mark.slow]
 
 
 @pytest.fixture(autouse=True)
 def guard(qapp):
-    """The policy exactly as the app installs it at start (ui.app.run)."""
+    """The policy exactly as the app installs it at start (ui.shell.app.run)."""
     return install_wheel_guard(qapp)
 
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QObject, QThread, Slot
 from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
-from ui.workers import Worker, wait_for_background_work
+from ui.shell.workers import Worker, wait_for_background_work
 
 
 class Receiver(QObject):

@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
 from consult.records import AuditFilter, AuditRow, ChainCheck, FilterChoices, Listing
 from consult.services import audit_trail
 from consult.services.acting import SignedIn, check_allowed, permission_for
-from ui.dates import show_datetime
-from ui.errors import show_problem
-from ui.forms import ErrorLabel, form_value, to_date
-from ui.paged_model import PagedTableModel, PageWork
+from ui.shell.errors import show_problem
+from ui.shell.workers import Worker
+from ui.widgets.dates import show_datetime
 from ui.widgets.filter_bar import FilterBar
-from ui.workers import Worker
+from ui.widgets.forms import ErrorLabel, form_value, to_date
+from ui.widgets.paged_model import PagedTableModel, PageWork
 
 PAGE_SIZE = audit_trail.PAGE_SIZE
 HEADERS = ("#", "When", "User", "Workstation", "Patient", "Action", "Outcome", "Detail")

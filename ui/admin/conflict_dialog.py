@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dates import show_date, show_datetime
+from ui.widgets.dates import show_date, show_datetime
 
 Choice = Literal["mine", "theirs"]
 DIFFERS = "≠ differs"

@@ -37,10 +37,10 @@ from consult.records import UserRecord
 from consult.services import accounts
 from consult.services.accounts import MIN_PASSWORD
 from consult.services.acting import SignedIn, check_allowed, permission_for
-from ui.errors import show_problem
-from ui.forms import ErrorLabel
-from ui.paged_model import TextTableModel
-from ui.workers import Worker
+from ui.shell.errors import show_problem
+from ui.shell.workers import Worker
+from ui.widgets.forms import ErrorLabel
+from ui.widgets.paged_model import TextTableModel
 
 HEADERS = ("Username", "Full name", "Role", "Status")
 FIELD_LABELS = {

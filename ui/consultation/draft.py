@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from consult.fileformat import AreaRequest, Consultation, HistoryEntry, Patient
+from consult.clinical.fileformat import AreaRequest, Consultation, HistoryEntry, Patient
 
 if TYPE_CHECKING:  # a type only: the storage layer is not this module's to load
     from consult.records import PatientRecord

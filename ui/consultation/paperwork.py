@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from consult.fileformat import Consultation
+from consult.clinical.fileformat import Consultation
 from consult.pricing import ClinicSettings, PriceList, QuoteOptions
 from consult.records import ConsentInfo, QuoteRecord
 from consult.services.acting import SignedIn

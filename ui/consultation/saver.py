@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from ui.workers import Worker, wait_for_background_work
+from ui.shell.workers import Worker, wait_for_background_work
 
 DEBOUNCE_MS = 400
 

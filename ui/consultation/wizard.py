@@ -29,7 +29,6 @@ from consult.clinical.screening import screen
 from consult.errors import ConsultError
 from consult.services import consultations, pricing
 from consult.services.signing import OVERRIDDEN_VERDICTS
-from ui import dates
 from ui.consultation.draft import UNSAVED, DraftState
 from ui.consultation.saver import DraftSaver
 from ui.consultation.steps.areas_step import AreasStep
@@ -40,11 +39,12 @@ from ui.consultation.steps.history_step import HistoryStep
 from ui.consultation.steps.patient_step import PatientStep
 from ui.consultation.steps.quote_step import QuoteStep
 from ui.consultation.steps.screening_step import ScreeningStep
-from ui.context import AppContext
-from ui.dates import show_date, show_time
-from ui.errors import show_problem
-from ui.style import make_primary
-from ui.workers import Worker
+from ui.shell.context import AppContext
+from ui.shell.errors import show_problem
+from ui.shell.style import make_primary
+from ui.shell.workers import Worker
+from ui.widgets import dates
+from ui.widgets.dates import show_date, show_time
 
 STEP_CLASSES: tuple[type[Step], ...] = (
     PatientStep,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from datetime import date
 
+from consult.pricing.reports import StatusTally
 from consult.records import Practitioner, QuoteDetail, QuoteFilter, QuoteRow, QuoteSort, QuoteTotals
-from consult.reports import StatusTally
 from consult.services import quotes
 from consult.services.acting import SignedIn
 

@@ -35,19 +35,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
 from consult.errors import ConsultError
 from consult.pricing.money import parse_amount
 from consult.pricing.prices import PriceItem, PriceList
 from consult.records import PriceListInfo
 from consult.services import pricing
 from consult.services.acting import SignedIn
-from ui.dates import show_datetime
-from ui.errors import show_problem
-from ui.forms import ErrorLabel
-from ui.paged_model import header_data
-from ui.style import make_primary
-from ui.workers import Worker
+from ui.shell.errors import show_problem
+from ui.shell.style import make_primary
+from ui.shell.workers import Worker
+from ui.widgets.dates import show_datetime
+from ui.widgets.forms import ErrorLabel
+from ui.widgets.paged_model import header_data
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Treatment", "Kind", "Item", "Price per session")

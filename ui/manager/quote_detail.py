@@ -36,12 +36,12 @@ from consult.pricing.format import format_money
 from consult.records import ChangeEvent, QuoteDetail
 from consult.services import quotes
 from consult.services.acting import SignedIn
-from ui.dates import show_date, show_datetime
-from ui.errors import show_problem
-from ui.forms import ErrorLabel
 from ui.manager.desk import ManagerDesk
 from ui.manager.quotes_model import APPROVAL_LABELS, STATUS_LABELS
-from ui.workers import Worker
+from ui.shell.errors import show_problem
+from ui.shell.workers import Worker
+from ui.widgets.dates import show_date, show_datetime
+from ui.widgets.forms import ErrorLabel
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LINE_HEADERS = ("Item", "Price per session", "Sessions", "Amount")

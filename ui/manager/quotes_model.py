@@ -2,7 +2,7 @@
 
 The paging itself (rows held as precomputed text, canFetchMore/fetchMore, queries on
 the thread pool, a generation number that drops the answers of replaced queries) is
-ui.paged_model's. This model says what a page is: quotes in the filter's and the
+ui.widgets.paged_model's. This model says what a page is: quotes in the filter's and the
 sort's order, by offset. It also queries the totals of the whole filtered set.
 Sorting and filtering re-run the query in the database (ORDER BY / WHERE).
 """
@@ -17,8 +17,8 @@ from PySide6.QtCore import Qt, Signal, Slot
 
 from consult.pricing.format import format_money
 from consult.records import QuoteFilter, QuoteRow, QuoteSort, QuoteTotals
-from ui.dates import show_datetime
-from ui.paged_model import Answer, PagedTableModel, PageWork
+from ui.widgets.dates import show_datetime
+from ui.widgets.paged_model import Answer, PagedTableModel, PageWork
 
 PAGE_SIZE = 200
 

@@ -33,13 +33,13 @@ from consult.records import (
     QuoteSort,
     QuoteTotals,
 )
-from ui.errors import show_problem
-from ui.forms import ErrorLabel, form_value, to_date
 from ui.manager.desk import ManagerDesk
 from ui.manager.quotes_model import APPROVAL_LABELS, COLUMNS, STATUS_LABELS, QuotesModel
-from ui.pdf_output import in_documents
+from ui.shell.errors import show_problem
+from ui.shell.workers import Worker
 from ui.widgets.filter_bar import FilterBar
-from ui.workers import Worker
+from ui.widgets.forms import ErrorLabel, form_value, to_date
+from ui.widgets.pdf_output import in_documents
 
 NAME_DEBOUNCE_MS = 250
 ANY = None  # the combo boxes' "any" entry carries no data

@@ -1,7 +1,7 @@
 """Accepted revenue and conversion, by month or by practitioner: a chart, a table, a CSV.
 
 The database counts quotes per month, practitioner and status (one GROUP BY query,
-off the GUI thread); consult.reports turns the tallies into report rows. The chart
+off the GUI thread); consult.pricing.reports turns the tallies into report rows. The chart
 draws revenue as bars and conversion as a line on its own percentage axis; the same
 numbers are in the table below it, in words and figures, never in colour alone.
 """
@@ -35,14 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult import reports
 from consult.errors import ConsultError
+from consult.pricing import reports
 from consult.pricing.format import format_money
-from consult.reports import ReportRow, StatusTally
-from ui.errors import show_problem
+from consult.pricing.reports import ReportRow, StatusTally
 from ui.manager.desk import ManagerDesk
-from ui.pdf_output import in_documents
-from ui.workers import Worker
+from ui.shell.errors import show_problem
+from ui.shell.workers import Worker
+from ui.widgets.pdf_output import in_documents
 
 LABELS_LEVEL_UP_TO = 12  # more categories than this get upright axis labels
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

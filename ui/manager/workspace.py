@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 
 from consult.services import pricing
 from consult.services.acting import SignedIn
-from ui.context import AppContext
 from ui.manager.desk import ManagerDesk
 from ui.manager.price_editor import PriceEditor
 from ui.manager.quote_detail import QuoteDetailDialog
 from ui.manager.quotes_view import QuotesView
 from ui.manager.reports_view import ReportsView
+from ui.shell.context import AppContext
 
 
 class ManagerWorkspace(QWidget):
@@ -105,7 +105,7 @@ class ManagerWorkspace(QWidget):
         if self.isSignalConnected(signal):
             self.settings_requested.emit()
             return
-        from ui.settings_dialog import SettingsDialog  # the app shell's dialog
+        from ui.dialogs.settings_dialog import SettingsDialog  # the app shell's dialog
 
         context = AppContext(self._user, "")
         SettingsDialog(context, self).exec()

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import ConsultError, InvalidField
-from consult.safe_text import check_text
-from ui.dates import date_hint, parse_date, show_date
-from ui.forms import ErrorLabel, dialog_footer
+from consult.protection.safe_text import check_text
+from ui.widgets.dates import date_hint, parse_date, show_date
+from ui.widgets.forms import ErrorLabel, dialog_footer
 
 LABELS = {
     "name": "Name",

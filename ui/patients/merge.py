@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 
 from consult.errors import ConsultError
 from consult.services import patients
-from ui.context import AppContext
-from ui.dates import show_date
-from ui.errors import show_problem
-from ui.style import make_primary
+from ui.shell.context import AppContext
+from ui.shell.errors import show_problem
+from ui.shell.style import make_primary
+from ui.widgets.dates import show_date
 
 RecordRole = Qt.ItemDataRole.UserRole + 3
 CANDIDATES = 20

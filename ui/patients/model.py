@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from ui.dates import show_date
+from ui.widgets.dates import show_date
 
 COLUMNS = ("Name", "Date of birth", "Phone", "E-mail")
 PatientRole = Qt.ItemDataRole.UserRole + 1

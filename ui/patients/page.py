@@ -25,20 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
+from consult.clinical.fileformat import Patient
 from consult.errors import ConsultError, StaleRecord
-from consult.fileformat import Patient
 from consult.services import patients
 from consult.services.acting import SignedIn
-from ui.context import AppContext
-from ui.dates import show_date, show_datetime
-from ui.errors import show_problem
-from ui.lock import closed_by_lock
 from ui.patients.dialog import LABELS, PatientDialog
 from ui.patients.model import PatientTableModel
 from ui.patients.search import PatientSearch
-from ui.style import make_primary
-from ui.workers import Worker
+from ui.shell.context import AppContext
+from ui.shell.errors import show_problem
+from ui.shell.lock import closed_by_lock
+from ui.shell.style import make_primary
+from ui.shell.workers import Worker
+from ui.widgets.dates import show_date, show_datetime
 
 RecordRole = Qt.ItemDataRole.UserRole + 2
 
@@ -373,7 +373,7 @@ class PatientDetail(QFrame):
     @Slot(QListWidgetItem)
     def _open_consent(self, item: QListWidgetItem) -> None:
         from consult.services import documents
-        from ui.pdf_dialog import PdfDialog, stored_document_handout
+        from ui.dialogs.pdf_dialog import PdfDialog, stored_document_handout
 
         record = item.data(RecordRole)
         try:

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from ui.workers import Worker
+from ui.shell.workers import Worker
 
 DEBOUNCE_MS = 150
 RESULT_LIMIT = 200

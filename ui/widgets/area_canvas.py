@@ -28,8 +28,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from consult import maps
-from consult.catalogue import catalogue
+from consult.clinical import maps
+from consult.clinical.catalogue import catalogue
 from ui.widgets.map_paths import (
     AreaGeometry,
     Decoration,

@@ -1,6 +1,6 @@
 """The treatment-area picker: the face and body maps, clickable, hoverable and keyboard-driven.
 
-The drawings come from resources/maps/*.svg through consult.maps, so the picker, the
+The drawings come from resources/maps/*.svg through consult.clinical.maps, so the picker, the
 PDF plan and the clinic's medical lead all look at the same file. The widget only
 presents a selection; which areas may be treated is decided by the screening in the
 domain core and handed in with `set_blocked`.
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult import maps
+from consult.clinical import maps
 from ui.widgets.area_canvas import AreaMapCanvas
 
 __all__ = ["AreaMapCanvas", "AreaMapWidget"]

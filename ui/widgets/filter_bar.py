@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QDate, QTimer, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from ui.forms import date_edit
+from ui.widgets.forms import date_edit
 
 
 class FilterBar(QWidget):

@@ -1,4 +1,4 @@
-"""Turning consult.maps shapes into what Qt paints: paths, pens, brushes and ticks.
+"""Turning consult.clinical.maps shapes into what Qt paints: paths, pens, brushes and ticks.
 
 Pure conversions with no widget state, so the canvas only decides *when* to build
 them (on resize or a change of view), never *how*.
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QTransform
 
-from consult import maps
-from consult.catalogue import catalogue
+from consult.clinical import maps
+from consult.clinical.catalogue import catalogue
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from consult import fileformat
-from consult.fileformat import Consultation
+from consult.clinical import fileformat
+from consult.clinical.fileformat import Consultation
 
 DAY = "2026-11-20"
 

@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 
 from consult import data
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
 from consult.clinical.courses import Course, course_for, parse_courses, plan_course, schedule
+from consult.clinical.fileformat import load
 from consult.errors import ConsultError
-from consult.fileformat import load
 from tests.consult.clinical.factory import consultation
 
 

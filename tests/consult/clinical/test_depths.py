@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from consult import data
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
 from consult.clinical.depths import DepthRange, parse_depths, suggested_depth
 from consult.errors import ConsultError
 

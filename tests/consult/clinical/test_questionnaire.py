@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
+from consult.clinical.fileformat import STATUSES, HistoryEntry
 from consult.clinical.questionnaire import FOLLOW_UPS, parse_questionnaire, questionnaire
 from consult.clinical.rules import rule_table
 from consult.errors import ConsultError
-from consult.fileformat import STATUSES, HistoryEntry
 from tests.helpers.paths import SHARED
 
 SECTION_ORDER = ["medications", "skin", "medical", "procedures", "implants", "lifestyle"]

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from consult.clinical.fileformat import load
 from consult.clinical.rules import SEVERITIES, rule_table
 from consult.clinical.screening import Finding, ScreeningResult, screen
-from consult.fileformat import load
 from tests.consult.clinical.factory import consultation
 
 FACE = {"cheeks": ["acne_scars"], "forehead": ["fine_lines"]}

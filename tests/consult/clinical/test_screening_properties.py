@@ -9,11 +9,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consult import fileformat
-from consult.catalogue import catalogue
+from consult.clinical import fileformat
+from consult.clinical.catalogue import catalogue
 from consult.clinical.rules import RANK, rule_table
 from consult.clinical.screening import screen
-from consult.safe_text import BIDI_CONTROLS
+from consult.protection.safe_text import BIDI_CONTROLS
 
 DAY = date(2026, 11, 20)
 AREAS = list(catalogue().areas)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from consult.cli import main
+from consult.app.cli import main
 from tests.consult.safety.clinic import new_clinic, register, sqlite_url
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from consult import fileformat
-from consult.cli import main
+from consult.app.cli import main
+from consult.clinical import fileformat
 from consult.storage import Database, patients
 from consult.storage.audit import verify_chain
 from tests.consult.safety.clinic import (

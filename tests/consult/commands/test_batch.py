@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from consult.cli import main
+from consult.app.cli import main
 from tests.consult.documents.pdfs import signature_png, text_of
 
 

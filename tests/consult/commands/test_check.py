@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from consult import cli
+from consult.app import cli
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from consult import cli
-from consult.demo import SHOWCASE, build_demo
+from consult.app import cli
+from consult.app.demo import SHOWCASE, build_demo
 from consult.storage import Database, audit, users
 from consult.storage.models import Consultation, Patient, Quote, QuoteLine, User
 

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfWriter
 from pypdf.annotations import FreeText
 
-from consult.cli import main
+from consult.app.cli import main
 from consult.documents import certificate
 from consult.documents.sealing import seal
 from tests.consult.documents.pdfs import flat, qpdf_check, signature_png, text_of

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from consult.cli import main
+from consult.app.cli import main
 from tests.consult.documents.pdfs import flat, text_of
 
 DAY = "2026-11-20"

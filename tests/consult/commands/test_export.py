@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from consult.cli import main
+from consult.app.cli import main
 from consult.commands import export
 from tests.consult.safety.clinic import last_audit_action, new_clinic, register
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from consult import fileformat
-from consult.cli import main
+from consult.app.cli import main
+from consult.clinical import fileformat
 from consult.clinical.outcome import area_outcomes, planned_areas
 from consult.clinical.rules import rule_table
 from consult.clinical.screening import screen

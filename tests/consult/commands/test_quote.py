@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from consult.access import command_line_actor
-from consult.cli import main
+from consult.app.cli import main
 from consult.storage import prices, settings
 from consult.storage.db import Database
 from tests.consult.pricing.builders import ACNE_SCARS_QUOTE

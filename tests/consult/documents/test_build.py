@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from consult import fileformat
+from consult.clinical import fileformat
 from consult.clinical.depths import suggested_depth
 from consult.documents.build import blank_input, document_id, document_input
 from consult.documents.model import DepthRange, DocumentInput, Signatures

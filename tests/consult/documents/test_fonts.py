@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from consult.cli import main
+from consult.app.cli import main
 from consult.documents.consent import build_consent
 from consult.documents.model import Clinic, PatientIdentity
 from consult.documents.plan import build_plan

@@ -8,7 +8,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from consult import fileformat
+from consult.clinical import fileformat
 from consult.documents.build import document_input
 from consult.documents.plan import build_plan
 from consult.errors import InvalidField

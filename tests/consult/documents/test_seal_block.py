@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from consult.clinical.fileformat import load
 from consult.documents import wording
 from consult.documents.build import blank_input, document_input
 from consult.documents.certificate import load_certificate
@@ -18,7 +19,6 @@ from consult.documents.model import Clinic, Signatures
 from consult.documents.plan import build_plan
 from consult.documents.text import grouped_fingerprint
 from consult.errors import InvalidField
-from consult.fileformat import load
 from consult.pricing import default_price_list, default_settings
 from tests.consult.documents.conftest import make_input
 from tests.consult.documents.pdfs import flat, pages_text, text_of

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from keyring.backends.fail import Keyring as NoKeyring
 
 from consult.access import Actor
-from consult.cli import main
+from consult.app.cli import main
 from consult.documents import certificate
 from consult.documents.consent import build_consent
 from consult.documents.sealing import seal

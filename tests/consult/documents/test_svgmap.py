@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from reportlab.graphics.shapes import Circle, Group, Path, String
 
-from consult import maps
-from consult.catalogue import catalogue
+from consult.clinical import maps
+from consult.clinical.catalogue import catalogue
 from consult.documents import svgmap
 
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 200">

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from consult.fileformat import AreaRequest, Consultation, Patient
+from consult.clinical.fileformat import AreaRequest, Consultation, Patient
 
 CONSULTATION_DATE = date(2026, 11, 20)
 

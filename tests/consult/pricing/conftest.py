@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from consult.fileformat import Consultation, load
+from consult.clinic.settings import ClinicSettings
+from consult.clinical.fileformat import Consultation, load
 from consult.pricing.prices import PriceList, default_price_list
-from consult.pricing.settings import ClinicSettings
 from tests.consult.pricing.builders import make_consultation
 
 

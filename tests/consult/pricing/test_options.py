@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from consult import fileformat
+from consult.clinical import fileformat
 from consult.errors import InvalidField
 from consult.pricing.options import QuoteOptions, options_from_consultation
 

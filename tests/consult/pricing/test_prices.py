@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from consult import data
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
 from consult.errors import ConsultError, InvalidField
 from consult.pricing.prices import PriceItem, PriceList, price_list_from_toml, session_name
 

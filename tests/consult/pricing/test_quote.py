@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
+from consult.clinic.settings import ClinicSettings
 from consult.errors import InvalidField
 from consult.pricing.options import QuoteOptions
 from consult.pricing.prices import PriceItem, PriceList
 from consult.pricing.quote import build_quote
-from consult.pricing.settings import ClinicSettings
 from tests.consult.pricing.builders import ACNE_SCARS_QUOTE
 
 D = Decimal

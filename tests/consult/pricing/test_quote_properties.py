@@ -6,11 +6,11 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consult.catalogue import catalogue
+from consult.clinic.settings import ClinicSettings
+from consult.clinical.catalogue import catalogue
 from consult.pricing.options import QuoteOptions
 from consult.pricing.prices import default_price_list
 from consult.pricing.quote import build_quote
-from consult.pricing.settings import ClinicSettings
 from tests.consult.pricing.builders import make_consultation
 
 CENT = Decimal("0.01")

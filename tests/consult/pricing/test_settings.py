@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from consult import data
+from consult.clinic.settings import ClinicSettings, check_name, default_settings
 from consult.errors import InvalidField
-from consult.pricing.settings import ClinicSettings, check_name, default_settings
 
 
 def test_default_settings_come_from_clinic_toml():

@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from consult import fileformat
 from consult.access import Actor, command_line_actor
+from consult.clinical import fileformat
 from consult.storage import Database, patients, users
 from consult.storage.models import AuditEvent
 from consult.storage.models import Patient as PatientRow

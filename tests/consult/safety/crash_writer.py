@@ -14,8 +14,8 @@ import sys
 from dataclasses import replace
 from itertools import count
 
-from consult import fileformat
 from consult.access import command_line_actor
+from consult.clinical import fileformat
 from consult.storage import Database, exchange
 
 

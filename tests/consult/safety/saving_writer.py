@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from consult import fileformat
 from consult.access import Actor
+from consult.clinical import fileformat
 from consult.storage import Database, patients
 
 WRITER = Actor(None, "os:writer", "manager", "desk-2")

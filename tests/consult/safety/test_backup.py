@@ -1,4 +1,4 @@
-"""consult.safety.backup beyond the command line: damaged databases, roles, encryption."""
+"""consult.protection.backup beyond the command line: damaged databases, roles, encryption."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 from consult.access import Actor
 from consult.errors import ConsultError, PermissionDenied
-from consult.safety import encryption, postgres_files, sqlite_files
-from consult.safety.backup import backup_database, restore_database
+from consult.protection import encryption, postgres_files, sqlite_files
+from consult.protection.backup import backup_database, restore_database
 from tests.consult.safety.clinic import (
     MANAGER,
     audit_actions,

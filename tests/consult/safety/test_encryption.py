@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, select
 
 from consult.errors import ConsultError
-from consult.safety import encryption
+from consult.protection import encryption
 
 PASSPHRASE = "correct horse 'battery' staple"
 NAME = "Ana Souza-Ferreira"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from consult.cli import main
-from consult.safety.backup import backup_database, restore_database
-from consult.safety.exclusive import DatabaseInUse
+from consult.app.cli import main
+from consult.protection.backup import backup_database, restore_database
+from consult.protection.exclusive import DatabaseInUse
 from consult.storage import Database
 from consult.storage.models import AuditEvent
 from consult.storage.models import Patient as PatientRow

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from reportlab.pdfgen import canvas
 
-from consult import fileformat
 from consult.access import Actor
+from consult.clinical import fileformat
 from consult.errors import ConsultError, PermissionDenied
 from consult.pricing.quote import build_quote
-from consult.safety.patient_export import export_patient
+from consult.protection.patient_export import export_patient
 from consult.storage import Database, consents, exchange, prices, quotes, settings
 from consult.storage.audit import verify_chain
 from tests.consult.safety.clinic import MANAGER, sqlite_url

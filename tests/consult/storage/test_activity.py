@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from consult.access import Actor
+from consult.clinical.fileformat import AreaRequest, Consultation
 from consult.errors import ConsultError, InvalidField, PermissionDenied
-from consult.fileformat import AreaRequest, Consultation
 from consult.pricing.options import QuoteOptions
 from consult.pricing.quote import build_quote
 from consult.storage import Database, activity, audit, consultations, patients, prices, quotes

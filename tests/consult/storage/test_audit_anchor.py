@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select, text
 
 from consult.access import Actor
-from consult.safety import postgres_files, sqlite_files
-from consult.safety.backup import backup_database, restore_database
-from consult.safety.encryption import connect_sqlite
+from consult.protection import postgres_files, sqlite_files
+from consult.protection.backup import backup_database, restore_database
+from consult.protection.encryption import connect_sqlite
 from consult.storage import Database, anchor, audit, patients
 from consult.storage.models import AuditEvent
 

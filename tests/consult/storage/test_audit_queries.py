@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from consult.access import Actor
+from consult.clinical.fileformat import Patient
 from consult.errors import InvalidField, PermissionDenied
-from consult.fileformat import Patient
 from consult.storage import Database, patients, users
 from consult.storage.audit_queries import AuditFilter, AuditQueries
 from consult.storage.models import AuditEvent

@@ -10,8 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from consult.access import Actor
+from consult.clinical.fileformat import AreaRequest, Consultation
 from consult.errors import InvalidField, PermissionDenied
-from consult.fileformat import AreaRequest, Consultation
 from consult.storage import Database, consents, consultations, patients
 
 PDF = b"%PDF-1.7\n% a signed consent\n%%EOF\n"

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from consult.access import Actor
+from consult.clinical.fileformat import AreaRequest, Consultation, HistoryEntry
 from consult.clinical.screening import screen
 from consult.errors import ConsultError, InvalidField, PermissionDenied, StaleRecord
-from consult.fileformat import AreaRequest, Consultation, HistoryEntry
 from consult.storage import Database, consultations, patients
 
 

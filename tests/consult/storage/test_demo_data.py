@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from consult.access import Actor
-from consult.demo import SHOWCASE, build_demo
-from consult.fileformat import Patient as FilePatient
+from consult.app.demo import SHOWCASE, build_demo
+from consult.clinical.fileformat import Patient as FilePatient
 from consult.storage import Database, audit, patients, users
 from consult.storage.audit_queries import AuditFilter, AuditQueries
 from consult.storage.models import AuditEvent, Consultation, Patient, Quote

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from consult import fileformat
 from consult.access import command_line_actor
-from consult.cli import main
+from consult.app.cli import main
+from consult.clinical import fileformat
 from consult.errors import ConsultError
-from consult.safety import encryption
-from consult.safety.backup import backup_database, restore_database
+from consult.protection import encryption
+from consult.protection.backup import backup_database, restore_database
 from consult.storage import Database, patients
 from consult.storage import db as dbmod
 from consult.storage.models import Patient

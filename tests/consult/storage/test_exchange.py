@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from consult import fileformat
 from consult.access import Actor
+from consult.clinical import fileformat
 from consult.errors import ConsultError, InvalidField, PermissionDenied, StaleRecord
 from consult.storage import Database, consultations, exchange, patients
 from tests.helpers.paths import EXAMPLES as EXAMPLES_DIR

@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from consult.demo import build_demo
+from consult.app.demo import build_demo
 from consult.storage import Database
 from consult.storage import db as dbmod
 

@@ -15,9 +15,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, text
 
-from consult import reports
 from consult.access import Actor
 from consult.errors import ConsultError, InvalidField, PermissionDenied
+from consult.pricing import reports
 from consult.storage import quotes
 from consult.storage.manager_queries import ManagerQueries, QuoteFilter, QuoteSort
 from consult.storage.models import AuditEvent, Quote

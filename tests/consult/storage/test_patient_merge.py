@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from consult.access import Actor
+from consult.clinical.fileformat import AreaRequest, Consultation, Patient
 from consult.errors import ConsultError, PermissionDenied, StaleRecord
-from consult.fileformat import AreaRequest, Consultation, Patient
 from consult.pricing.options import QuoteOptions
 from consult.pricing.quote import build_quote
 from consult.storage import Database, consents, consultations, patients, prices, quotes

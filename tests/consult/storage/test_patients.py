@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from consult.access import Actor
+from consult.clinical.fileformat import Patient
 from consult.errors import InvalidField, StaleRecord
-from consult.fileformat import Patient
 from consult.storage import Database, locking, patients
 from consult.storage.models import AuditEvent
 from consult.storage.models import Patient as PatientRow
@@ -160,7 +160,7 @@ def test_two_sessions_racing_the_second_commit_is_stale(db: Database, reception:
 
 def test_search_in_a_big_clinic_returns_a_bounded_page(db: Database, reception: Actor):
     # 10,000 patients: the answer is one bounded page of matching names.
-    from consult.demo import bulk_patients
+    from consult.app.demo import bulk_patients
 
     bulk_patients(db, 10_000, seed=3)
     found = patients.search_patients(db, reception, "maria", limit=20)
@@ -274,7 +274,7 @@ def test_the_search_uses_the_trigram_index(db: Database, reception: Actor):
 
 def test_both_sqlite_plans_give_the_same_page(db: Database, reception: Actor, monkeypatch):
     """Many matches: walk the names in order; few: collect and sort. Same answer."""
-    from consult.demo import bulk_patients
+    from consult.app.demo import bulk_patients
 
     bulk_patients(db, 3_000, seed=5)
     answers = {}

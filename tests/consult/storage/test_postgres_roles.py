@@ -17,8 +17,8 @@ from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from consult import fileformat
-from consult.cli import main
+from consult.app.cli import main
+from consult.clinical import fileformat
 from consult.errors import ConsultError
 from consult.storage import Database, patients
 from consult.storage import db as dbmod

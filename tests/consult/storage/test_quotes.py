@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from consult.access import Actor
+from consult.clinical.fileformat import AreaRequest, Consultation
 from consult.errors import ConsultError, PermissionDenied, StaleRecord
-from consult.fileformat import AreaRequest, Consultation
 from consult.pricing.options import QuoteOptions
 from consult.pricing.quote import build_quote
 from consult.storage import Database, consultations, patients, prices, quotes

@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from consult import passwords
 from consult.access import Actor
-from consult.demo import random_password
+from consult.app.demo import random_password
 from consult.errors import InvalidField, PermissionDenied
+from consult.protection import passwords
 from consult.storage import Database, user_admin, users
 from consult.storage.models import AuditEvent, User
 

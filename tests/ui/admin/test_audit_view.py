@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QDate, QModelIndex, Qt
 from sqlalchemy import select, text
 
+from consult.clinical.fileformat import Patient
 from consult.errors import PermissionDenied
-from consult.fileformat import Patient
 from consult.records import AuditFilter
 from consult.storage import Database, patients, users
 from consult.storage.models import AuditEvent

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from consult.access import Actor
+from consult.clinical.fileformat import Patient
 from consult.errors import StaleRecord
-from consult.fileformat import Patient
 from consult.storage import Database, patients
 from consult.storage.patients import PatientRecord
 from ui.admin.conflict_dialog import (
@@ -21,7 +21,7 @@ from ui.admin.conflict_dialog import (
     display_value,
     resolve_conflict,
 )
-from ui.dates import show_date
+from ui.widgets.dates import show_date
 
 # The offscreen platform used by the tests cannot size native windows; harmless here.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

@@ -12,12 +12,12 @@ from dataclasses import replace
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from consult import fileformat
+from consult.clinical import fileformat
 from consult.errors import InvalidField
 from consult.pricing import default_price_list, default_settings, options_from_consultation
 from tests.consult.documents.pdfs import text_of
 from ui.consultation.paperwork import PaperworkRequest, unsigned_consent
-from ui.errors import show_problem
+from ui.shell.errors import show_problem
 
 
 def _request(examples, name: str) -> PaperworkRequest:

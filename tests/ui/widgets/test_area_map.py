@@ -7,8 +7,8 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
-from consult import maps
-from consult.catalogue import catalogue
+from consult.clinical import maps
+from consult.clinical.catalogue import catalogue
 from ui.widgets.area_map import AreaMapWidget
 
 # The offscreen platform used for tests says these when a window or a tooltip is shown.

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
 from consult.clinical.depths import DepthRange, suggested_depth
+from consult.clinical.fileformat import AreaRequest
 from consult.clinical.screening import screen
-from consult.fileformat import AreaRequest
 from ui.consultation.draft import DraftState
 from ui.consultation.steps.base import Services, Step
 from ui.widgets.area_map import AreaMapWidget

@@ -9,11 +9,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ui.consultation.draft import DraftState
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 if TYPE_CHECKING:  # types only: consult.pricing loads its parts when first used
+    from consult.clinic.settings import ClinicSettings
     from consult.pricing.prices import PriceList
-    from consult.pricing.settings import ClinicSettings
 
 
 @dataclass(frozen=True)

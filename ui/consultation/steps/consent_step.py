@@ -23,20 +23,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.clinic import local_now
+from consult.clinic.setup import local_now
 from consult.clinical.questionnaire import questionnaire
 from consult.documents.numbers import new_document_number
 from consult.errors import InvalidField
 from consult.pricing import QuoteOptions
-from ui import confirm, dates
 from ui.consultation.draft import DraftState
 from ui.consultation.paperwork import PaperworkRequest, unsigned_consent
 from ui.consultation.steps.base import Services, Step
-from ui.errors import show_problem
-from ui.style import make_primary
+from ui.shell import confirm
+from ui.shell.errors import show_problem
+from ui.shell.style import make_primary
+from ui.shell.workers import Worker
+from ui.widgets import dates
 from ui.widgets.pdf_view import PdfView
 from ui.widgets.signature_pad import SignaturePad
-from ui.workers import Worker
 
 PREVIEW_DEBOUNCE_MS = 250
 PAD_HEIGHT = 110  # room for a signature; both pads and Sign fit a 1280×720 screen

@@ -21,12 +21,12 @@ from consult.services import documents
 from ui.consultation.draft import UNSAVED, DraftState
 from ui.consultation.paperwork import Paperwork, PaperworkRequest, sign_and_store
 from ui.consultation.steps.base import Services, Step
-from ui.errors import show_problem
-from ui.pdf_output import print_pdf, save_pdf_as
-from ui.seal_key import unlock_for_sealing
-from ui.style import make_primary
+from ui.dialogs.seal_key import unlock_for_sealing
+from ui.shell.errors import show_problem
+from ui.shell.style import make_primary
+from ui.shell.workers import Worker
+from ui.widgets.pdf_output import print_pdf, save_pdf_as
 from ui.widgets.pdf_view import PdfView
-from ui.workers import Worker
 
 
 def quote_state(paperwork: Paperwork) -> str:

@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
+from consult.clinical.fileformat import HistoryEntry
 from consult.clinical.questionnaire import Question, questionnaire
 from consult.errors import ConsultError
-from consult.fileformat import HistoryEntry
 from ui.consultation.draft import DraftState
 from ui.consultation.steps.base import Services, Step
-from ui.dates import date_hint, parse_date, show_date
+from ui.widgets.dates import date_hint, parse_date, show_date
 from ui.widgets.wrapping_label import WrappingLabel
 
 NOT_SAID = "Not said"

@@ -7,10 +7,10 @@ from datetime import date
 from PySide6.QtCore import QDate, Slot
 from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLabel, QWidget
 
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
 from ui.consultation.draft import DraftState
 from ui.consultation.steps.base import Services, Step
-from ui.dates import date_format, show_date
+from ui.widgets.dates import date_format, show_date
 
 
 class PatientStep(Step):

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
 from consult.clinical.outcome import EXCLUDED, area_outcomes, left_out
 from consult.clinical.screening import screen
 from consult.errors import ConsultError
@@ -33,8 +33,8 @@ from consult.pricing.money import parse_percent
 from consult.pricing.options import MAX_SESSIONS
 from ui.consultation.draft import DraftState
 from ui.consultation.steps.base import Services, Step
-from ui.dates import show_date
-from ui.forms import ErrorLabel
+from ui.widgets.dates import show_date
+from ui.widgets.forms import ErrorLabel
 
 HEADERS = ("Item", "Per session", "Sessions", "Amount")
 

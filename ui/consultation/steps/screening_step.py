@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.catalogue import catalogue
+from consult.clinical.catalogue import catalogue
 from consult.clinical.outcome import (
     EXCLUDED,
     AreaOutcome,
@@ -34,7 +34,7 @@ from consult.clinical.questionnaire import Gap, questionnaire
 from consult.clinical.screening import SEVERITY_WORDS, Finding, ScreeningResult, screen
 from ui.consultation.draft import DraftState
 from ui.consultation.steps.base import Services, Step
-from ui.dates import show_date
+from ui.widgets.dates import show_date
 
 NEEDS_REASON = frozenset(("clearance", "defer", "decline"))
 MIN_REASON = 10

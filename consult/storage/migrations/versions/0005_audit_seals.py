@@ -9,7 +9,7 @@ Ids: SQLite gives a new row one more than the largest id in the table, so after 
 restore from an older backup the next patient would get the id of one that exists
 only in the pre-restore copy (and in exports, PDFs and audit events naming it). With
 AUTOINCREMENT SQLite remembers the largest id ever used (sqlite_sequence), which a
-restore then carries forward (consult.safety.backup). PostgreSQL's sequences already
+restore then carries forward (consult.protection.backup). PostgreSQL's sequences already
 remember; a restore moves them forward too. The tables are rebuilt for it (SQLite
 cannot add AUTOINCREMENT in place), with foreign keys checked afterwards
 (consult.storage.db.upgrade switches their enforcement off while migrating).

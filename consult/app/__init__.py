@@ -1,0 +1,1 @@
+"""The command line's shell: argument parsing, the demo clinic, where data lives."""

@@ -1,0 +1,1 @@
+"""The clinic itself: its settings, whether it is set up, its local time."""

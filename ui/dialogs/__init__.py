@@ -1,0 +1,1 @@
+"""The app's dialogs: signing in, set-up, settings, PDFs, printing, the seal key."""

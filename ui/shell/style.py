@@ -1,0 +1,32 @@
+"""The app's look: one style sheet from resources/ui/style.qss."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from consult import data
+
+STYLE_SHEET = "ui/style.qss"
+
+
+def apply_style(app: QApplication) -> None:
+    """Fusion, the app's font and style sheet, and its icon on every window."""
+    from ui.shell.icon import set_app_icon
+
+    set_app_icon(app)
+    app.setStyle("Fusion")
+    font = QFont(app.font())
+    font.setPointSizeF(10.5)
+    app.setFont(font)
+    app.setStyleSheet(data.read_text(STYLE_SHEET))
+
+
+def make_primary(button: QPushButton) -> QPushButton:
+    """The one main action of a screen, styled to stand out (see style.qss)."""
+    button.setProperty("primary", True)
+    button.setDefault(True)
+    # A property read by the style sheet only counts once the button is polished again.
+    button.style().unpolish(button)
+    button.style().polish(button)
+    return button
