@@ -187,7 +187,7 @@ def recall(session: Session, lot_number: str, product: str | None) -> list[Recal
         return []
     uses = _lot_uses()
     session_ids = session.scalars(
-        select(distinct(uses.c.session_id)).where(uses.c.lot_id.in_(list(lots)))
+        select(uses.c.session_id).where(uses.c.lot_id.in_(list(lots))).distinct()
     ).all()
     rows = session.scalars(
         select(TreatmentSession)
