@@ -102,7 +102,7 @@ def test_a_session_is_recorded_signed_sealed_and_then_immutable(pia, pen, clinic
 def test_the_rescreening_counts_windows_from_the_session_date(pia, clinic):
     consultation_id = signed_consultation(pia)
     retinol = {"topical_retinoids": HistoryEntry(date=FIRST - timedelta(days=3))}
-    with pytest.raises(ConsultError, match="re-screening .defer. blocks cheeks"):
+    with pytest.raises(ConsultError, match=r"re-screening .defer. blocks cheeks"):
         course.start_session(pia, SessionStart(consultation_id, FIRST, changes=retinol))
     later = course.start_session(
         pia, SessionStart(consultation_id, FIRST + timedelta(days=7), changes=retinol)
@@ -126,9 +126,9 @@ def test_an_override_lets_a_blocked_session_start_and_is_audited(pia, clinic):
 def test_depth_outside_the_plan_and_an_expired_lot_need_confirmation_and_are_flagged(pia, pen):
     consultation_id = signed_consultation(pia)
     draft = course.start_session(pia, SessionStart(consultation_id, FIRST))
-    with pytest.raises(InvalidField, match="^depth_mm: 3.50 mm is outside the plan"):
+    with pytest.raises(InvalidField, match=r"^depth_mm: 3.50 mm is outside the plan"):
         course.record_entry(pia, draft.id, entry(pen.id, depth_mm=Decimal("3.50")))
-    with pytest.raises(InvalidField, match="^confirm_expired_lot: HA serum lot HA-0042"):
+    with pytest.raises(InvalidField, match=r"^confirm_expired_lot: HA serum lot HA-0042"):
         course.record_entry(pia, draft.id, entry(pen.id, serum_lot=OLD_SERUM))
     confirmed = course.record_entry(
         pia, draft.id,
@@ -167,10 +167,10 @@ def test_signing_needs_ink_and_the_treating_practitioner(pia, pen, clinic, other
         course.sign_session(pia, draft.id, INK)
     course.record_entry(pia, draft.id, entry(pen.id))
     blank = signature_png(colour=(255, 255, 255))
-    with pytest.raises(InvalidField, match="^practitioner_signature: the signature is blank"):
+    with pytest.raises(InvalidField, match=r"^practitioner_signature: the signature is blank"):
         course.sign_session(pia, draft.id, blank)
     olga = signed_in(clinic, other_practitioner, "Olga")
-    with pytest.raises(InvalidField, match="^practitioner: "):
+    with pytest.raises(InvalidField, match=r"^practitioner: "):
         course.sign_session(olga, draft.id, INK)
     with clinic.Session() as session:
         assert session.get(TreatmentSession, draft.id).status == "draft"
@@ -181,7 +181,7 @@ def test_a_correction_is_an_amendment_linked_to_the_sealed_original(pia, pen, tm
     draft = course.start_session(pia, SessionStart(consultation_id, FIRST))
     course.record_entry(pia, draft.id, entry(pen.id))
     original = course.sign_session(pia, draft.id, INK)
-    with pytest.raises(InvalidField, match="^reason: "):
+    with pytest.raises(InvalidField, match=r"^reason: "):
         course.amend_session(pia, original.id, "  ")
     amendment = course.amend_session(pia, original.id, "Passes were 2, not 3")
     assert (amendment.status, amendment.amends_id) == ("draft", original.id)
@@ -196,7 +196,7 @@ def test_a_correction_is_an_amendment_linked_to_the_sealed_original(pia, pen, tm
 def test_adverse_events_are_kept_with_what_was_done(pia, pen, clinic):
     consultation_id = signed_consultation(pia)
     draft = course.start_session(pia, SessionStart(consultation_id, FIRST))
-    with pytest.raises(InvalidField, match="^action_taken: "):
+    with pytest.raises(InvalidField, match=r"^action_taken: "):
         course.record_adverse_event(pia, draft.id, "Urticaria on the left cheek", "")
     record = course.record_adverse_event(
         pia, draft.id, "Urticaria on the left cheek", "Cold compress; antihistamine given"
@@ -235,9 +235,9 @@ def test_lots_count_their_sessions_and_recall_finds_every_patient(pia, pen, clin
 def test_a_lot_typed_again_is_the_same_lot_and_a_clash_is_refused(pia):
     first = lots.register_lot(pia, NEEDLES)
     assert lots.register_lot(pia, replace(NEEDLES, maker=" Dermaworks ")).id == first.id
-    with pytest.raises(InvalidField, match="^lot.expiry: lot NC-2291"):
+    with pytest.raises(InvalidField, match=r"^lot.expiry: lot NC-2291"):
         lots.register_lot(pia, replace(NEEDLES, expiry=date(2028, 1, 1)))
-    with pytest.raises(InvalidField, match="^device.kind: "):
+    with pytest.raises(InvalidField, match=r"^device.kind: "):
         lots.register_device(pia, "Morpheus8", "laser", "M8-1")
 
 
