@@ -42,7 +42,8 @@ def rita(clinic, reception):
 def signed_consultation(user, history=None, **request) -> int:
     file = consultation(history)
     file = replace(file, patient=replace(file.patient, name="Ana Souza"))
-    return signing.sign(user, SigningRequest(file, True, False, INK, INK, **request)).consultation_id
+    signed = signing.sign(user, SigningRequest(file, True, False, INK, INK, **request))
+    return signed.consultation_id
 
 
 def test_the_plan_becomes_proposed_bookings_once(pia):
