@@ -18,7 +18,7 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -30,6 +30,7 @@ from consult import fileformat
 from consult.access import Actor, workstation_name
 from consult.catalogue import catalogue
 from consult.clinical.screening import screen
+from consult.demo_course import CourseSummary, Treatable, add_course
 from consult.errors import ConsultError
 from consult.fileformat import AreaRequest, Consultation, HistoryEntry
 from consult.passwords import password_problem
@@ -243,6 +244,7 @@ class DemoSummary:
     consultation_statuses: dict[str, int] = field(default_factory=dict)
     quote_statuses: dict[str, int] = field(default_factory=dict)
     approvals: dict[str, int] = field(default_factory=dict)
+    course: CourseSummary | None = None
 
 
 def build_demo(
@@ -269,12 +271,27 @@ def build_demo(
         rng = random.Random(seed)  # noqa: S311  (demo data, reproducible on purpose; not secrets)
         generator = _Generator(rng, day, price_list, settings, user_ids)
         summary = generator.fill(session, patients, accounts)
+        # The course has its own generator, so a seed's patients and quotes stay as they were.
+        course = add_course(
+            session,
+            random.Random(seed + 1),  # noqa: S311  (demo data, reproducible on purpose)
+            day,
+            settings,
+            generator.treatable,
+            {user_ids[username]: name for username, name, _ in ACCOUNTS},
+        )
+        summary = replace(summary, course=course)
         manager = Actor(user_ids["manager"], "manager", "manager", workstation_name())
         audit.record(
             session,
             manager,
             "demo.build",
-            detail={"patients": summary.patients, "quotes": summary.quotes, "seed": seed},
+            detail={
+                "patients": summary.patients,
+                "quotes": summary.quotes,
+                "sessions": course.sessions,
+                "seed": seed,
+            },
         )
     # Thousands of rows arrived at once: without fresh statistics the planner would
     # not use the manager workspace's covering indexes (migration 0003).
@@ -507,6 +524,7 @@ class _Generator:
         self.showcase = list(SHOWCASE)
         self.shown: set[tuple[str, str]] = set()
         self.drafts = 0
+        self.treatable: list[Treatable] = []
 
     def fill(self, session: Session, count: int, accounts: tuple[DemoAccount, ...]) -> DemoSummary:
         now = datetime.now(UTC)
@@ -526,6 +544,18 @@ class _Generator:
             for position, line in enumerate(p.quote.lines, start=1)  # type: ignore[union-attr]
         ]
         _insert(session, QuoteLineRow, lines)
+        self.treatable = [
+            Treatable(
+                consultation_id=cid,
+                patient_id=patient_ids[p.patient_index],
+                patient_name=people[p.patient_index].name,
+                practitioner_id=p.practitioner,
+                consultation=p.consultation,
+                verdict=p.verdict,
+            )
+            for p, cid in zip(planned, consultation_ids, strict=True)
+            if p.status == "completed"
+        ]
         return DemoSummary(
             patients=len(patient_ids),
             consultations=len(planned),
