@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from consult import clinic
 from consult.catalogue import catalogue
@@ -37,7 +37,13 @@ from consult.storage import audit, consultations
 from consult.storage import course as store
 from consult.storage.models import AdverseEvent, SessionEntry, TreatmentSession
 from consult.storage.models import Consultation as ConsultationRow
+from consult.storage.models import Patient as PatientRow
 from consult.storage.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from consult.records import StoredSettings
 
 SEAL_REASON = "Signed treatment session record"
 MAX_TEXT = 2000
@@ -123,7 +129,7 @@ def start_session(user: SignedIn, start: SessionStart) -> SessionRecord:
         return store.session_record(session, session_row, _planned_depths(planned))
 
 
-def _row_patient(session: Any, row: ConsultationRow) -> Any:
+def _row_patient(session: Session, row: ConsultationRow) -> PatientRow:
     from consult.storage import patients
 
     return patients.load_row(session, row.patient_id)
@@ -200,7 +206,7 @@ def _planned_depths(planned: Consultation) -> dict[str, tuple[Decimal, Decimal]]
     return ranges
 
 
-def _planned_for(session: Any, row: TreatmentSession) -> dict[str, tuple[Decimal, Decimal]]:
+def _planned_for(session: Session, row: TreatmentSession) -> dict[str, tuple[Decimal, Decimal]]:
     consultation = consultations.load(session, row.consultation_id)
     return _planned_depths(
         consultations.as_consultation(consultation, _row_patient(session, consultation))
@@ -210,7 +216,7 @@ def _planned_for(session: Any, row: TreatmentSession) -> dict[str, tuple[Decimal
 # --------------------------------------------------------------------------- record
 
 
-def _draft(session: Any, session_id: int) -> TreatmentSession:
+def _draft(session: Session, session_id: int) -> TreatmentSession:
     row = store.load_session(session, session_id)
     if row.status != "draft":
         raise ConsultError(
@@ -255,7 +261,7 @@ def record_entry(user: SignedIn, session_id: int, entry: EntryInput) -> SessionR
 
 def _entry_values(
     user: SignedIn,
-    session: Any,
+    session: Session,
     row: TreatmentSession,
     entry: EntryInput,
     planned: Mapping[str, tuple[Decimal, Decimal]],
@@ -329,7 +335,9 @@ def _check_numbers(entry: EntryInput) -> None:
         raise InvalidField("rf_energy", "the RF settings are too long")
 
 
-def _lots(user: SignedIn, session: Any, row: TreatmentSession, entry: EntryInput) -> dict[str, Any]:
+def _lots(
+    user: SignedIn, session: Session, row: TreatmentSession, entry: EntryInput
+) -> dict[str, Any]:
     """The entry's lots, each found or added (typing a new lot adds it, audited)."""
     wanted = {
         "needle_lot": (entry.needle_lot, NEEDLE_KINDS),
@@ -443,7 +451,7 @@ def sign_session(
 
 def _sealed(
     record: SessionRecord,
-    settings: Any,
+    settings: StoredSettings,
     number: str,
     signature: bytes,
     signed_at: datetime,
