@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from consult.documents.certificate import load_certificate
+from consult.documents.verify import verify_pdf
 from consult.errors import ConsultError, InvalidField, PermissionDenied
 from consult.fileformat import HistoryEntry
 from consult.records import EntryInput, LotInput
@@ -78,7 +80,9 @@ def test_a_session_is_recorded_signed_sealed_and_then_immutable(pia, pen, clinic
     signed = course.sign_session(pia, draft.id, INK)
     assert signed.status == "signed"
     assert signed.document_number.startswith("SR-")
-    words = " ".join(text_of(course.session_pdf(pia, draft.id), tmp_path).split())
+    pdf = course.session_pdf(pia, draft.id)
+    assert verify_pdf(pdf, load_certificate()).signer  # `consult verify` accepts it
+    words = " ".join(text_of(pdf, tmp_path).split())
     for expected in ("Treatment session record", "Ana Souza", "NC-2291", "1.50 mm",
                      "SkinPen Precision", signed.document_number, "erythema 2 of 3"):
         assert expected in words
