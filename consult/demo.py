@@ -30,7 +30,7 @@ from consult import fileformat
 from consult.access import Actor, workstation_name
 from consult.catalogue import catalogue
 from consult.clinical.screening import screen
-from consult.demo_course import CourseSummary, Treatable, add_course
+from consult.demo_course import CandidatePool, CourseSummary, Treatable, add_course
 from consult.errors import ConsultError
 from consult.fileformat import AreaRequest, Consultation, HistoryEntry
 from consult.passwords import password_problem
@@ -277,7 +277,7 @@ def build_demo(
             random.Random(seed + 1),  # noqa: S311  (demo data, reproducible on purpose)
             day,
             settings,
-            generator.treatable,
+            generator.course_pool,
             {user_ids[username]: name for username, name, _ in ACCOUNTS},
         )
         summary = replace(summary, course=course)
@@ -524,7 +524,7 @@ class _Generator:
         self.showcase = list(SHOWCASE)
         self.shown: set[tuple[str, str]] = set()
         self.drafts = 0
-        self.treatable: list[Treatable] = []
+        self.course_pool = CandidatePool()  # completed consultations a course may follow
 
     def fill(self, session: Session, count: int, accounts: tuple[DemoAccount, ...]) -> DemoSummary:
         now = datetime.now(UTC)
@@ -544,18 +544,14 @@ class _Generator:
             for position, line in enumerate(p.quote.lines, start=1)  # type: ignore[union-attr]
         ]
         _insert(session, QuoteLineRow, lines)
-        self.treatable = [
-            Treatable(
-                consultation_id=cid,
-                patient_id=patient_ids[p.patient_index],
-                patient_name=people[p.patient_index].name,
-                practitioner_id=p.practitioner,
-                consultation=p.consultation,
-                verdict=p.verdict,
-            )
-            for p, cid in zip(planned, consultation_ids, strict=True)
-            if p.status == "completed"
-        ]
+        for p, cid in zip(planned, consultation_ids, strict=True):
+            if p.status == "completed":
+                self.course_pool.offer(
+                    Treatable(
+                        cid, patient_ids[p.patient_index], people[p.patient_index].name,
+                        p.practitioner, p.consultation, p.verdict,
+                    )
+                )
         return DemoSummary(
             patients=len(patient_ids),
             consultations=len(planned),

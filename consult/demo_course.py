@@ -53,6 +53,8 @@ from consult.storage.models import (
 # sealing (tens of milliseconds a record) keeps the demo quick at any size.
 COURSE_SHARE = 0.3
 MAX_COURSE_PATIENTS = 24
+MAX_CANDIDATES = 2000
+TREATABLE = ("proceed", "precautions")
 AMENDMENTS = 3
 DUE_THIS_WEEK = 5
 DEPTH_STEP = Decimal("0.25")
@@ -91,6 +93,26 @@ class Treatable:
     verdict: str
 
 
+class CandidatePool:
+    """The completed consultations a course may follow, kept bounded whatever the demo's
+    size: the first MAX_CANDIDATES that could be treated, and the first waiting for a
+    clearance (which gets a booking flagged so in "Due")."""
+
+    def __init__(self) -> None:
+        self.treatable: list[Treatable] = []
+        self.clearance: Treatable | None = None
+
+    def offer(self, visit: Treatable) -> None:
+        if visit.verdict == "clearance" and self.clearance is None:
+            self.clearance = visit
+        elif visit.verdict in TREATABLE and len(self.treatable) < MAX_CANDIDATES:
+            self.treatable.append(visit)
+
+    @property
+    def visits(self) -> list[Treatable]:
+        return self.treatable + ([self.clearance] if self.clearance else [])
+
+
 @dataclass(frozen=True)
 class CourseSummary:
     devices: int
@@ -105,11 +127,11 @@ def add_course(
     rng: random.Random,
     today: date,
     settings: ClinicSettings,
-    visits: Sequence[Treatable],
+    pool: CandidatePool,
     names: dict[int, str],
 ) -> CourseSummary:
     builder = _Course(session, rng, today, settings, names)
-    return builder.fill(visits)
+    return builder.fill(pool.visits)
 
 
 class _Course:
@@ -164,7 +186,7 @@ class _Course:
         treatable = [
             visit
             for visit in visits
-            if visit.verdict in ("proceed", "precautions")
+            if visit.verdict in TREATABLE
             and visit.consultation.consultation_date <= earliest
         ]
         # One course per patient: their latest completed consultation.
