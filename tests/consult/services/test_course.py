@@ -266,3 +266,22 @@ def test_every_view_of_a_session_record_is_audited(pia, clinic):
     course.open_session(pia, draft.id)
     course.open_session(pia, draft.id)
     assert audit_actions(clinic).count("course.view") == before + 2
+
+
+def test_a_sealed_record_altered_in_the_database_is_refused(pia, pen, clinic):
+    consultation_id = signed_consultation(pia)
+    draft = course.start_session(pia, SessionStart(consultation_id, FIRST))
+    course.record_entry(pia, draft.id, entry(pen.id))
+    course.sign_session(pia, draft.id, INK)
+    with clinic.engine.begin() as connection:
+        # Someone with the database drops the guard first, then edits the record.
+        if clinic.dialect == "postgresql":
+            connection.execute(text("DROP TRIGGER treatment_sessions_signed ON treatment_sessions"))
+        else:
+            connection.execute(text("DROP TRIGGER treatment_sessions_signed_no_update"))
+        connection.execute(
+            text("UPDATE treatment_sessions SET pdf = :pdf WHERE id = :id"),
+            {"pdf": b"%PDF-1.7 forged", "id": draft.id},
+        )
+    with pytest.raises(ConsultError, match="does not match its fingerprint"):
+        course.session_pdf(pia, draft.id)
