@@ -220,9 +220,16 @@ class _Course:
                 following = self.today + timedelta(
                     days=self.rng.randint(-3, 6 - self.today.weekday())
                 )
-            status = "booked" if following <= self.today + timedelta(weeks=2) else "proposed"
+            status = self._booking_status(following)
             self._booking(visit, len(done) + 1, self._at(following), status)
         return rows
+
+    def _booking_status(self, day: date) -> str:
+        """A next session long past was never attended (the patient stopped); one close to
+        today is booked, a later one still proposed."""
+        if day < self.today - timedelta(weeks=1):
+            return "cancelled"
+        return "booked" if day <= self.today + timedelta(weeks=2) else "proposed"
 
     def _at(self, day: date) -> datetime:
         return datetime.combine(

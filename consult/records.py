@@ -558,6 +558,7 @@ class RecallHit:
     lots: tuple[str, ...]  # "maker product lot" of the matching lots it used
     status: str
     document_number: str | None
+    amends_id: int | None = None  # an amendment names the session it corrects
 
 
 BOOKING_STATUSES = ("proposed", "booked", "done", "cancelled")

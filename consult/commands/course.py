@@ -50,6 +50,8 @@ def _recall(args: argparse.Namespace, database: Any) -> int:
     print(f"{len(hits)} session(s) of {patients} patient(s) used {what}:")
     for hit in hits:
         number = f"  {hit.document_number}" if hit.document_number else f"  ({hit.status})"
+        if hit.amends_id is not None:
+            number += f" (amends session {hit.amends_id})"
         print(
             f"{hit.session_date.isoformat()}  {hit.patient_name} (patient {hit.patient_id})  "
             f"{hit.practitioner}  areas: {', '.join(hit.areas)}  "
@@ -61,6 +63,7 @@ def _recall(args: argparse.Namespace, database: Any) -> int:
 def _hit_json(hit: RecallHit) -> dict[str, Any]:
     return {
         "session": hit.session_id,
+        "amends_session": hit.amends_id,
         "patient_id": hit.patient_id,
         "patient": hit.patient_name,
         "date": hit.session_date.isoformat(),

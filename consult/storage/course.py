@@ -222,6 +222,7 @@ def _recall_hit(
         ),
         status=row.status,
         document_number=row.document_number,
+        amends_id=row.amends_id,
     )
 
 

@@ -195,6 +195,10 @@ def test_a_correction_is_an_amendment_linked_to_the_sealed_original(pia, pen, tm
     words = " ".join(text_of(course.session_pdf(pia, signed.id), tmp_path).split())
     assert f"amends document {original.document_number}" in words
     assert course.open_session(pia, original.id).entries[0].passes == 3
+    recalled = lots.recall(pia, "NC-2291")
+    assert [(hit.session_id, hit.amends_id) for hit in recalled] == [
+        (original.id, None), (signed.id, original.id),
+    ]
 
 
 def test_adverse_events_are_kept_with_what_was_done(pia, pen, clinic):
