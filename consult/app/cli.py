@@ -136,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="PostgreSQL: the role the workstations connect as, to grant what they need",
     )
     _database_option(migrate)
+    _course_commands(commands)
 
     audit = commands.add_parser("audit", help="audit trail tools")
     audit_commands = audit.add_subparsers(
@@ -153,6 +154,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _course_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    recall = commands.add_parser(
+        "recall", help="every session that used a product lot (a manufacturer's recall)"
+    )
+    recall.add_argument("lot", metavar="LOT")
+    recall.add_argument("--product", metavar="NAME", help="only lots of this product")
+    recall.add_argument("--json", action="store_true", help="print JSON")
+    signin.add_option(recall)
+    _database_option(recall)
+
+    lots = commands.add_parser("lots", help="the product lots and how many sessions used each")
+    lots.add_argument("--json", action="store_true", help="print JSON")
+    signin.add_option(lots)
+    _database_option(lots)
+
+    ics = commands.add_parser("booking-ics", help="write a booking as the patient's .ics event")
+    ics.add_argument("booking_id", metavar="BOOKING_ID", type=int)
+    ics.add_argument("--out", metavar="FILE", required=True)
+    signin.add_option(ics)
+    _database_option(ics)
+
+
 # Subcommand name -> module in consult.commands providing `run(args) -> int`.
 _COMMANDS = {
     "check": "check",
@@ -166,6 +189,9 @@ _COMMANDS = {
     "export-patient": "export",
     "install-desktop": "desktop",
     "migrate": "migrate",
+    "recall": "course",
+    "lots": "course",
+    "booking-ics": "course",
 }
 
 

@@ -22,7 +22,7 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -31,6 +31,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from consult.access import Actor, workstation_name
+from consult.app.demo_course import CandidatePool, CourseSummary, Treatable, add_course
 from consult.clinic.settings import ClinicSettings
 from consult.clinical import fileformat
 from consult.clinical.catalogue import catalogue
@@ -258,6 +259,7 @@ class DemoSummary:
     consultation_statuses: dict[str, int] = field(default_factory=dict)
     quote_statuses: dict[str, int] = field(default_factory=dict)
     approvals: dict[str, int] = field(default_factory=dict)
+    course: CourseSummary | None = None
 
 
 def build_demo(
@@ -293,12 +295,27 @@ def build_demo(
         rng = random.Random(seed)  # noqa: S311  (demo data, reproducible on purpose; not secrets)
         generator = _Generator(rng, day, price_list, settings, user_ids)
         summary = generator.fill(session, patients, accounts, progress)
+        # The course has its own generator, so a seed's patients and quotes stay as they were.
+        course = add_course(
+            session,
+            random.Random(seed + 1),  # noqa: S311  (demo data, reproducible on purpose)
+            day,
+            settings,
+            generator.course_pool,
+            {user_ids[username]: name for username, name, _ in ACCOUNTS},
+        )
+        summary = replace(summary, course=course)
         manager = Actor(user_ids["manager"], "manager", "manager", workstation_name())
         audit.record(
             session,
             manager,
             "demo.build",
-            detail={"patients": summary.patients, "quotes": summary.quotes, "seed": seed},
+            detail={
+                "patients": summary.patients,
+                "quotes": summary.quotes,
+                "sessions": course.sessions,
+                "seed": seed,
+            },
         )
     # Thousands of rows arrived at once: without fresh statistics the planner would
     # not use the manager workspace's covering indexes (migration 0003).
@@ -556,6 +573,7 @@ class _Generator:
         self.showcase = list(SHOWCASE)
         self.shown: set[tuple[str, str]] = set()
         self.drafts = 0
+        self.course_pool = CandidatePool()  # completed consultations a course may follow
 
     def fill(
         self,
@@ -628,6 +646,14 @@ class _Generator:
         tally.consultation_statuses.update(p.status for p in planned)
         tally.quote_statuses.update(p.scenario[0] for p, _, _ in quoted if p.scenario)
         tally.approvals.update(p.scenario[1] for p, _, _ in quoted if p.scenario)
+        for p, cid in zip(planned, consultation_ids, strict=True):
+            if p.status == "completed":
+                self.course_pool.offer(
+                    Treatable(
+                        cid, patient_ids[p.patient_index], people[p.patient_index].name,
+                        p.practitioner, p.consultation, p.verdict,
+                    )
+                )
 
     # ---------------------------------------------------------------- planning
 

@@ -25,6 +25,12 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"  quotes by status:   {_counts(summary.quote_statuses)}")
     print(f"  quotes by approval: {_counts(summary.approvals)}")
+    if summary.course is not None:
+        course = summary.course
+        print(
+            f"  course: {course.sessions} signed sessions ({course.amendments} amended), "
+            f"{course.devices} devices, {course.lots} lots, {course.bookings} bookings"
+        )
     print()
     print("Demo accounts (for trying the app only; the passwords are shown this once")
     print("and stored only as hashes; do not use these accounts for real patients):")
