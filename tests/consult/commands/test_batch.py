@@ -24,7 +24,11 @@ def folder(tmp_path: Path, examples: Path) -> Path:
     chosen = tmp_path / "today"
     chosen.mkdir()
     shutil.copy(examples / "acne-scars.json", chosen / "ana.json")
-    shutil.copy(examples / "rf-with-history.json", chosen / "marek.json")
+    # Marek's recent isotretinoin stops RF today for every area: a recorded reason to go
+    # ahead lets his documents print (spec: what `documents` must refuse).
+    marek = json.loads((examples / "rf-with-history.json").read_text(encoding="utf-8"))
+    marek["screening_override"] = {"reason": "Dermatologist's written clearance on file"}
+    (chosen / "marek.json").write_text(json.dumps(marek), encoding="utf-8")
     (chosen / "notes.txt").write_text("not a consultation", encoding="utf-8")
     return chosen
 
@@ -83,7 +87,8 @@ def test_quote_json_lists_every_quote(capsys, folder: Path, bad_file: Path, data
     assert err.count("\n") == 1 and err.startswith(f"error: {bad_file}: ")
     first, second, third = json.loads(out)
     assert first["currency"] == "USD" and isinstance(first["total"], str)
-    assert second["blocked_areas"] == ["chest"]
+    # A whole-treatment defer blocks every requested area (spec: blocked_areas).
+    assert second["blocked_areas"] == ["jawline", "chest"]
     assert third is None
 
 
