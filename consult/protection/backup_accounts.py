@@ -9,6 +9,7 @@ read-only connection, a PostgreSQL dump through `pg_restore --data-only` of its 
 
 from __future__ import annotations
 
+import re
 import subprocess
 from contextlib import closing
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from consult.protection.encryption import connect_sqlite, is_plain_sqlite
 SQLITE_HEADER = b"SQLite format 3\x00"
 PERMISSION = "backup.run"
 COLUMNS = ("id", "username", "role", "active", "password_hash")
+_COPY_USERS = re.compile(r'^COPY (?:"?[\w$]+"?\.)?"?users"? \(')
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def _dump_account(source: Path, username: str) -> BackupAccount | None:
         check=False,
     ).stdout.splitlines()
     for number, line in enumerate(script):
-        if line.startswith("COPY ") and " users (" in line:
+        # `COPY users (…)`, or schema-qualified: `COPY clinic.users (…) FROM stdin;`
+        if _COPY_USERS.match(line):
             listed = line.split("(", 1)[1].split(")")[0]
             names = [name.strip().strip('"') for name in listed.split(",")]
             for data in script[number + 1 :]:
