@@ -20,6 +20,25 @@ from tests.consult.documents.pdfs import flat, text_of
 DAY = "2026-11-20"
 
 
+REASON = {"screening_override": {"reason": "Discussed with the patient's doctor."}}
+
+
+def _stopped(history: dict[str, Any]) -> bool:
+    from consult.clinical import fileformat
+    from consult.clinical.screening import screen
+    from consult.documents.gate import stopped_areas
+
+    consultation = fileformat.from_dict(
+        {
+            "format": "consult/1", "consultation_date": DAY,
+            "patient": {"name": "Ana Souza", "date_of_birth": "1989-04-02"},
+            "treatment": "microneedling",
+            "areas": [{"area": "cheeks", "concerns": ["acne_scars"]}], "history": history,
+        }
+    )
+    return bool(stopped_areas(screen(consultation), consultation.area_ids))
+
+
 def _file(tmp_path: Path, **changes: Any) -> Path:
     document: dict[str, Any] = {
         "format": "consult/1",
@@ -115,7 +134,9 @@ def test_an_area_that_waits_says_not_today_and_why(capsys, data_dir, tmp_path):
     ],
 )
 def test_no_session_before_a_dated_wait(capsys, data_dir, tmp_path, history, first):
-    _, plan = _documents(capsys, tmp_path, _file(tmp_path, history=history))
+    # Every area waits today, so the documents print only with a recorded reason to go
+    # ahead (spec: `documents`); a wait with a date still holds the first session back.
+    _, plan = _documents(capsys, tmp_path, _file(tmp_path, history=history, **REASON))
     dates = _session_dates(plan)
     assert dates and dates[0] == first
     assert dates == sorted(dates)
@@ -136,7 +157,10 @@ def test_no_session_before_a_dated_wait(capsys, data_dir, tmp_path, history, fir
     ],
 )
 def test_an_undated_wait_books_no_session(capsys, data_dir, tmp_path, history, wait):
-    consent, plan = _documents(capsys, tmp_path, _file(tmp_path, history=history))
+    # A clearance alone still prints (the plan waits for it); when every area is stopped
+    # today the documents print only with a recorded reason (spec: `documents`).
+    reason = REASON if _stopped(history) else {}
+    consent, plan = _documents(capsys, tmp_path, _file(tmp_path, history=history, **reason))
     assert _session_dates(plan) == []
     assert "20 Nov 2026 Session" not in plan
     assert "Session 1 to be booked once the wait below is over" in plan

@@ -20,6 +20,7 @@ from consult.clinical import fileformat
 from consult.clinical.outcome import area_outcomes, planned_areas
 from consult.clinical.rules import rule_table
 from consult.clinical.screening import screen
+from consult.documents.gate import stopped_areas
 from tests.consult.clinical.test_screening import CASES, Case
 from tests.consult.documents.pdfs import flat, text_of
 
@@ -35,7 +36,7 @@ def _document(case: Case) -> dict[str, Any]:
     patient: dict[str, Any] = {"name": "Test Patient", "date_of_birth": case.born}
     if case.fitzpatrick is not None:
         patient["fitzpatrick"] = case.fitzpatrick
-    return {
+    document = {
         "format": "consult/1",
         "consultation_date": "2026-11-20",
         "patient": patient,
@@ -43,6 +44,12 @@ def _document(case: Case) -> dict[str, Any]:
         "areas": [{"area": area, "concerns": c} for area, c in case.requested.items()],
         "history": case.history,
     }
+    consultation = fileformat.from_dict(document)
+    if stopped_areas(screen(consultation), consultation.area_ids) >= set(consultation.area_ids):
+        # Documents for a consultation the screening stops entirely are refused unless the
+        # practitioner records a reason (spec: `documents`); the reason is theirs, in words.
+        document["screening_override"] = {"reason": "Discussed with the patient's doctor."}
+    return document
 
 
 def _plannable(case: Case) -> bool:
