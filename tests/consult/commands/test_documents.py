@@ -403,7 +403,7 @@ class TestVerifyCommand:
 
 
 def test_verify_prints_the_signing_time_on_this_computers_clock(
-    capsys, data_dir, examples, tmp_path, monkeypatch
+    capsys, clinic, examples, tmp_path, monkeypatch
 ):
     out = tmp_path / "out"
     code, _, _ = _documents(capsys, str(examples / "acne-scars.json"), "--out", str(out))

@@ -8,9 +8,11 @@ removed before comparing. Names are compared after NFC and after NFKC normalisat
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -23,8 +25,8 @@ from consult.documents.model import Clinic, PatientIdentity
 from consult.documents.plan import build_plan
 from consult.documents.text import esc
 from consult.errors import ConsultError, InvalidField
-from tests.consult.documents.conftest import make_input
 from tests.consult.documents.pdfs import flat, text_of
+from tests.helpers.documents import make_input
 
 NAMES = [
     # Latin with diacritics, precomposed and decomposed
@@ -195,7 +197,7 @@ def test_a_latin_document_loads_no_fallback_font(tmp_path):
     """Fallback faces cost time and memory; a Latin-only document must not read them."""
     script = (
         "from reportlab.pdfbase import pdfmetrics\n"
-        "from tests.consult.documents.conftest import make_input\n"
+        "from tests.helpers.documents import make_input\n"
         "from consult.documents.consent import build_consent\n"
         "from consult.documents.plan import build_plan\n"
         "doc = make_input(name='Zoë Ångström-Łukasz')\n"
@@ -203,8 +205,19 @@ def test_a_latin_document_loads_no_fallback_font(tmp_path):
         "print(sorted(pdfmetrics.getRegisteredFontNames()))\n"
     )
     root = Path(__file__).resolve().parents[3]
+    # A child process has no test keyring: it seals with a passphrase of its own.
+    environment = {
+        **os.environ,
+        "CONSULT_SEAL_PASSPHRASE": "a passphrase for this test only",
+        "CONSULT_DATA_DIR": tempfile.mkdtemp(prefix="consult-fonts-"),
+    }
     result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        check=True,
+        env=environment,
     )
     registered = result.stdout
     assert "DejaVuSans" in registered

@@ -21,6 +21,7 @@ from consult.documents.sealing import seal
 from consult.documents.verify import verify_pdf
 from consult.errors import PermissionDenied
 from tests.consult.documents.pdfs import signature_png
+from tests.helpers.signing import clinic_for_the_command_line, with_consent
 
 MANAGER = Actor(1, "mara", "manager", "desk")
 RECEPTION = Actor(3, "rita", "reception", "desk")
@@ -88,12 +89,14 @@ def test_a_short_passphrase_is_refused_and_only_a_manager_sets_one(no_keyring):
 
 
 def test_the_command_line_refuses_to_seal_without_the_passphrase(
-    no_keyring, examples: Path, tmp_path: Path, capsys, monkeypatch
+    no_keyring, data_dir, examples: Path, tmp_path: Path, capsys, monkeypatch
 ):
+    clinic_for_the_command_line(monkeypatch).close()  # a set-up clinic, signed in as pia
+    agreed = with_consent(examples / "acne-scars.json", tmp_path)
     png = tmp_path / "signature.png"
     png.write_bytes(signature_png())
     out = tmp_path / "out"
-    argv = ["documents", str(examples / "acne-scars.json"), "--out", str(out),
+    argv = ["documents", str(agreed), "--out", str(out),
             "--patient-signature", str(png), "--practitioner-signature", str(png)]  # fmt: skip
 
     assert main(argv) == 2
