@@ -16,9 +16,10 @@ from consult.clinical import fileformat
 from consult.errors import ConsultError
 from consult.protection import encryption
 from consult.protection.backup import backup_database, restore_database
-from consult.storage import Database, patients
+from consult.storage import Database, patients, users
 from consult.storage import db as dbmod
 from consult.storage.models import Patient
+from tests.consult.safety.clinic import CLI_PASSWORD, CLI_USER
 from tests.consult.storage.test_db import database_at_first_revision_with_a_patient
 
 PASSPHRASE = "needles & 'serum' 2026"
@@ -137,6 +138,14 @@ def test_consult_backup_and_restore_work_on_an_encrypted_database(
     capsys: pytest.CaptureFixture[str],
 ):
     monkeypatch.setenv(encryption.PASSPHRASE_ENV, PASSPHRASE)
+    # A backup and a restore are acts of the clinic's manager, signed in through the environment.
+    with Database.open(_url(encrypted), passphrase=PASSPHRASE) as database:
+        users.create_first_manager(
+            database, clinic_name="Test Clinic", username=CLI_USER, full_name="Mara Quinn",
+            password=CLI_PASSWORD,
+        )
+    monkeypatch.setenv("CONSULT_USER", CLI_USER)
+    monkeypatch.setenv("CONSULT_PASSWORD", CLI_PASSWORD)
     backup = tmp_path / "before-bruno.backup"
 
     assert main(["backup", str(backup), "--database", _url(encrypted)]) == 0

@@ -91,7 +91,7 @@ def test_0003_upgrades_a_database_with_quotes_and_0002_comes_back_on_downgrade(d
 
     dbmod.upgrade(db.engine, target="0003", administrator=True)  # this migration alone
 
-    assert dbmod.current_revision(db.engine) == dbmod.HEAD_REVISION
+    assert dbmod.current_revision(db.engine) == "0003"
     assert set(_quote_indexes(db)) >= set(COVERING)
     assert _has_statistics(db)
 
