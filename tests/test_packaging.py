@@ -71,7 +71,7 @@ def test_wheel_ships_the_data_files(wheel):
     assert not any(name.startswith("tests/") for name in names)
     (entry_points,) = [name for name in names if name.endswith(".dist-info/entry_points.txt")]
     scripts = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "consult = consult.app.cli:main" in scripts
+    assert "consult = ui.shell.main:main" in scripts
     assert "[gui_scripts]\nconsult-app = ui.shell.launcher:main" in scripts
 
 
@@ -110,7 +110,12 @@ def test_installed_wheel_runs_version_and_demo(wheel, tmp_path):
         f"#!{python}\nimport sys\nfrom consult.app.cli import main\nsys.exit(main())\n"
     )
     console.chmod(0o755)
-    env = {**os.environ, "CONSULT_DATA_DIR": str(tmp_path / "data")}
+    # The demo seals its documents; CI has no keyring, so the passphrase comes from here.
+    env = {
+        **os.environ,
+        "CONSULT_DATA_DIR": str(tmp_path / "data"),
+        "CONSULT_SEAL_PASSPHRASE": "a packaging test seal phrase",
+    }
     env.pop("PYTHONPATH", None)
     where = subprocess.run(
         [

@@ -16,6 +16,7 @@ from tests.helpers.signing import SET_UP_CLINIC, signed
 from ui.shell.app import context_for
 from ui.shell.context import AppContext
 from ui.shell.workers import wait_for_background_work
+from ui.widgets import dates
 
 
 @pytest.fixture
@@ -50,6 +51,15 @@ def ana(db, context):
         context.actor,
         Patient("Ana Souza", date(1989, 4, 2), 3, "ana@example.org", "+1 555 0100"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _dates_back_to_the_default_clinic():
+    """The clinic's date format is process-wide (a main window sets it from the clinic's
+    settings): each test starts from the default so none depends on the one before."""
+    dates.use_clinic(dates.DEFAULT_LOCALE)
+    yield
+    dates.use_clinic(dates.DEFAULT_LOCALE)
 
 
 @pytest.fixture(autouse=True)

@@ -166,13 +166,16 @@ def test_a_whole_consultation_ends_in_signed_stored_documents(
         text = _pdf_text(pdf)
         assert "Ana Souza" in text
         assert "Cheeks" in text and "Forehead" in text
-    # What the patient read is what they signed: the same pages, signatures added at the end.
+    # What the patient read is what they signed: the same pages, the signatures' times filled
+    # in on the last of them, and one page after it recording the clinic's seal.
     read = PdfReader(io.BytesIO(consent.preview_pdf)).pages
     signed = PdfReader(io.BytesIO(paperwork.consent)).pages
-    assert len(read) == len(signed)
-    assert [page.extract_text() for page in read[:-1]] == [
-        page.extract_text() for page in signed[:-1]
+    assert len(signed) == len(read) + 1
+    of_read, of_signed = f"of {len(read)}", f"of {len(signed)}"
+    assert [page.extract_text().replace(of_read, of_signed) for page in read[:-1]] == [
+        page.extract_text() for page in signed[: len(read) - 1]
     ]
+    assert "Seal of this signed record" in signed[-1].extract_text()
     consent_text = _pdftotext(paperwork.consent)
     assert "Ana Souza" in consent_text
     assert "Mara Quinn" in consent_text

@@ -10,12 +10,6 @@ from consult.errors import InvalidField
 from ui.widgets import dates
 
 
-@pytest.fixture(autouse=True)
-def _back_to_default():
-    yield
-    dates.use_clinic(dates.DEFAULT_LOCALE)
-
-
 @pytest.mark.parametrize(
     ("locale", "shown"),
     [("en_US", "6/30/1992"), ("en_GB", "30/06/1992"), ("de_DE", "30.06.1992"),

@@ -13,6 +13,7 @@ from tests.helpers.qt import OFFSCREEN_SIZE_HINTS
 from tests.helpers.signing import signed
 from ui.patients.dialog import OPEN_EXISTING, PatientDialog
 from ui.patients.merge import MergeDialog
+from ui.widgets.dates import show_date
 
 pytestmark = OFFSCREEN_SIZE_HINTS
 
@@ -29,7 +30,7 @@ def _new_patient_dialog(qtbot, context, saved: list):
     dialog = PatientDialog(save, None, find_existing=find_existing)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.name, "ana  SOUZA")
-    qtbot.keyClicks(dialog.date_of_birth, "02/04/1989")
+    qtbot.keyClicks(dialog.date_of_birth, show_date(date(1989, 4, 2)))
     return dialog
 
 

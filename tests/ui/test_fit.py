@@ -34,7 +34,7 @@ BUDGET = QSize(1280, 720 - 32 - 38)
 def window(qtbot, db, manager, ana):
     main = build_main_window(signed(db, manager), settings.get_settings(db))
     qtbot.addWidget(main)
-    with qtbot.waitSignal(main.ready):
+    with qtbot.waitSignal(main.ready, timeout=30000):
         main.show()
     return main
 

@@ -27,7 +27,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 def window(qtbot, db, manager, ana):
     main = build_main_window(signed(db, manager), settings.get_settings(db))
     qtbot.addWidget(main)
-    with qtbot.waitSignal(main.ready):
+    with qtbot.waitSignal(main.ready, timeout=30000):
         main.show()
     qtbot.waitActive(main)
     return main
@@ -91,10 +91,10 @@ def test_a_whole_consultation_without_the_mouse(qtbot, window, db, context, ana,
     press(qtbot, Qt.Key.Key_F, CTRL)
     assert focused() is window.patients.search_box
     qtbot.keyClicks(window.patients.search_box, "souza")
-    qtbot.waitUntil(lambda: window.patients.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: window.patients.model.rowCount() == 1, timeout=30000)
     tab_to(qtbot, window.patients.table)  # on the first row, not chosen yet
     press(qtbot, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: window.patients.detail.patient is not None)
+    qtbot.waitUntil(lambda: window.patients.detail.patient is not None, timeout=30000)
     tab_to(qtbot, window.patients.detail.start_button)
     press(qtbot, Qt.Key.Key_Space)
     wizard = window.consultation
@@ -108,6 +108,16 @@ def test_a_whole_consultation_without_the_mouse(qtbot, window, db, context, ana,
     tab_to(qtbot, smoker.yes)
     press(qtbot, Qt.Key.Key_Space)
     assert wizard.draft.history["smoker"].present
+    status = smoker.follow_ups.status  # a smoker is asked whether still smoking
+    tab_to(qtbot, status)
+    press(qtbot, Qt.Key.Key_Down)
+    assert wizard.draft.history["smoker"].status == status.currentData()
+    # Silence is not "no": every other question is answered, still from the keyboard.
+    for row in wizard.steps[1].rows.values():
+        if not (row.yes.isChecked() or row.no.isChecked()):
+            tab_to(qtbot, row.no)
+            press(qtbot, Qt.Key.Key_Space)
+            assert row.no.isChecked(), row.no.accessibleName()
     press(qtbot, Qt.Key.Key_S, CTRL)  # saved now, without waiting for the autosave
     qtbot.waitUntil(lambda: _stored_history(db, context, ana).get("smoker") is not None,
                     timeout=30_000)

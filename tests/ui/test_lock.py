@@ -19,7 +19,7 @@ pytestmark = OFFSCREEN_SIZE_HINTS
 def window(qtbot, db, manager):
     main = build_main_window(signed(db, manager), settings.get_settings(db))
     qtbot.addWidget(main)
-    with qtbot.waitSignal(main.ready):
+    with qtbot.waitSignal(main.ready, timeout=30000):
         main.show()
     return main
 

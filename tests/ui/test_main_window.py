@@ -281,7 +281,7 @@ def test_reception_sees_no_stray_box_no_empty_menu_and_no_clinical_tabs(qtbot, d
                              role="reception", password="a long enough passphrase")
     main = build_main_window(signed(db, user), settings.get_settings(db))
     qtbot.addWidget(main)
-    with qtbot.waitSignal(main.ready):
+    with qtbot.waitSignal(main.ready, timeout=30000):
         main.show()
     menus = [action.text().replace("&", "") for action in main.menuBar().actions()]
     assert "File" not in menus

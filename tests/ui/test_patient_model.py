@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from consult.storage.patients import PatientRecord
 from ui.patients.model import COLUMNS, PatientRole, PatientTableModel
+from ui.widgets.dates import show_date
 
 
 def _record(number: int, name: str, phone: str | None = None) -> PatientRecord:
@@ -30,7 +31,7 @@ def test_rows_show_name_date_and_phone_and_carry_the_record():
     ana = _record(2, "Ana Souza", "+1 555 0100")
     model.set_patients([ana])
     row = [model.data(model.index(0, column)) for column in range(len(COLUMNS))]
-    assert row == ["Ana Souza", "02 Jan 1980", "+1 555 0100", ""]
+    assert row == ["Ana Souza", show_date(date(1980, 1, 2)), "+1 555 0100", ""]
     assert model.data(model.index(0, 0), PatientRole) is ana
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Date of birth"
     assert model.row_of(2) == 0

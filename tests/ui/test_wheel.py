@@ -48,7 +48,7 @@ def guard(qapp):
 def window(qtbot, db, manager, ana):
     main = build_main_window(signed(db, manager), settings.get_settings(db))
     qtbot.addWidget(main)
-    with qtbot.waitSignal(main.ready):
+    with qtbot.waitSignal(main.ready, timeout=30000):
         main.show()
     return main
 
@@ -128,7 +128,7 @@ def test_the_wheel_changes_a_focused_control_and_scrolls_past_an_unfocused_one(
     wizard = window.consultation
     wizard.go_to(4, check=False)  # the quote: its session count
     sessions = wizard.steps[4].sessions
-    qtbot.waitUntil(sessions.isVisible)
+    qtbot.waitUntil(sessions.isVisible, timeout=30000)
     before = sessions.value()
 
     turn_wheel_over(sessions, 120)
@@ -136,7 +136,7 @@ def test_the_wheel_changes_a_focused_control_and_scrolls_past_an_unfocused_one(
     assert guard.redirected >= 1
 
     sessions.setFocus()
-    qtbot.waitUntil(sessions.hasFocus)
+    qtbot.waitUntil(sessions.hasFocus, timeout=30000)
     turn_wheel_over(sessions, 120)
     assert sessions.value() == before + 1  # chosen on purpose: the wheel works on it
 
@@ -151,7 +151,7 @@ def test_the_wheel_over_a_control_scrolls_the_page_instead(qtbot, window, ana):
         row.yes.setChecked(True)  # every follow-up shown: a long page
     qtbot.wait(0)
     status = next(iter(controls(window)))
-    area = history.scroll
+    area = history.scroll_area
     bar = area.verticalScrollBar()
     assert bar.maximum() > 0
     bar.setValue(0)

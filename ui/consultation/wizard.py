@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from consult.clinical.outcome import needs_reason
 from consult.clinical.screening import screen
 from consult.errors import ConsultError
 from consult.services import consultations, pricing
@@ -326,13 +327,16 @@ class ConsultationWizard(QWidget):
     def _record_override(self) -> None:
         """Going on past a stop verdict is a screening override: into the audit trail.
 
-        Recorded once per verdict and reason, so moving back and forth adds nothing.
+        Recorded once per verdict and reason, so moving back and forth adds nothing. A
+        declined area beside treatable ones is left out, not overridden: no reason asked.
         """
-        verdict = screen(self.draft.consultation()).verdict
+        consultation = self.draft.consultation()
+        result = screen(consultation)
+        verdict = result.verdict
         reason = self.draft.override_reason
-        if verdict not in OVERRIDDEN_VERDICTS or (verdict, reason) in (
-            self._overrides_recorded
-        ):
+        if verdict not in OVERRIDDEN_VERDICTS or not needs_reason(consultation, result):
+            return
+        if (verdict, reason) in self._overrides_recorded:
             return
         self._overrides_recorded.add((verdict, reason))
         consultation_id = self.draft.consultation_id

@@ -49,7 +49,7 @@ def test_opening_a_quote_and_deciding_refreshes_the_table(qtbot, clinic, holder)
 def test_the_settings_link_asks_the_main_window(qtbot, clinic, holder):
     db, actor, _ = clinic
     workspace = ManagerWorkspace(signed(db, actor), holder)
-    with qtbot.waitSignal(workspace.settings_requested):
+    with qtbot.waitSignal(workspace.settings_requested, timeout=30000):
         workspace.settings_button.click()
 
 
