@@ -469,4 +469,6 @@ def _publish_public(seal: ClinicCertificate) -> None:
     name = hashlib.sha256(seal.der).hexdigest()[:16]
     for path in (folder() / PUBLIC, folder() / HISTORY / f"{name}.pem"):
         written = atomic.write_bytes(path, pem)
-        written.chmod(0o644)  # public: anyone may check a seal with it
+        # Public in content (anyone may check a seal with an exported copy), but inside
+        # the data folder every file is the user's alone, like the rest of the record.
+        written.chmod(0o600)

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.helpers.signing import clinic_for_the_command_line
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Runs the real command line in a fresh interpreter, then reports what it loaded.
@@ -24,7 +28,12 @@ print(json.dumps({"code": code, "out": out.getvalue(),
 
 
 def _probe(data_dir: Path, *argv: str) -> dict:
-    env = os.environ | {"CONSULT_DATA_DIR": str(data_dir)}
+    # A child process has no share in the tests' in-memory keyring: the seal's passphrase
+    # comes from the environment, as on a workstation without a keyring.
+    env = os.environ | {
+        "CONSULT_DATA_DIR": str(data_dir),
+        "CONSULT_SEAL_PASSPHRASE": "a lean imports seal phrase",
+    }
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, cwd=ROOT,
         env=env, check=True,
@@ -32,9 +41,11 @@ def _probe(data_dir: Path, *argv: str) -> dict:
     return json.loads(result.stdout.splitlines()[-1])
 
 
-def test_documents_and_verify_never_load_aiohttp(tmp_path: Path, examples: Path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
+def test_documents_and_verify_never_load_aiohttp(
+    data_dir: Path, tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clinic_for_the_command_line(monkeypatch).close()  # a set-up clinic seals its plans
+    data = data_dir
     written = _probe(data, "documents", str(examples / "acne-scars.json"),
                      "--out", str(tmp_path / "out"))
     assert written["code"] == 0 and written["pyhanko"]

@@ -120,7 +120,11 @@ def test_the_command_sets_a_private_umask_first(capsys, umask_022, tmp_path: Pat
 
 def test_a_demo_clinic_built_from_the_command_line_is_private(tmp_path: Path):
     folder = tmp_path / "data"
-    environment = {**os.environ, "CONSULT_DATA_DIR": str(folder)}
+    environment = {  # the demo seals documents; a child process has no test keyring
+        **os.environ,
+        "CONSULT_DATA_DIR": str(folder),
+        "CONSULT_SEAL_PASSPHRASE": "a private files seal phrase",
+    }
     result = subprocess.run(
         [sys.executable, "-c", "import os, sys; os.umask(0o022); "
          "from consult.app.cli import main; sys.exit(main(['demo', '--patients', '3']))"],
