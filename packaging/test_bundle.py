@@ -66,6 +66,8 @@ def clean(tmp_path) -> dict[str, str]:
         "CONSULT_DATA_DIR": str(home / "data"),
         "QT_QPA_PLATFORM": "offscreen",
         "LANG": "C.UTF-8",
+        # A clean machine has no keyring: the seal's passphrase comes from the environment.
+        "CONSULT_SEAL_PASSPHRASE": "a bundle test seal phrase",
     }
     assert shutil.which("python3", path=env["PATH"]) is None
     assert shutil.which("python", path=env["PATH"]) is None
@@ -166,6 +168,7 @@ def test_documents_are_written_and_a_sealed_one_verifies(installed, clean, tmp_p
     # Sealed with the certificate in the bundle's data folder (as a signed consent is),
     # then checked by the bundle: pyHanko, cryptography and the certificate path inside it.
     monkeypatch.setenv("CONSULT_DATA_DIR", clean["CONSULT_DATA_DIR"])
+    monkeypatch.setenv("CONSULT_SEAL_PASSPHRASE", clean["CONSULT_SEAL_PASSPHRASE"])
     sealed = tmp_path / "sealed.pdf"
     pdf = (out / "consent.pdf").read_bytes()
     sealed.write_bytes(seal(pdf, clinic_certificate("Harbour Skin Clinic"), "Consent").pdf)
