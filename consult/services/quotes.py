@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from datetime import date
 
+from consult.clinical.fileformat import Consultation
+from consult.errors import InvalidField
+from consult.pricing import QuoteOptions, lifecycle
 from consult.pricing.quote import Quote
 from consult.pricing.reports import StatusTally
 from consult.records import (
@@ -16,14 +19,80 @@ from consult.records import (
     QuoteSort,
     QuoteTotals,
 )
-from consult.services.acting import SignedIn, use_case
-from consult.storage import quotes
+from consult.services.acting import SignedIn, transaction, use_case
+from consult.storage import audit, prices, quotes
 from consult.storage.manager_queries import ManagerQueries
+from consult.storage.settings import get_settings
 
 
 @use_case("quotes.save")
 def save(user: SignedIn, consultation_id: int, quote: Quote) -> QuoteRecord:
     return quotes.save_quote(user.database, user.actor, consultation_id, quote)
+
+
+def _priced_for_signing(
+    user: SignedIn, consultation: Consultation, options: QuoteOptions, override_reason: str = ""
+) -> Quote:
+    """The quote exactly as signing would price it: one pricing for both."""
+    from consult.documents.build import priced_course
+
+    settings = get_settings(user.database)
+    price_list = prices.current_price_list(user.database)
+    return priced_course(consultation, price_list, settings.pricing, options, override_reason)
+
+
+@use_case("quotes.ask_approval")
+def ask_approval(
+    user: SignedIn,
+    consultation_id: int,
+    consultation: Consultation,
+    options: QuoteOptions,
+    override_reason: str = "",
+) -> QuoteRecord:
+    """Put a discount above the clinic's limit to a manager, from the consultation.
+
+    The quote is stored waiting for approval and shows in the manager's table. Asking
+    twice on the same terms returns the quote already asked for.
+    """
+    quote = _priced_for_signing(user, consultation, options, override_reason)
+    if not quote.needs_approval:
+        raise InvalidField(
+            "manual_discount_percent", "is within the clinic's limit: no approval is needed"
+        )
+    with transaction(user) as session:
+        asked = quotes.matching_approval(session, consultation_id, quote)
+        if asked is not None and asked.approval != lifecycle.REJECTED:
+            return quotes.to_record(asked)
+        row = quotes.add_quote(session, user.actor, consultation_id, quote)
+        audit.record(
+            session,
+            user.actor,
+            "quote.approval_asked",
+            patient_id=row.patient_id,
+            detail={
+                "quote": row.id,
+                "consultation": consultation_id,
+                "discount_percent": str(quote.manual_discount_percent),
+            },
+        )
+        return quotes.to_record(row)
+
+
+@use_case("quotes.approval_status")
+def approval_status(
+    user: SignedIn,
+    consultation_id: int,
+    consultation: Consultation,
+    options: QuoteOptions,
+    override_reason: str = "",
+) -> QuoteRecord | None:
+    """The quote put to a manager on these terms (pending, approved, rejected), or None."""
+    quote = _priced_for_signing(user, consultation, options, override_reason)
+    if not quote.needs_approval:
+        return None
+    with transaction(user) as session:
+        asked = quotes.matching_approval(session, consultation_id, quote)
+        return quotes.to_record(asked) if asked is not None else None
 
 
 @use_case("quotes.list_for_patient")

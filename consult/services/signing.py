@@ -38,6 +38,7 @@ from consult.records import ConsentInfo, QuoteRecord
 from consult.services.acting import SignedIn, transaction, use_case
 from consult.storage import audit, consents, consultations, exchange, prices, quotes
 from consult.storage.models import Consultation as ConsultationRow
+from consult.storage.models import Quote as QuoteRow
 from consult.storage.settings import get_settings
 
 if TYPE_CHECKING:
@@ -108,6 +109,7 @@ class Prepared:
     consent_pdf: bytes
     plan_pdf: bytes
     signed_at: datetime
+    approved_quote_id: int | None = None  # the manager-approved quote this signing accepts
 
 
 def _prepare(user: SignedIn, request: SigningRequest) -> Prepared:
@@ -127,11 +129,7 @@ def _prepare(user: SignedIn, request: SigningRequest) -> Prepared:
     quote = priced_course(
         request.consultation, price_list, settings.pricing, options, request.override_reason
     )
-    if quote.needs_approval:
-        raise ConsultError(
-            "the discount is above the clinic's limit and waits for a manager's approval; "
-            "ask a manager to approve it, or remove the discount, before signing"
-        )
+    approved_quote = _approved_quote(user, request, quote)
     signed_at = clinic.local_now(settings.pricing)
     consent_number = request.consent_number or numbers.new_document_number(
         "consent", signed_at.date()
@@ -141,7 +139,43 @@ def _prepare(user: SignedIn, request: SigningRequest) -> Prepared:
     document = _document(user, request, price_list, settings, signatures, choices, signed_at)
     consent_pdf, plan_pdf = _sealed(document, consent_number, plan_number, settings.pricing.name)
     return Prepared(
-        screening, quote, consent_number, plan_number, consent_pdf, plan_pdf, signed_at
+        screening,
+        quote,
+        consent_number,
+        plan_number,
+        consent_pdf,
+        plan_pdf,
+        signed_at,
+        approved_quote,
+    )
+
+
+def _approved_quote(user: SignedIn, request: SigningRequest, quote: Quote) -> int | None:
+    """The stored quote a manager approved on these terms (None: none is needed).
+
+    A discount above the clinic's limit may be signed only once a manager approved the
+    very quote the consultation asked for (the app's "Ask a manager"); otherwise the
+    practitioner removes the discount.
+    """
+    if not quote.needs_approval:
+        return None
+    asked = None
+    if request.consultation_id is not None:
+        with transaction(user) as session:
+            row = quotes.matching_approval(session, request.consultation_id, quote)
+            asked = (row.id, row.approval) if row is not None else None
+    if asked is not None and asked[1] == lifecycle.APPROVED:
+        return asked[0]
+    if asked is not None and asked[1] == lifecycle.PENDING:
+        raise ConsultError(
+            "the discount waits for a manager's approval (asked already); sign once a "
+            "manager has approved it, or remove the discount"
+        )
+    if asked is not None and asked[1] == lifecycle.REJECTED:
+        raise ConsultError("a manager rejected this discount; remove or change it before signing")
+    raise ConsultError(
+        "the discount is above the clinic's limit and waits for a manager's approval; "
+        "ask a manager to approve it, or remove the discount, before signing"
     )
 
 
@@ -233,8 +267,9 @@ def _store(user: SignedIn, request: SigningRequest, prepared: Prepared) -> Signe
     actor = user.actor
     with transaction(user) as session:
         consultation_row = _consultation_row(session, user, request, prepared)
-        quote_row = quotes.add_quote(session, actor, consultation_row.id, prepared.quote)
-        quotes.transition_row(session, actor, quote_row, lifecycle.PRESENT)
+        quote_row = _quote_row(session, user, consultation_row.id, prepared)
+        if quote_row.status == lifecycle.DRAFT:
+            quotes.transition_row(session, actor, quote_row, lifecycle.PRESENT)
         quotes.transition_row(session, actor, quote_row, lifecycle.ACCEPT)
         consent = consents.add_record(
             session,
@@ -290,6 +325,19 @@ def _store(user: SignedIn, request: SigningRequest, prepared: Prepared) -> Signe
             plan=plan,
             quote=quotes.to_record(quote_row),
         )
+
+
+def _quote_row(
+    session: Session, user: SignedIn, consultation_id: int, prepared: Prepared
+) -> QuoteRow:
+    """The quote the consent accepts: the one a manager approved, or a new one."""
+    if prepared.approved_quote_id is None:
+        return quotes.add_quote(session, user.actor, consultation_id, prepared.quote)
+    row = quotes.matching_approval(session, consultation_id, prepared.quote)
+    if row is None or row.id != prepared.approved_quote_id or row.approval != lifecycle.APPROVED:
+        # Changed by a manager between the check and now: nothing is written.
+        raise ConsultError("the manager's approval of the discount changed; check it again")
+    return row
 
 
 def _consultation_row(

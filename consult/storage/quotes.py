@@ -45,6 +45,39 @@ def save_quote(db: Database, actor: Actor, consultation_id: int, quote: PricedQu
         return to_record(row)
 
 
+def asked_for_approval(session: Session, consultation_id: int) -> list[QuoteRow]:
+    """The consultation's quotes that were put to a manager (newest first)."""
+    query = (
+        select(QuoteRow)
+        .where(
+            QuoteRow.consultation_id == consultation_id,
+            QuoteRow.approval != lifecycle.NOT_NEEDED,
+        )
+        .order_by(QuoteRow.created_at.desc(), QuoteRow.id.desc())
+        .options(selectinload(QuoteRow.lines))
+    )
+    return list(session.scalars(query))
+
+
+def matching_approval(
+    session: Session, consultation_id: int, quote: PricedQuote
+) -> QuoteRow | None:
+    """The newest quote put to a manager on the same terms as `quote`, if any.
+
+    The same terms: the same discount, sessions and total in the same currency. A quote
+    priced differently since is a different request and asks again.
+    """
+    for row in asked_for_approval(session, consultation_id):
+        if (
+            row.manual_discount_percent == quote.manual_discount_percent
+            and row.sessions == quote.sessions
+            and row.total == quote.total
+            and row.currency == quote.currency
+        ):
+            return row
+    return None
+
+
 def add_quote(
     session: Session,
     actor: Actor,

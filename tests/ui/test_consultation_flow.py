@@ -134,7 +134,8 @@ def test_a_whole_consultation_ends_in_signed_stored_documents(
     assert not quote_step.quote.needs_approval
     qtbot.keyClicks(quote_step.discount, "0")  # 50 %: over the clinic's limit
     assert quote_step.quote.needs_approval
-    assert quote_step.approval.text().startswith("⚠ Needs manager approval")
+    assert quote_step.approval.message.text().startswith("⚠ Needs manager approval")
+    assert quote_step.approval.ask_button.isVisibleTo(quote_step)
     quote_step.discount.clear()
     qtbot.keyClicks(quote_step.discount, "5")
     _next(qtbot, wizard, CONSENT)

@@ -8,6 +8,8 @@ a real stroke and both photography choices are made.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -28,6 +30,7 @@ from consult.clinical.questionnaire import questionnaire
 from consult.documents.numbers import new_document_number
 from consult.errors import InvalidField
 from consult.pricing import QuoteOptions
+from ui.consultation.approval import DiscountApproval
 from ui.consultation.draft import DraftState
 from ui.consultation.paperwork import PaperworkRequest, unsigned_consent
 from ui.consultation.steps.base import Services, Step
@@ -146,6 +149,7 @@ class ConsentStep(Step):
         self.waiting = QLabel(self)
         self.waiting.setObjectName("subtitle")
         self.waiting.setWordWrap(True)
+        self.approval = DiscountApproval(draft, services, self)
         self._build()
 
     def _build(self) -> None:
@@ -182,6 +186,7 @@ class ConsentStep(Step):
         scroll.setWidget(body)
         side = QVBoxLayout()
         side.addWidget(scroll, 1)
+        side.addWidget(self.approval)
         side.addWidget(self.waiting)
         side.addWidget(self.sign_button)
         row.addLayout(side, 2)
@@ -193,6 +198,8 @@ class ConsentStep(Step):
         self.clear_patient.clicked.connect(self.patient_pad.clear)
         self.clear_practitioner.clicked.connect(self.practitioner_pad.clear)
         self.sign_button.clicked.connect(self.sign)
+        self.approval.decided.connect(self._update_sign_button)
+        self.approval.remove_requested.connect(self._remove_discount)
 
     def _pad_box(self, title: str, pad: SignaturePad, clear: QPushButton) -> QGroupBox:
         box = QGroupBox(title, self)
@@ -210,7 +217,15 @@ class ConsentStep(Step):
         # shares the GIL with the window, and showing the page needs it for every event.
         self._forget_stale_preview()
         self._preview_timer.start()
+        self.approval.refresh()
         self._update_sign_button()
+
+    @Slot()
+    def _remove_discount(self) -> None:
+        """Go on at the clinic's prices: the consent the patient reads is rebuilt."""
+        self.draft.manual_discount_percent = Decimal(0)
+        self.approval.refresh()
+        self._choices_changed()
 
     @Slot()
     def _choices_changed(self) -> None:
@@ -264,6 +279,9 @@ class ConsentStep(Step):
             )
         if self._shown_request is None:
             return "Preparing the consent form…"
+        waits = self.approval.blocker()
+        if waits is not None:
+            return waits
         if self.draft.photography is None or self.draft.marketing is None:
             return "Ask the patient both photography questions."
         if self.patient_pad.is_empty():

@@ -31,6 +31,7 @@ from consult.pricing import Quote, QuoteOptions, build_quote, format_money
 from consult.pricing.format import format_percent
 from consult.pricing.money import parse_percent
 from consult.pricing.options import MAX_SESSIONS
+from ui.consultation.approval import DiscountApproval
 from ui.consultation.draft import DraftState
 from ui.consultation.steps.base import Services, Step
 from ui.widgets.dates import show_date
@@ -62,9 +63,8 @@ class QuoteStep(Step):
         self.totals.setTextFormat(Qt.TextFormat.RichText)
         self.total = QLabel(self)
         self.total.setObjectName("total")
-        self.approval = QLabel(self)
-        self.approval.setObjectName("approval")
-        self.approval.setWordWrap(True)
+        # A discount over the clinic's limit: ask a manager, or remove it.
+        self.approval = DiscountApproval(draft, services, self)
         self.excluded = QLabel(self)  # declined areas, left out of the quote, with the reason
         self.excluded.setObjectName("excluded")
         self.excluded.setWordWrap(True)
@@ -98,6 +98,7 @@ class QuoteStep(Step):
         self.sessions.valueChanged.connect(self._choices_changed)
         self.upfront.toggled.connect(self._choices_changed)
         self.discount.textEdited.connect(self._choices_changed)
+        self.approval.remove_requested.connect(self.remove_discount)
 
     def enter(self) -> None:
         settings = self.services.settings
@@ -240,13 +241,13 @@ class QuoteStep(Step):
         )
         valid = f"valid until {show_date(quote.valid_until)}"
         self.total.setText(f"Total {self._money(quote.total)}  ·  {course}  ·  {valid}")
-        limit = format_percent(self.services.settings.manual_discount_limit_percent)
-        self.approval.setText(
-            f"⚠ Needs manager approval: the discount is over the clinic's limit of {limit}."
-            if quote.needs_approval
-            else ""
-        )
-        self.approval.setVisible(quote.needs_approval)
+        self.approval.refresh()
+
+    @Slot()
+    def remove_discount(self) -> None:
+        """The practitioner chose to go on at the clinic's prices, without the discount."""
+        self.discount.setText("0")
+        self._choices_changed()
 
     def blocker(self) -> str | None:
         self.reprice()  # the areas or treatment may have changed since this page was shown
