@@ -31,6 +31,7 @@ from consult.clinical.outcome import (
 )
 from consult.clinical.screening import BLOCKING, Finding, ScreeningResult, screen
 from consult.documents import wording
+from consult.documents.amends import amended_number
 from consult.documents.model import (
     AreaPlan,
     Clinic,
@@ -43,6 +44,7 @@ from consult.documents.model import (
     PatientIdentity,
     QuoteRow,
     QuoteSummary,
+    Replaced,
     Signatures,
 )
 from consult.errors import InvalidField
@@ -119,7 +121,13 @@ def document_input(
         signatures=signatures,
         signed_at=signed_at,
         override_reason=override_reason,
+        replaces=_replaces(consultation),
     )
+
+
+def _replaces(consultation: Consultation) -> Replaced | None:
+    number = amended_number(consultation)
+    return Replaced(number) if number is not None else None
 
 
 def priced_course(

@@ -70,7 +70,7 @@ def build_consent(doc: DocumentInput, certificate_fingerprint: str | None = None
     title = wording.consent_text("title")
     if doc.signatures.complete and certificate_fingerprint is None:
         certificate_fingerprint = clinic_certificate(doc.clinic.name).fingerprint
-    story: list[Flowable] = header(doc.clinic, title, doc.document_id)
+    story: list[Flowable] = header(doc.clinic, title, doc.document_id, _replaces(doc))
     for section in (
         _patient,
         _treatment,
@@ -91,6 +91,12 @@ def build_consent(doc: DocumentInput, certificate_fingerprint: str | None = None
     return render(
         story, title=title, document_id=doc.document_id, clinic_name=doc.clinic.letterhead_name
     )
+
+
+def _replaces(doc: DocumentInput) -> str:
+    if doc.replaces is None:
+        return ""
+    return f"This consent replaces consent {doc.replaces.consent_number}, which stays on record."
 
 
 def _heading(key: str) -> Flowable:

@@ -146,8 +146,13 @@ def bullets(items: Iterable[str]) -> ListFlowable:
     )
 
 
-def header(clinic: Clinic, title: str, document_id: str) -> list[Flowable]:
-    """Clinic identity (with its logo when given), the title and the document id."""
+def header(
+    clinic: Clinic, title: str, document_id: str, replaces: str = ""
+) -> list[Flowable]:
+    """Clinic identity (with its logo when given), the title and the document id.
+
+    `replaces` names the earlier signed version an amendment replaces.
+    """
     s = styles()
     lines = [para(esc(clinic.letterhead_name, bold=True), s.clinic)]
     if clinic.set_up:
@@ -175,6 +180,7 @@ def header(clinic: Clinic, title: str, document_id: str) -> list[Flowable]:
         Spacer(0, 4 * mm),
         para(esc(title), s.title),
         para(f"Document {esc(document_id)}", s.small),
+        *([para(esc(replaces), s.small)] if replaces else []),
         Spacer(0, 2 * mm),
     ]
 

@@ -185,6 +185,13 @@ class Signatures:
 
 
 @dataclass(frozen=True)
+class Replaced:
+    """The signed version an amendment replaces, named under the new document's number."""
+
+    consent_number: str
+
+
+@dataclass(frozen=True)
 class DocumentInput:
     """Everything the consent form and the treatment plan print.
 
@@ -209,6 +216,8 @@ class DocumentInput:
     signed_at: datetime | None = None
     # The practitioner's recorded reason for going ahead despite the screening ("": none).
     override_reason: str = ""
+    # An amendment: the signed consent (and plan) it replaces, which stay on record.
+    replaces: Replaced | None = None
 
     def __post_init__(self) -> None:
         if not self.document_id.strip():

@@ -52,13 +52,22 @@ MAP_HEIGHT = 95 * mm
 MAP_GAP = 6 * mm
 
 
+def _replaces(doc: DocumentInput) -> str:
+    if doc.replaces is None:
+        return ""
+    return (
+        f"This plan replaces the plan signed with consent {doc.replaces.consent_number}, "
+        "which stays on record."
+    )
+
+
 def build_plan(doc: DocumentInput) -> bytes:
     """The treatment plan as PDF bytes (unsealed); needs a patient and their areas."""
     if doc.patient is None:
         raise InvalidField("patient", "a treatment plan needs a patient (a blank form has none)")
     if not doc.areas:
         raise InvalidField("areas", "a treatment plan needs at least one area")
-    story: list[Flowable] = header(doc.clinic, TITLE, doc.document_id)
+    story: list[Flowable] = header(doc.clinic, TITLE, doc.document_id, _replaces(doc))
     identity = [
         ("Patient", esc(doc.patient.name)),
         ("Date of birth", esc(day(doc.patient.date_of_birth))),

@@ -28,6 +28,7 @@ from consult.clinic import setup as clinic
 from consult.clinical.fileformat import Consultation
 from consult.clinical.screening import ScreeningResult, screen
 from consult.documents import numbers
+from consult.documents.amends import AMENDS_KEY, amended_number
 from consult.documents.gate import check_signable
 from consult.documents.ink import require_ink
 from consult.documents.model import ConsentChoices, DocumentInput, Signatures
@@ -110,6 +111,15 @@ class Prepared:
     plan_pdf: bytes
     signed_at: datetime
     approved_quote_id: int | None = None  # the manager-approved quote this signing accepts
+    amends: Amended | None = None
+
+
+@dataclass(frozen=True)
+class Amended:
+    """The signed records an amendment replaces (they stay stored, unchanged)."""
+
+    consent_id: int
+    plan_id: int | None
 
 
 def _prepare(user: SignedIn, request: SigningRequest) -> Prepared:
@@ -136,6 +146,7 @@ def _prepare(user: SignedIn, request: SigningRequest) -> Prepared:
     )
     numbers.check_document_number(consent_number, "consent", "consent_number")
     plan_number = numbers.new_document_number("plan", signed_at.date())
+    amends = _amended(user, request.consultation)
     document = _document(user, request, price_list, settings, signatures, choices, signed_at)
     consent_pdf, plan_pdf = _sealed(document, consent_number, plan_number, settings.pricing.name)
     return Prepared(
@@ -147,7 +158,26 @@ def _prepare(user: SignedIn, request: SigningRequest) -> Prepared:
         plan_pdf,
         signed_at,
         approved_quote,
+        amends,
     )
+
+
+def _amended(user: SignedIn, consultation: Consultation) -> Amended | None:
+    """The signed records a consultation's `amends` key replaces (an amendment), or None.
+
+    A change of areas or treatment after signing is a new consultation signed as a new
+    consent that names the one it replaces (consult.documents.build prints it); both stay
+    on record. Here the number is checked against the records.
+    """
+    number = amended_number(consultation)
+    if number is None:
+        return None
+    with transaction(user) as session:
+        row = consents.by_number(session, number)
+        if row is None or row.kind != "consent" or row.signed_at is None:
+            raise InvalidField(AMENDS_KEY, f"no signed consent {number} is on record")
+        plan = consents.plan_of(session, row.consultation_id)
+        return Amended(row.id, plan.id if plan is not None else None)
 
 
 def _approved_quote(user: SignedIn, request: SigningRequest, quote: Quote) -> int | None:
@@ -280,6 +310,7 @@ def _store(user: SignedIn, request: SigningRequest, prepared: Prepared) -> Signe
             signed_at=prepared.signed_at,
             patient_signed_name=request.consultation.patient.name,
             document_number=prepared.consent_number,
+            supersedes_id=prepared.amends.consent_id if prepared.amends else None,
         )
         plan = consents.add_record(
             session,
@@ -289,6 +320,7 @@ def _store(user: SignedIn, request: SigningRequest, prepared: Prepared) -> Signe
             prepared.plan_pdf,
             signed_at=prepared.signed_at,
             document_number=prepared.plan_number,
+            supersedes_id=prepared.amends.plan_id if prepared.amends else None,
         )
         if request.override_reason.strip():
             audit.record(
@@ -312,6 +344,11 @@ def _store(user: SignedIn, request: SigningRequest, prepared: Prepared) -> Signe
                 "consent": prepared.consent_number,
                 "plan": prepared.plan_number,
                 "quote": quote_row.id,
+                **(
+                    {"amends": amended_number(request.consultation)}
+                    if prepared.amends
+                    else {}
+                ),
             },
         )
         return SignedRecord(

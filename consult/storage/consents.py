@@ -69,7 +69,7 @@ def add_record(
     require(actor, "consent.sign")
     _check(kind, pdf, signed_at)
     if supersedes_id is not None:
-        _check_supersedes(session, supersedes_id, consultation.id, kind)
+        _check_supersedes(session, supersedes_id, consultation, kind)
     row = ConsentRecord(
         consultation_id=consultation.id,
         patient_id=consultation.patient_id,
@@ -134,12 +134,62 @@ def _check(kind: str, pdf: bytes, signed_at: datetime | None) -> None:
         raise InvalidField("signed_at", "must carry its time zone")
 
 
-def _check_supersedes(session: Session, original_id: int, consultation_id: int, kind: str) -> None:
+def _check_supersedes(
+    session: Session, original_id: int, consultation: ConsultationRow, kind: str
+) -> None:
+    """An amendment replaces a record of the same kind, for the same patient, once."""
     original = _load(session, original_id)
-    if original.consultation_id != consultation_id or original.kind != kind:
+    if original.patient_id != consultation.patient_id or original.kind != kind:
         raise InvalidField(
-            "supersedes_id", f"record {original_id} is not a {kind} of this consultation"
+            "supersedes_id", f"record {original_id} is not a {kind} of this patient"
         )
+    replacement = replacement_of(session, original_id)
+    if replacement is not None:
+        by = f" by {replacement.document_number}" if replacement.document_number else ""
+        raise InvalidField(
+            "supersedes_id",
+            f"{original.document_number or original_id} was already replaced{by}; "
+            "amend the newest version",
+        )
+
+
+def by_number(session: Session, number: str) -> ConsentRecord | None:
+    """The stored document printed with `number`, if any."""
+    return session.scalar(
+        select(ConsentRecord)
+        .options(defer(ConsentRecord.pdf))
+        .where(ConsentRecord.document_number == number)
+    )
+
+
+def plan_of(session: Session, consultation_id: int) -> ConsentRecord | None:
+    """The newest treatment plan stored with the consultation."""
+    return _newest(session, consultation_id, "plan")
+
+
+def consent_of(session: Session, consultation_id: int) -> ConsentRecord | None:
+    """The newest consent stored with the consultation."""
+    return _newest(session, consultation_id, "consent")
+
+
+def replacement_of(session: Session, record_id: int) -> ConsentRecord | None:
+    """The amendment that replaced the record, if one did."""
+    return session.scalar(
+        select(ConsentRecord)
+        .options(defer(ConsentRecord.pdf))
+        .where(ConsentRecord.supersedes_id == record_id)
+        .limit(1)
+    )
+
+
+def _newest(session: Session, consultation_id: int, kind: str) -> ConsentRecord | None:
+    return session.scalar(
+        select(ConsentRecord)
+        .options(defer(ConsentRecord.pdf))
+        .where(ConsentRecord.consultation_id == consultation_id, ConsentRecord.kind == kind)
+        .order_by(ConsentRecord.created_at.desc(), ConsentRecord.id.desc())
+        .limit(1)
+    )
 
 
 def get_pdf(db: Database, actor: Actor, record_id: int) -> bytes:

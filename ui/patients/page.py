@@ -33,6 +33,7 @@ from consult.services.acting import SignedIn
 from ui.patients.dialog import LABELS, PatientDialog
 from ui.patients.model import PatientTableModel
 from ui.patients.search import PatientSearch
+from ui.shell import confirm
 from ui.shell.context import AppContext
 from ui.shell.errors import show_problem
 from ui.shell.lock import closed_by_lock
@@ -41,6 +42,11 @@ from ui.shell.workers import Worker
 from ui.widgets.dates import show_date, show_datetime
 
 RecordRole = Qt.ItemDataRole.UserRole + 2
+AMEND_QUESTION = (
+    "This consultation is signed and cannot change. A change of areas or treatment needs "
+    "a new consent, signed by the patient, that replaces this one (which stays on record)."
+    "\n\nStart an amendment with today's date?"
+)
 
 
 class PatientsPage(QWidget):
@@ -320,7 +326,10 @@ class PatientDetail(QFrame):
             return
         self.name.setText(patient.name)
         self.facts.setText(_facts(patient))
-        self.hint.setText("Double-click a draft to carry on with it, or a consent to read it.")
+        self.hint.setText(
+            "Double-click a draft to carry on with it, a signed consultation to amend it, "
+            "or a consent to read it."
+        )
         if self.tabs.count():
             self._worker.start(
                 partial(_load_records, self.context.user, patient.id), self._fill, self._problem
@@ -369,6 +378,25 @@ class PatientDetail(QFrame):
         record = item.data(RecordRole)
         if record.status == "draft":
             self.resume_requested.emit(self.patient, record.id)
+        elif record.status == "completed" and self.context.actor.may("consultation.write"):
+            self.amend(record.id)
+
+    def amend(self, consultation_id: int) -> None:
+        """A change after signing is a new consent: start it as an amendment, if asked to."""
+        from consult.services import amendments
+
+        if not confirm.ask(self, "Amend a signed consultation", AMEND_QUESTION, "Start amendment"):
+            return
+        self._worker.start(
+            partial(amendments.start_amendment, self.context.user, consultation_id),
+            self._amendment_started,
+            self._problem,
+        )
+
+    @Slot(object)
+    def _amendment_started(self, draft: Any) -> None:
+        if self.patient is not None and draft.patient_id == self.patient.id:
+            self.resume_requested.emit(self.patient, draft.id)
 
     @Slot(QListWidgetItem)
     def _open_consent(self, item: QListWidgetItem) -> None:
@@ -441,7 +469,9 @@ def _quote_text(record: Any, locale: str) -> str:
 
 def _consent_text(record: Any) -> str:
     kind = "Consent" if record.kind == "consent" else "Treatment plan"
+    number = f" {record.document_number}" if record.document_number else ""
+    amended = ", amendment" if record.supersedes_id is not None else ""
     if record.signed_at is None:
         # Sealed by the clinic but not signed by the patient: say so, with when it was kept.
-        return f"{kind}, not signed (stored {show_datetime(record.created_at)})"
-    return f"{kind}, signed {show_datetime(record.signed_at)}"
+        return f"{kind}{number}, not signed (stored {show_datetime(record.created_at)})"
+    return f"{kind}{number}, signed {show_datetime(record.signed_at)}{amended}"
