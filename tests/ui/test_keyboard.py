@@ -131,6 +131,11 @@ def test_a_whole_consultation_without_the_mouse(qtbot, window, db, context, ana,
     press(qtbot, Qt.Key.Key_Space)
     assert areas.map.selected() == ("forehead",)
     assert wizard.draft.areas == {"forehead": ()}
+    card = areas.cards["forehead"]
+    first_concern, box = next(iter(card.concerns.items()))
+    tab_to(qtbot, box)  # from the tick list on into the new card's concerns
+    press(qtbot, Qt.Key.Key_Space)
+    assert wizard.draft.areas == {"forehead": (first_concern,)}
 
     for expected in (3, 4, CONSENT):
         go_on(qtbot, wizard)
