@@ -77,17 +77,25 @@ def needs_reason(consultation: Consultation, result: ScreeningResult) -> bool:
     for what is planned. A declined area beside treatable ones is simply left out, and
     an area that waits for a date is planned from it: neither needs a reason.
     """
+    return stopped_entirely(consultation, result) or awaits_clearance(consultation, result)
+
+
+def stopped_entirely(consultation: Consultation, result: ScreeningResult) -> bool:
+    """Every requested area is stopped by a defer or decline: nothing to print or sign."""
     outcomes = area_outcomes(consultation, result)
-    planned = set(planned_areas(outcomes))
-    stopped = all(
+    return bool(outcomes) and all(
         any(f.severity in ("defer", "decline") for f in outcome.findings)
         for outcome in outcomes
     )
-    clearance = any(
+
+
+def awaits_clearance(consultation: Consultation, result: ScreeningResult) -> bool:
+    """A physician's clearance is required for what is planned: print, but never sign."""
+    planned = set(planned_areas(area_outcomes(consultation, result)))
+    return any(
         f.severity == "clearance" and (f.whole_treatment or planned & set(f.areas))
         for f in result.findings
     )
-    return (bool(outcomes) and stopped) or clearance
 
 
 def _outcome(

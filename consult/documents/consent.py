@@ -7,6 +7,8 @@ findings with the action agreed, the two separate photography choices, signature
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
@@ -71,6 +73,7 @@ def build_consent(doc: DocumentInput, certificate_fingerprint: str | None = None
     if doc.signatures.complete and certificate_fingerprint is None:
         certificate_fingerprint = clinic_certificate(doc.clinic.name).fingerprint
     story: list[Flowable] = header(doc.clinic, title, doc.document_id, _replaces(doc))
+    story.extend(_pending_clearance(doc))
     for section in (
         _patient,
         _treatment,
@@ -91,6 +94,39 @@ def build_consent(doc: DocumentInput, certificate_fingerprint: str | None = None
     return render(
         story, title=title, document_id=doc.document_id, clinic_name=doc.clinic.letterhead_name
     )
+
+
+def waits_for_clearance(doc: DocumentInput) -> bool:
+    """A doctor's clearance is still needed: the consent is printed, never signed."""
+    return not doc.override_reason and any(f.severity == "clearance" for f in doc.findings)
+
+
+def _pending_clearance(doc: DocumentInput) -> list[Flowable]:
+    if not waits_for_clearance(doc):
+        return []
+    block = [
+        para(bold(esc(wording.consent_text("pending_clearance.title")))),
+        para(esc(wording.consent_text("pending_clearance.text"))),
+    ]
+    return [_boxed(block, border=1.2), Spacer(0, 3 * mm)]
+
+
+def _boxed(block: Sequence[Flowable], border: float = 0.8) -> Table:
+    """A shaded, framed block the eye finds at once (the seal, a pending clearance)."""
+    box = Table([[list(block)]], colWidths=[FRAME_WIDTH])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), border, RULE),
+                ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return box
 
 
 def _replaces(doc: DocumentInput) -> str:
@@ -304,17 +340,4 @@ def _seal(doc: DocumentInput, fingerprint: str) -> list[Flowable]:
         fields(rows),
         para(esc(wording.consent_text("seal.check")), s.small),
     ]
-    box = Table([[block]], colWidths=[FRAME_WIDTH])
-    box.setStyle(
-        TableStyle(
-            [
-                ("BOX", (0, 0), (-1, -1), 0.8, RULE),
-                ("BACKGROUND", (0, 0), (-1, -1), SHADE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                ("TOPPADDING", (0, 0), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
-    return [Spacer(0, 5 * mm), KeepTogether([box])]
+    return [Spacer(0, 5 * mm), KeepTogether([_boxed(block)])]

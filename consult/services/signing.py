@@ -367,8 +367,12 @@ def _store(user: SignedIn, request: SigningRequest, prepared: Prepared) -> Signe
 def _quote_row(
     session: Session, user: SignedIn, consultation_id: int, prepared: Prepared
 ) -> QuoteRow:
-    """The quote the consent accepts: the one a manager approved, or a new one."""
+    """The quote the consent accepts: the one a manager approved, the one presented with
+    the plan printed for a clearance, or a new one."""
     if prepared.approved_quote_id is None:
+        presented = quotes.presented_offer(session, consultation_id, prepared.quote)
+        if presented is not None:
+            return presented
         return quotes.add_quote(session, user.actor, consultation_id, prepared.quote)
     row = quotes.matching_approval(session, consultation_id, prepared.quote)
     if row is None or row.id != prepared.approved_quote_id or row.approval != lifecycle.APPROVED:

@@ -45,13 +45,20 @@ def save_quote(db: Database, actor: Actor, consultation_id: int, quote: PricedQu
         return to_record(row)
 
 
-def asked_for_approval(session: Session, consultation_id: int) -> list[QuoteRow]:
-    """The consultation's quotes that were put to a manager (newest first)."""
+def same_terms(session: Session, consultation_id: int, quote: PricedQuote) -> list[QuoteRow]:
+    """The consultation's stored quotes on the same terms as `quote`, newest first.
+
+    The same terms: the same discount, sessions and total in the same currency. A quote
+    priced differently since is a different offer.
+    """
     query = (
         select(QuoteRow)
         .where(
             QuoteRow.consultation_id == consultation_id,
-            QuoteRow.approval != lifecycle.NOT_NEEDED,
+            QuoteRow.manual_discount_percent == quote.manual_discount_percent,
+            QuoteRow.sessions == quote.sessions,
+            QuoteRow.total == quote.total,
+            QuoteRow.currency == quote.currency,
         )
         .order_by(QuoteRow.created_at.desc(), QuoteRow.id.desc())
         .options(selectinload(QuoteRow.lines))
@@ -62,17 +69,20 @@ def asked_for_approval(session: Session, consultation_id: int) -> list[QuoteRow]
 def matching_approval(
     session: Session, consultation_id: int, quote: PricedQuote
 ) -> QuoteRow | None:
-    """The newest quote put to a manager on the same terms as `quote`, if any.
+    """The newest quote on these terms that was put to a manager, if any."""
+    for row in same_terms(session, consultation_id, quote):
+        if row.approval != lifecycle.NOT_NEEDED:
+            return row
+    return None
 
-    The same terms: the same discount, sessions and total in the same currency. A quote
-    priced differently since is a different request and asks again.
-    """
-    for row in asked_for_approval(session, consultation_id):
-        if (
-            row.manual_discount_percent == quote.manual_discount_percent
-            and row.sessions == quote.sessions
-            and row.total == quote.total
-            and row.currency == quote.currency
+
+def presented_offer(session: Session, consultation_id: int, quote: PricedQuote) -> QuoteRow | None:
+    """The newest quote on these terms already presented to the patient (its plan was
+    printed), which a signature then accepts rather than a second copy."""
+    for row in same_terms(session, consultation_id, quote):
+        if row.status == lifecycle.PRESENTED and row.approval in (
+            lifecycle.NOT_NEEDED,
+            lifecycle.APPROVED,
         ):
             return row
     return None

@@ -133,6 +133,9 @@ def test_a_whole_consultation_without_the_mouse(qtbot, window, db, context, ana,
     assert wizard.draft.areas == {"forehead": ()}
     card = areas.cards["forehead"]
     first_concern, box = next(iter(card.concerns.items()))
+    # The card appears on the layout's next pass; a real key press is queued behind it,
+    # while the test's keys are sent at once.
+    qtbot.waitUntil(box.isVisible, timeout=30_000)
     tab_to(qtbot, box)  # from the tick list on into the new card's concerns
     press(qtbot, Qt.Key.Key_Space)
     assert wizard.draft.areas == {"forehead": (first_concern,)}

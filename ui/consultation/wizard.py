@@ -336,6 +336,8 @@ class ConsultationWizard(QWidget):
         reason = self.draft.override_reason
         if verdict not in OVERRIDDEN_VERDICTS or not needs_reason(consultation, result):
             return
+        if not reason.strip():
+            return  # a clearance awaited, not overridden: papers for the doctor, no signature
         if (verdict, reason) in self._overrides_recorded:
             return
         self._overrides_recorded.add((verdict, reason))

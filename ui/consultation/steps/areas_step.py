@@ -246,8 +246,6 @@ class AreasStep(Step):
                 card = AreaCard(area, self.cards_box)
                 card.edited.connect(self._card_edited)
                 self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
-                # Shown now, not on the layout's next pass: the very next Tab goes into it.
-                card.show()
                 self.cards[area] = card
             self._show_card(area, conservative)
         self.empty.setVisible(not self.draft.areas)

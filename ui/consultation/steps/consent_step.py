@@ -9,6 +9,7 @@ a real stroke and both photography choices are made.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -26,14 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from consult.clinic.setup import local_now
+from consult.clinical.outcome import awaits_clearance
 from consult.clinical.questionnaire import questionnaire
+from consult.clinical.screening import screen
 from consult.documents.numbers import new_document_number
 from consult.errors import InvalidField
 from consult.pricing import QuoteOptions
+from consult.services import clearance
+from consult.services.clearance import ClearancePapers, ClearanceRequest
 from ui.consultation.approval import DiscountApproval
 from ui.consultation.draft import DraftState
 from ui.consultation.paperwork import PaperworkRequest, unsigned_consent
 from ui.consultation.steps.base import Services, Step
+from ui.dialogs.pdf_dialog import PdfDialog, stored_document_handout
 from ui.shell import confirm
 from ui.shell.errors import show_problem
 from ui.shell.style import make_primary
@@ -150,6 +156,10 @@ class ConsentStep(Step):
         self.waiting.setObjectName("subtitle")
         self.waiting.setWordWrap(True)
         self.approval = DiscountApproval(draft, services, self)
+        # While a doctor's clearance is awaited: the plan and a not-yet-valid consent.
+        self.clearance_button = QPushButton("&Print plan and consent for the doctor…", self)
+        self.clearance_button.setVisible(False)
+        self.issued_papers: ClearancePapers | None = None
         self._build()
 
     def _build(self) -> None:
@@ -188,6 +198,7 @@ class ConsentStep(Step):
         side.addWidget(scroll, 1)
         side.addWidget(self.approval)
         side.addWidget(self.waiting)
+        side.addWidget(self.clearance_button)
         side.addWidget(self.sign_button)
         row.addLayout(side, 2)
         self.layout_.addLayout(row, 1)
@@ -199,6 +210,7 @@ class ConsentStep(Step):
         self.clear_practitioner.clicked.connect(self.practitioner_pad.clear)
         self.sign_button.clicked.connect(self.sign)
         self.approval.decided.connect(self._update_sign_button)
+        self.clearance_button.clicked.connect(self.issue_for_clearance)
         self.approval.remove_requested.connect(self._remove_discount)
 
     def _pad_box(self, title: str, pad: SignaturePad, clear: QPushButton) -> QGroupBox:
@@ -279,6 +291,12 @@ class ConsentStep(Step):
             )
         if self._shown_request is None:
             return "Preparing the consent form…"
+        if self.awaits_clearance():
+            return (
+                "A doctor's written clearance is needed before anything is signed. Print the "
+                "plan and this consent (marked not valid until clearance is received) for the "
+                "patient's doctor; once it arrives, note it on the Screening step and sign."
+            )
         waits = self.approval.blocker()
         if waits is not None:
             return waits
@@ -295,9 +313,62 @@ class ConsentStep(Step):
                 return problem
         return None
 
+    def awaits_clearance(self) -> bool:
+        consultation = self.draft.consultation()
+        return not self.draft.override_reason.strip() and awaits_clearance(
+            consultation, screen(consultation)
+        )
+
+    @Slot()
+    def issue_for_clearance(self) -> None:
+        """Store and present the papers for the doctor, then show them to print or save."""
+        if self.draft.consultation_id is None or not self.awaits_clearance():
+            return
+        request = ClearanceRequest(
+            self.draft.consultation_id,
+            self.draft.consultation(),
+            paperwork_request(self.draft, self.services).options,
+            consent_number=self.draft.consent_number,
+            logo=self.services.logo,
+        )
+        self.clearance_button.setEnabled(False)
+        self.waiting.setText("Preparing the papers for the doctor…")
+        self._worker.start(
+            partial(clearance.issue_for_clearance, self.services.context.user, request),
+            self._papers_issued,
+            self._papers_failed,
+        )
+
+    @Slot(object)
+    def _papers_issued(self, papers: ClearancePapers) -> None:
+        self.issued_papers = papers
+        # The printed consent keeps its number; the one signed later is a new version.
+        today = local_now(self.services.settings).date()
+        self.draft.consent_number = new_document_number("consent", today)
+        self.changed.emit()
+        self._forget_stale_preview()
+        self._preview_timer.start()
+        self._update_sign_button()
+        for record, pdf, title in (
+            (papers.plan, papers.plan_pdf, "Treatment plan for the doctor"),
+            (papers.consent, papers.consent_pdf, "Consent, not valid until clearance"),
+        ):
+            handout = stored_document_handout(
+                self.services.context, record, self.draft.patient.name
+            )
+            PdfDialog(f"{title}: {self.draft.patient.name}", pdf, self, handout=handout).exec()
+
+    @Slot(object)
+    def _papers_failed(self, error: BaseException) -> None:
+        self._update_sign_button()
+        show_problem(self, error)
+
     @Slot()
     def _update_sign_button(self) -> None:
         problem = self.missing()
+        waiting = self.awaits_clearance()
+        self.clearance_button.setVisible(waiting)
+        self.clearance_button.setEnabled(waiting)
         self.sign_button.setEnabled(problem is None)
         self.waiting.setText(problem or "Ready to sign: both signatures are in.")
 

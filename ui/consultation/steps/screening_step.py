@@ -29,6 +29,7 @@ from consult.clinical.outcome import (
     first_session_line,
     needs_reason,
     planned_areas,
+    stopped_entirely,
 )
 from consult.clinical.questionnaire import Gap, questionnaire
 from consult.clinical.screening import SEVERITY_WORDS, Finding, ScreeningResult, screen
@@ -37,6 +38,16 @@ from ui.consultation.steps.base import Services, Step
 from ui.widgets.dates import show_date
 
 NEEDS_REASON = frozenset(("clearance", "defer", "decline"))
+STOPPED_REASON_TEXT = (
+    "To go on despite this verdict, write why. The reason is kept with the consultation, "
+    "printed on both documents and written to the audit trail."
+)
+CLEARANCE_REASON_TEXT = (
+    "Nothing can be signed until the doctor's written clearance is received. Go on to print "
+    "the plan and a consent marked “not valid until clearance is received” for the patient "
+    "to take to their doctor; or, if you already hold the clearance, note it here (who "
+    "cleared and when) to sign today."
+)
 MIN_REASON = 10
 _ICONS = {
     "proceed": QStyle.StandardPixmap.SP_DialogApplyButton,
@@ -165,11 +176,7 @@ class ScreeningStep(Step):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.findings_box)
         self.layout_.addWidget(scroll, 1)
-        self.reason_label = QLabel(
-            "To go on despite this verdict, write why (for example the clearance letter you "
-            "hold). The reason is kept with the consultation and in the audit trail.",
-            self,
-        )
+        self.reason_label = QLabel(STOPPED_REASON_TEXT, self)
         self.reason_label.setWordWrap(True)
         self.reason = QPlainTextEdit(self)
         self.reason.setPlaceholderText("Reason for going on")
@@ -202,6 +209,11 @@ class ScreeningStep(Step):
         # A reason is asked when nothing could go on without one (spec: what `documents`
         # refuses); a declined area beside treatable ones is simply left out.
         asked = needs_reason(consultation, self.result)
+        self.reason_label.setText(
+            CLEARANCE_REASON_TEXT
+            if not stopped_entirely(consultation, self.result)
+            else STOPPED_REASON_TEXT
+        )
         self.reason_label.setVisible(asked)
         self.reason.setVisible(asked)
         if self.reason.toPlainText() != self.draft.override_reason:
@@ -245,7 +257,12 @@ class ScreeningStep(Step):
         consultation = self.draft.consultation()
         result = screen(consultation)
         verdict = result.verdict
-        if needs_reason(consultation, result) and len(self.draft.override_reason) < MIN_REASON:
+        # A clearance alone does not stop the consultation: the plan and a consent marked
+        # not valid can be printed for the patient's doctor (the consent step offers it).
+        if (
+            stopped_entirely(consultation, result)
+            and len(self.draft.override_reason) < MIN_REASON
+        ):
             return (
                 f"The verdict is “{_WORDS[verdict]}”: write the reason for going on "
                 f"(at least {MIN_REASON} characters) first."
