@@ -199,6 +199,8 @@ def test_clearance_allows_printing_but_not_signing(capsys, clinic, agreed, tmp_p
     document["history"]["anticoagulants"] = True
     agreed.write_text(json.dumps(document), encoding="utf-8")
     assert _documents(capsys, str(agreed), "--out", str(tmp_path / "printed"))[0] == 0
+    consent = flat(text_of((tmp_path / "printed" / "consent.pdf").read_bytes(), tmp_path))
+    assert "Not valid until clearance is received" in consent
     code, _, err = _documents(
         capsys, str(agreed), "--out", str(tmp_path / "signed"), *signatures
     )
@@ -237,6 +239,8 @@ def test_without_both_signatures_only_the_plan_is_sealed(capsys, clinic, example
     assert _verify(capsys, out / "plan.pdf")[0] == 0
     plan = flat(text_of((out / "plan.pdf").read_bytes(), tmp_path))
     assert "Ana Souza" in plan and "Micro-needling" in plan
+    consent = flat(text_of((out / "consent.pdf").read_bytes(), tmp_path))
+    assert "Not valid until clearance" not in consent  # nothing awaited: it can be signed
 
 
 def test_a_whole_treatment_deferred_needs_an_override_to_print(
