@@ -19,6 +19,7 @@ import pytest
 from consult.access import Actor
 from consult.clinical.fileformat import Patient
 from consult.storage import Database, users
+from tests.helpers.templates import copy_of_new_database
 from tests.postgres import ENGINES, empty_database_url
 
 
@@ -31,6 +32,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def db(database_url: str) -> Iterator[Database]:
+    copy_of_new_database(database_url)
     database = Database.open(database_url)
     try:
         yield database

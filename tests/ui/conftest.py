@@ -13,6 +13,7 @@ from consult.clinical.fileformat import Patient
 from consult.storage import Database, patients, users
 from tests.helpers.accounts import MANAGER_PASSWORD
 from tests.helpers.signing import SET_UP_CLINIC, signed
+from tests.helpers.templates import copy_of_new_database
 from ui.shell.app import context_for
 from ui.shell.context import AppContext
 from ui.shell.workers import wait_for_background_work
@@ -21,7 +22,9 @@ from ui.widgets import dates
 
 @pytest.fixture
 def db(tmp_path: Path, data_dir: Path):
-    database = Database.open(f"sqlite:///{tmp_path / 'clinic.sqlite3'}")
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    copy_of_new_database(url)
+    database = Database.open(url)
     yield database
     wait_for_background_work()
     database.close()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QThreadPool
 from consult.access import Actor
 from consult.storage import Database, users
 from tests.helpers.accounts import STAFF_PASSWORD
+from tests.helpers.templates import copy_of_new_database
 from tests.postgres import ENGINES, empty_database_url
 
 
@@ -25,6 +26,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def db(database_url: str, qapp) -> Iterator[Database]:
+    copy_of_new_database(database_url)
     database = Database.open(database_url)
     yield database
     # No query may still be running on the pool when the database closes.
