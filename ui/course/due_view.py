@@ -9,17 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QItemSelection, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from consult.errors import ConsultError
 from consult.records import BookingRecord, DueItem
@@ -28,6 +19,7 @@ from consult.services.acting import SignedIn
 from ui.shell.errors import log_unexpected
 from ui.shell.workers import Worker
 from ui.widgets.forms import ErrorLabel
+from ui.widgets.rows_model import Row, RowsModel, selected_row, table_view
 
 HEADERS = ("When", "Patient", "Practitioner", "Session", "Booking", "Due")
 KIND_WORDS = {
@@ -60,14 +52,9 @@ class DueView(QWidget):
         super().__init__(parent)
         self._user = user
         self._today = today
-        self._items: list[DueItem] = []
         self._worker = Worker(self)
-        self.table = QTableWidget(0, len(HEADERS), self)
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.model = RowsModel(HEADERS, self)
+        self.table = table_view(self.model, self, "Due this week")
         self.book_button = QPushButton("Book", self)
         self.cancel_button = QPushButton("Cancel booking", self)
         self.error = ErrorLabel(self)
@@ -81,7 +68,7 @@ class DueView(QWidget):
         layout.addLayout(buttons)
         self.book_button.clicked.connect(self.book_selected)
         self.cancel_button.clicked.connect(self.cancel_selected)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._update_buttons()
 
     @Slot()
@@ -93,17 +80,17 @@ class DueView(QWidget):
 
     def _show(self, items: tuple[DueItem, ...]) -> None:
         self.error.clear_error()
-        self._items = list(items)
-        self.table.setRowCount(len(self._items))
-        for row, item in enumerate(self._items):
-            for column, text in enumerate(due_cells(item)):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.model.set_rows([Row(due_cells(item), item) for item in items])
         self._update_buttons()
         self.loaded.emit()
 
     def selected(self) -> BookingRecord | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self._items[rows[0].row()].booking if rows else None
+        row = selected_row(self.table)
+        return self.model.payload(row).booking if row is not None else None
+
+    @Slot(QItemSelection, QItemSelection)
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._update_buttons()
 
     @Slot()
     def _update_buttons(self) -> None:

@@ -8,17 +8,8 @@ audits the view. Calls run off the GUI thread; a refusal is shown in words.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
+from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from consult.clinical.catalogue import catalogue
 from consult.errors import ConsultError
@@ -28,6 +19,7 @@ from consult.services.acting import SignedIn
 from ui.shell.errors import log_unexpected
 from ui.shell.workers import Worker
 from ui.widgets.forms import ErrorLabel
+from ui.widgets.rows_model import Row, RowsModel, selected_row, table_view
 
 HEADERS = ("Date", "Practitioner", "Areas", "Status", "Record", "Flag")
 
@@ -90,14 +82,9 @@ class SessionsTab(QWidget):
         super().__init__(parent)
         self._user = user
         self._patient_id = patient_id
-        self._items: list[SessionSummary] = []
         self._worker = Worker(self)
-        self.table = QTableWidget(0, len(HEADERS), self)
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.model = RowsModel(HEADERS, self)
+        self.table = table_view(self.model, self, "Sessions")
         self.detail = QTextBrowser(self)
         self.error = ErrorLabel(self)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -106,7 +93,7 @@ class SessionsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         layout.addWidget(self.error)
-        self.table.itemSelectionChanged.connect(self.open_selected)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
     @Slot()
     def refresh(self) -> None:
@@ -117,19 +104,19 @@ class SessionsTab(QWidget):
 
     def _show(self, items: tuple[SessionSummary, ...]) -> None:
         self.error.clear_error()
-        self._items = list(items)
-        self.table.setRowCount(len(self._items))
-        for row, item in enumerate(self._items):
-            for column, text in enumerate(session_cells(item)):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.model.set_rows([Row(session_cells(item), item) for item in items])
         self.loaded.emit()
+
+    @Slot(QItemSelection, QItemSelection)
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.open_selected()
 
     @Slot()
     def open_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        row = selected_row(self.table)
+        if row is None:
             return
-        user, session_id = self._user, self._items[rows[0].row()].id
+        user, session_id = self._user, self.model.payload(row).id
         self._worker.start(
             lambda: course.open_session(user, session_id), self._opened, self._failed
         )
