@@ -26,6 +26,7 @@ PREFERRED_SIZE = (1360, 860)  # on a screen that has room; never more than the s
 STATUS_NOTE_MS = 15_000
 # Workspaces built by other parts of the app: (permission, module, class, tab title).
 ROLE_TABS = (
+    ("bookings.read", "ui.course.due_view", "DueView", "Due"),
     ("quote.read_all", "ui.manager.workspace", "ManagerWorkspace", "Quotes and reports"),
     ("users.manage", "ui.admin.users_view", "UsersView", "Accounts"),
     ("audit.read", "ui.admin.audit_view", "AuditView", "Audit trail"),
