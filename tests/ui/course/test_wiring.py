@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+from PySide6.QtCore import Qt
 
 from consult.services import bookings
 from consult.storage import settings, users
@@ -73,3 +75,48 @@ def test_reception_has_due_as_a_workspace_and_sees_the_week(qtbot, db, manager):
     qtbot.waitUntil(lambda: due.model.rowCount() > 0, timeout=30_000)
     assert due.model.cells(0)[1:] == ("Ana Souza", "Mara Quinn", "—", "Booked", "Overdue")
     assert not due.session_button.isVisible()  # reception books; it never records sessions
+
+
+def test_start_session_on_the_card_opens_the_recording_page_and_back(qtbot, db, manager):
+    mara = signed(db, manager)
+    course = signed_course(mara)
+    main = build_main_window(mara, settings.get_settings(db))
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.ready, timeout=30_000):
+        main.show()
+    detail = main.patients.detail
+    detail.show_patient(patient_record(mara, course.patient_id))
+    with qtbot.waitSignal(detail.sessions.loaded, timeout=30000):
+        detail.tabs.setCurrentWidget(detail.sessions)
+    qtbot.mouseClick(detail.sessions.start_button, Qt.MouseButton.LeftButton)
+    page = main.session_page
+    assert page is not None and main.pages.currentWidget() is page
+    assert page.title.text() == "Treatment session: Ana Souza"
+    qtbot.waitUntil(page.action_button.isEnabled, timeout=30000)  # its consultation loaded
+    with qtbot.waitSignal(detail.sessions.loaded, timeout=30000):
+        qtbot.mouseClick(page.close_button, Qt.MouseButton.LeftButton)
+    assert main.session_page is None and main.pages.currentWidget() is main.home
+
+
+def test_due_starts_the_session_of_a_booking_from_the_plan(qtbot, holder, db, manager):
+    mara = signed(db, manager)
+    course = signed_course(mara)
+    bookings.add_booking(mara, course.patient_id, datetime(2027, 5, 3, 9, 0, tzinfo=UTC))
+    due = DueView(mara, holder, today=date(2027, 6, 1))  # every open booking is overdue then
+    with qtbot.waitSignal(due.loaded, timeout=30000):
+        due.refresh()
+    by_hand = [row for row in range(due.model.rowCount())
+               if due.model.payload(row).booking.consultation_id is None]
+    from_plan = [row for row in range(due.model.rowCount())
+                 if due.model.payload(row).booking.consultation_id is not None]
+    assert len(by_hand) == 1 and from_plan
+    due.table.selectRow(by_hand[0])
+    assert not due.session_button.isEnabled()  # a booking made by hand follows no plan
+    due.table.selectRow(from_plan[0])
+    booking = due.model.payload(from_plan[0]).booking
+    with qtbot.waitSignal(due.session_requested, timeout=30000) as asked:
+        qtbot.mouseClick(due.session_button, Qt.MouseButton.LeftButton)
+    request = asked.args[0]
+    assert (request.patient_name, request.consultation_id, request.booking_id) == (
+        "Ana Souza", course.consultation_id, booking.id
+    )
