@@ -227,17 +227,22 @@ class SessionPage(QWidget):
         row.addStretch(1)
         row.addWidget(self.record_entry_button)
         done_layout.addLayout(row)
-        done_layout.addWidget(QLabel("Recorded so far", done))
-        done_layout.addWidget(self.entries)
+        done_layout.addStretch(1)
+        # Beside the form, so the practitioner sees what is recorded while filling it in.
+        recorded = QGroupBox("Recorded so far", body)
+        recorded_layout = QVBoxLayout(recorded)
+        recorded_layout.addWidget(self.entries)
         events = QGroupBox("Adverse events", body)
         events_form = QFormLayout(events)
         events_form.addRow("What happened", self.happened)
         events_form.addRow("What was done about it", self.action_taken)
         events_form.addRow("", self.event_button)
-        layout = QVBoxLayout(body)
-        layout.addWidget(done)
-        layout.addWidget(events)
-        layout.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(recorded, 1)
+        right.addWidget(events)
+        layout = QHBoxLayout(body)
+        layout.addWidget(done, 3)
+        layout.addLayout(right, 2)
         self.stages.addWidget(_scrolled(body, self.stages))
         self.record_entry_button.clicked.connect(self.record_entry)
         self.event_button.clicked.connect(self.record_adverse_event)
@@ -251,6 +256,7 @@ class SessionPage(QWidget):
         self.pad.setAccessibleName("Practitioner's signature")
         self.pad.setMinimumHeight(150)
         self.clear_pad = QPushButton("Clear signature", body)
+        self.back_to_record = QPushButton("Back to recording", body)
         layout = QVBoxLayout(body)
         layout.addWidget(self.summary)
         layout.addWidget(
@@ -262,12 +268,14 @@ class SessionPage(QWidget):
         )
         layout.addWidget(self.pad)
         row = QHBoxLayout()
+        row.addWidget(self.back_to_record)
         row.addStretch(1)
         row.addWidget(self.clear_pad)
         layout.addLayout(row)
         layout.addStretch(1)
         self.stages.addWidget(_scrolled(body, self.stages))
         self.clear_pad.clicked.connect(self.pad.clear)
+        self.back_to_record.clicked.connect(self.back_to_recording)
 
     def _build_after(self) -> None:
         body = QWidget(self)
@@ -463,7 +471,10 @@ class SessionPage(QWidget):
         if not self.record.entries:
             self._show_error("Record what was done on at least one area before signing.")
             return
-        lines = [f"{self.record.patient_name}, {show_date(self.record.session_date)}"]
+        lines = [
+            f"{self.record.patient_name}, {show_date(self.record.session_date)}, "
+            f"treated by {self.record.practitioner}"
+        ]
         lines += [entry_line(entry) for entry in self.record.entries]
         lines += [
             f"Adverse event: {event.happened} (done: {event.action_taken})"
@@ -474,6 +485,11 @@ class SessionPage(QWidget):
         self._show_stage(SIGN)
 
     # ------------------------------------------------------------------ 3. sign
+
+    @Slot()
+    def back_to_recording(self) -> None:
+        self.error.clear_error()
+        self._show_stage(RECORD)
 
     @Slot()
     def sign(self) -> None:
