@@ -156,7 +156,10 @@ def test_the_lock_screen_says_when_too_many_wrong_passwords_locked_the_account(
 
 def test_a_manager_sees_the_other_workspaces_built_when_first_opened(qtbot, window):
     titles = [window.home.tabText(index) for index in range(window.home.count())]
-    assert titles == ["Patients", "Due", "Quotes and reports", "Accounts", "Audit trail"]
+    assert titles == [
+        "Patients", "Due", "Lots and devices", "Recall", "Quotes and reports", "Accounts",
+        "Audit trail",
+    ]
     accounts = titles.index("Accounts")
     window.home.setCurrentIndex(accounts)
     assert type(window.home.widget(accounts)).__name__ == "UsersView"
@@ -178,7 +181,7 @@ def test_a_practitioner_sees_only_the_patients_and_due(qtbot, db, manager):
     main = build_main_window(signed(db, practitioner), settings.get_settings(db))
     qtbot.addWidget(main)
     titles = [main.home.tabText(index) for index in range(main.home.count())]
-    assert titles == ["Patients", "Due"]
+    assert titles == ["Patients", "Due", "Lots and devices", "Recall"]
     assert not main.settings_action.isEnabled()
 
 

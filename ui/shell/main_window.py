@@ -28,6 +28,8 @@ STATUS_NOTE_MS = 15_000
 # Workspaces built by other parts of the app: (permission, module, class, tab title).
 ROLE_TABS = (
     ("bookings.read", "ui.course.due_view", "DueView", "Due"),
+    ("course.supplies", "ui.course.lots_view", "LotsView", "Lots and devices"),
+    ("course.recall", "ui.course.recall_view", "RecallView", "Recall"),
     ("quote.read_all", "ui.manager.workspace", "ManagerWorkspace", "Quotes and reports"),
     ("users.manage", "ui.admin.users_view", "UsersView", "Accounts"),
     ("audit.read", "ui.admin.audit_view", "AuditView", "Audit trail"),
