@@ -41,18 +41,10 @@ def aftercare_dialog(
     )
 
 
-def show_aftercare(
+def session_record_dialog(
     parent: QWidget, user: SignedIn, session_id: int, pdf: bytes, patient_name: str
-) -> None:
-    dialog = aftercare_dialog(parent, user, session_id, pdf, patient_name)
-    dialog.exec()
-    dialog.deleteLater()
-
-
-def show_session_record(
-    parent: QWidget, user: SignedIn, session_id: int, pdf: bytes, patient_name: str
-) -> None:
-    dialog = PdfDialog(
+) -> PdfDialog:
+    return PdfDialog(
         f"Session record: {patient_name}",
         pdf,
         parent,
@@ -63,5 +55,3 @@ def show_session_record(
             _file_name("session-record", patient_name, session_id),
         ),
     )
-    dialog.exec()
-    dialog.deleteLater()

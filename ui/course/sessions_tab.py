@@ -19,6 +19,7 @@ from types import ModuleType
 from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QInputDialog,
     QPushButton,
@@ -135,6 +136,7 @@ class SessionsTab(QWidget):
         self._patient_name = ""
         self._listed_for: int | None = None  # the patient whose list is shown
         self._record: SessionRecord | None = None
+        self.dialog: QDialog | None = None  # the document or question open over the tab
         self._worker = Worker(self)
         self.model = RowsModel(HEADERS, self)
         self.table = table_view(self.model, self, "Sessions")
@@ -214,7 +216,10 @@ class SessionsTab(QWidget):
         )
 
     def _show(self, answer: tuple[int, tuple[SessionSummary, ...]]) -> None:
-        patient_id, items = answer
+        self.show_sessions(*answer)
+
+    def show_sessions(self, patient_id: int, items: tuple[SessionSummary, ...]) -> None:
+        """The listing for `patient_id` (dropped if the card moved on to someone else)."""
         if patient_id != self._patient_id:
             return  # the card moved on to another patient meanwhile
         self.error.clear_error()
@@ -286,9 +291,11 @@ class SessionsTab(QWidget):
         )
 
     def _record_ready(self, answer: tuple[int, bytes]) -> None:
-        from ui.course.handouts import show_session_record
+        from ui.course.handouts import session_record_dialog
 
-        show_session_record(self, self._user, answer[0], answer[1], self._patient_name)
+        self._show_dialog(
+            session_record_dialog(self, self._user, answer[0], answer[1], self._patient_name)
+        )
 
     @Slot()
     def show_aftercare(self) -> None:
@@ -303,23 +310,40 @@ class SessionsTab(QWidget):
         )
 
     def _aftercare_ready(self, answer: tuple[int, bytes]) -> None:
-        from ui.course.handouts import show_aftercare
+        from ui.course.handouts import aftercare_dialog
 
-        show_aftercare(self, self._user, answer[0], answer[1], self._patient_name)
+        self._show_dialog(
+            aftercare_dialog(self, self._user, answer[0], answer[1], self._patient_name)
+        )
+
+    def _show_dialog(self, dialog: QDialog) -> None:
+        """One document open at a time, window-modal: the card stays as it is behind it."""
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = dialog
+        dialog.open()
 
     @Slot()
     def amend(self) -> None:
+        """Ask what the amendment corrects (window-modal), then make it."""
         summary = self.selected()
-        if summary is None or summary.status != "signed" or self._patient_id is None:
+        if summary is None or summary.status != "signed":
             return
-        reason, given = QInputDialog.getText(
-            self,
-            "Amend the session",
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Amend the session")
+        dialog.setLabelText(
             f"What does the amendment of the session of {show_date(summary.session_date)} "
             "correct? The signed record stays as it is; the amendment is a new record "
-            "linked to it.",
+            "linked to it, signed in its turn."
         )
-        if not given:
+        dialog.setOkButtonText("Make the amendment")
+        dialog.textValueSelected.connect(self.amend_with_reason)
+        self._show_dialog(dialog)
+
+    @Slot(str)
+    def amend_with_reason(self, reason: str) -> None:
+        summary = self.selected()
+        if summary is None or summary.status != "signed":
             return
         user, session_id = self._user, summary.id
         self._worker.start(
