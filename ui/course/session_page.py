@@ -100,9 +100,11 @@ def _opened(user: SignedIn, session_id: int) -> tuple[SessionRecord, Any]:
 
 
 def _next_booking(user: SignedIn, record: SessionRecord) -> BookingRecord | None:
-    """The plan's next session, proposed now if it was not yet (the earliest safe date)."""
-    proposed = bookings.propose_from_plan(user, record.consultation_id)
-    return proposed[0] if proposed else None
+    """The patient's next open appointment after this session; the plan's remaining
+    sessions are proposed first if they were not yet (at their earliest safe dates)."""
+    bookings.propose_from_plan(user, record.consultation_id)
+    day_after = datetime.combine(record.session_date, time(23, 59), clinic_now().tzinfo)
+    return bookings.next_for_patient(user, record.patient_id, day_after)
 
 
 def _signed(
@@ -530,9 +532,15 @@ class SessionPage(QWidget):
         )
         if booking is not None:
             starts = local(booking.starts_at)
+            which = (
+                f"Session {booking.session_number} of the plan"
+                if booking.session_number
+                else "The next appointment"
+            )
+            state = "is booked for" if booking.status == "booked" else "is proposed for"
             self.next_note.setText(
-                f"Session {booking.session_number or ''} of the plan is proposed for "
-                f"{show_datetime(booking.starts_at)}; change the time if needed and book it."
+                f"{which} {state} {show_datetime(booking.starts_at)}; change the time if "
+                "needed and book it."
             )
         else:
             day = record.session_date

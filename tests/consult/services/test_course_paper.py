@@ -49,3 +49,20 @@ def test_a_handout_is_audited_and_its_kind_checked(db, pia):
     assert json.loads(event.detail)["document"] == "aftercare"
     with pytest.raises(InvalidField, match="way"):
         course.record_handout(pia, done.session.id, "aftercare", "fax")
+
+
+def test_the_next_open_booking_after_a_day(db, pia):
+    from datetime import UTC, datetime
+
+    from consult.services import bookings
+
+    done = signed_course(pia)
+    after = datetime(2026, 11, 21, tzinfo=UTC)
+    first = bookings.next_for_patient(pia, done.patient_id, after)
+    assert first is not None and first.session_number == 2 and first.status == "proposed"
+    bookings.cancel(pia, first.id)
+    second = bookings.next_for_patient(pia, done.patient_id, after)
+    assert second is not None and second.session_number == 3
+    assert bookings.next_for_patient(pia, done.patient_id, datetime(2030, 1, 1, tzinfo=UTC)) is None
+    with pytest.raises(InvalidField, match="starts_at"):
+        bookings.next_for_patient(pia, done.patient_id, datetime(2026, 11, 21))

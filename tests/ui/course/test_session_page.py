@@ -196,3 +196,34 @@ def test_a_new_lot_must_be_filled_in_whole(qtbot, page):
     qtbot.mouseClick(page.record_entry_button, LEFT)
     assert page.error.text() == "Needle cartridge or tip: maker: is required for a new lot"
     assert page.entries.count() == 1
+
+
+def test_a_session_started_from_its_booking_marks_the_booking_attended(
+    qtbot, holder, mara, db
+):
+    from consult.services import bookings
+
+    consultation_id = signed_consultation(mara)
+    pen_of(mara)
+    first = bookings.propose_from_plan(mara, consultation_id)[0]
+    request = SessionRequest(first.patient_id, first.patient_name,
+                             consultation_id=consultation_id, booking_id=first.id)
+    page = SessionPage(mara, request, holder)
+    page.resize(1280, 720)
+    holder.show()
+    qtbot.waitUntil(page.action_button.isEnabled, timeout=30000)
+    assert page.start_form.consultation.currentData() == consultation_id
+    page.start_form.set_date(SESSION_DAY)
+    answer_no_to_every_change(page)
+    start(qtbot, page)
+    page.entry_form.depth.setValue(1.5)
+    qtbot.mouseClick(page.record_entry_button, LEFT)
+    qtbot.waitUntil(lambda: page.entries.count() == 2, timeout=30000)
+    qtbot.mouseClick(page.action_button, LEFT)
+    stroke(page.pad, [(20, 60), (80, 40), (160, 90), (240, 50), (300, 80)])
+    with qtbot.waitSignal(page.stage_shown, timeout=30000, check_params_cb=AFTER.__eq__):
+        qtbot.mouseClick(page.action_button, LEFT)
+    with db.Session() as session:
+        assert session.get(Booking, first.id).status == "done"
+    # The plan's next session is offered for booking.
+    assert page.next_booking is not None and page.next_booking.session_number == 2
