@@ -95,7 +95,7 @@ class RowsModel(QAbstractTableModel):
 
 
 def table_view(model: RowsModel, parent: QWidget, name: str) -> QTableView:
-    """A read-only view selecting one whole row at a time, columns sharing the width."""
+    """A read-only view selecting one whole row at a time, columns fitted to their text."""
     view = QTableView(parent)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -103,7 +103,11 @@ def table_view(model: RowsModel, parent: QWidget, name: str) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    # Columns as wide as their text (a product or a record number is never cut short), the
+    # last one taking the room left; these listings hold tens of rows, so measuring is cheap.
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
     view.setAccessibleName(name)
     view.setTabKeyNavigation(False)
     return view
