@@ -50,7 +50,8 @@ from consult.records import (
 )
 from consult.services import bookings, consultations, course, lots
 from consult.services.acting import SignedIn
-from ui.course.entry_form import LABELS, EntryForm
+from ui.course.entry_form import LABELS as ENTRY_LABELS
+from ui.course.entry_form import EntryForm
 from ui.course.requests import SessionRequest
 from ui.course.rescreen import Plan, StartForm
 from ui.course.sessions_tab import area_label, entry_line
@@ -65,6 +66,18 @@ from ui.widgets.forms import ErrorLabel, form_value
 from ui.widgets.signature_pad import SignaturePad
 
 START, RECORD, SIGN, AFTER = range(4)
+# The page's words for the services' field names, in refusals shown under the page.
+LABELS = {
+    **ENTRY_LABELS,
+    "consultation": "Consultation",
+    "session_date": "Session date",
+    "areas": "Areas treated today",
+    "override_reason": "Override reason",
+    "happened": "What happened",
+    "action_taken": "What was done about it",
+    "practitioner_signature": "Practitioner's signature",
+    "starts_at": "Next session date and time",
+}
 NEXT_AT = time(10, 0)  # a next session with no proposed time starts at this local time
 
 
@@ -368,7 +381,7 @@ class SessionPage(QWidget):
 
     @Slot()
     def start_session(self) -> None:
-        start = form_value(self.start_form.session_start, self.error)
+        start = form_value(self.start_form.session_start, self.error, LABELS)
         if start is None:
             return
         user = self.user

@@ -358,7 +358,7 @@ class SessionsTab(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, ConsultError):
-            self.error.show_error(error)
+            self.error.show_error(error, {"reason": "What the amendment corrects"})
         else:
             self.error.show_error(f"Something went wrong; details in {log_unexpected(error)}")
         self.loaded.emit()

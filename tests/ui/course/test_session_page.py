@@ -227,3 +227,22 @@ def test_a_session_started_from_its_booking_marks_the_booking_attended(
         assert session.get(Booking, first.id).status == "done"
     # The plan's next session is offered for booking.
     assert page.next_booking is not None and page.next_booking.session_number == 2
+
+
+def test_refusals_name_the_field_in_the_pages_words(qtbot, page):
+    answer_no_to_every_change(page)
+    page.start_form.set_date(date(2026, 11, 1))  # before the consultation of 20 Nov
+    with qtbot.waitSignal(page.failed, timeout=30000):
+        qtbot.mouseClick(page.action_button, LEFT)
+    assert page.error.text() == (
+        "Session date: 2026-11-01 is before the consultation (2026-11-20)"
+    )
+    page.start_form.areas.item(0).setCheckState(Qt.CheckState.Unchecked)
+    qtbot.mouseClick(page.action_button, LEFT)
+    assert page.error.text() == "Areas treated today: tick at least one area treated today"
+    page.start_form.areas.item(0).setCheckState(Qt.CheckState.Checked)
+    page.start_form.set_date(SESSION_DAY)
+    start(qtbot, page)
+    with qtbot.waitSignal(page.failed, timeout=30000):
+        qtbot.mouseClick(page.event_button, LEFT)  # nothing typed
+    assert page.error.text() == "What happened: say what happened"

@@ -110,3 +110,12 @@ def test_a_draft_is_carried_on_from_the_tab(qtbot, holder, db, manager):
     with qtbot.waitSignal(tab.session_requested, timeout=30000) as asked:
         qtbot.mouseClick(tab.draft_button, LEFT)
     assert asked.args[0].session_id == course.session.id
+
+
+def test_an_amendment_needs_to_say_what_it_corrects(qtbot, tab):
+    select_row(qtbot, tab, 0)
+    qtbot.mouseClick(tab.amend_button, LEFT)
+    with qtbot.waitSignal(tab.loaded, timeout=30000):  # the refusal is reported
+        tab.dialog.accept()
+    assert tab.error.text() == "What the amendment corrects: say what the amendment corrects"
+    assert tab.model.rowCount() == 1
