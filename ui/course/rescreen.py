@@ -168,7 +168,8 @@ class StartForm(QWidget):
                 continue  # no change since the last visit: the history stands
             missing = row.question.missing(entry)
             if missing:
-                raise InvalidField(label, f"say {' and '.join(missing)} after a yes")
+                asked = row.question.prompt_for(missing[0])
+                raise InvalidField(label, f"after a yes, answer “{asked}”")
             changes[condition] = entry
         return changes
 

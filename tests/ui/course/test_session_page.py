@@ -246,3 +246,26 @@ def test_refusals_name_the_field_in_the_pages_words(qtbot, page):
     with qtbot.waitSignal(page.failed, timeout=30000):
         qtbot.mouseClick(page.event_button, LEFT)  # nothing typed
     assert page.error.text() == "What happened: say what happened"
+
+
+def answer_sunburn(page, when: date) -> None:
+    sunburn = page.start_form.rows["sunburn"]
+    sunburn.yes.click()
+    sunburn.follow_ups.date.setText(show_date(when))
+
+
+def test_the_rescreening_counts_a_window_from_the_session_date(qtbot, page):
+    answer_no_to_every_change(page)
+    page.start_form.rows["sunburn"].yes.click()
+    qtbot.mouseClick(page.action_button, LEFT)
+    assert page.error.text() == "Sunburn or fresh tan: after a yes, answer “When was it?”"
+    # Burnt five days before the session: the area waits two weeks from the burn.
+    answer_sunburn(page, date(2026, 11, 22))
+    with qtbot.waitSignal(page.failed, timeout=30000):
+        qtbot.mouseClick(page.action_button, LEFT)
+    assert "record an override reason to go ahead" in page.error.text()
+    # Seventeen days before the session (ten before the consultation): the wait is over.
+    answer_sunburn(page, date(2026, 11, 10))
+    start(qtbot, page)
+    assert recorded_lines(page)[0].startswith(f"Re-screening on {show_date(SESSION_DAY)}")
+    assert "override" not in recorded_lines(page)[0]
