@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QItemSelection, Signal, Slot
+from PySide6.QtCore import QDate, QDateTime, QItemSelection, Qt, QTime, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDateTimeEdit,
@@ -66,6 +66,7 @@ class DueView(QWidget):
     loaded = Signal()
     changed = Signal()
     session_requested = Signal(object)  # a SessionRequest for the selected booking
+    saved = Signal(object)  # the path of a calendar file written
 
     def __init__(
         self, user: SignedIn, parent: QWidget | None = None, today: date | None = None
@@ -74,6 +75,7 @@ class DueView(QWidget):
         self._user = user
         self._today = today
         self._asked_once = False
+        self.time_dialog: TimeDialog | None = None
         self._worker = Worker(self)
         self.model = RowsModel(HEADERS, self)
         self.table = table_view(self.model, self, "Due this week")
@@ -177,13 +179,22 @@ class DueView(QWidget):
 
     @Slot()
     def move_selected(self) -> None:
+        """Ask for the new time (window-modal); booked at it once the dialog is accepted."""
         booking = self.selected()
         if booking is None:
             return
-        starts_at = ask_time(self, booking.patient_name, booking.starts_at)
-        if starts_at is None:
+        if self.time_dialog is not None:
+            self.time_dialog.deleteLater()
+        self.time_dialog = TimeDialog(self, booking)
+        self.time_dialog.accepted.connect(self._time_chosen)
+        self.time_dialog.open()
+
+    @Slot()
+    def _time_chosen(self) -> None:
+        dialog = self.time_dialog
+        if dialog is None:
             return
-        user, booking_id = self._user, booking.id
+        user, booking_id, starts_at = self._user, dialog.booking_id, dialog.chosen()
         self._worker.start(
             lambda: bookings.book(user, booking_id, starts_at), self._done, self._failed
         )
@@ -217,7 +228,13 @@ class DueView(QWidget):
         )
         if not chosen:
             return
-        path = Path(chosen if chosen.lower().endswith(".ics") else f"{chosen}.ics")
+        self.save_ics_to(Path(chosen if chosen.lower().endswith(".ics") else f"{chosen}.ics"))
+
+    def save_ics_to(self, path: Path) -> None:
+        """The selected booking's .ics written to `path` on the thread pool (audited)."""
+        booking = self.selected()
+        if booking is None:
+            return
         user, booking_id = self._user, booking.id
         self._worker.start(
             lambda: _write_ics(user, booking_id, path), self._ics_saved, self._failed
@@ -226,6 +243,7 @@ class DueView(QWidget):
     def _ics_saved(self, path: Path) -> None:
         self.error.clear_error()
         self.note.setText(f"Saved the patient's calendar file to {path}.")
+        self.saved.emit(path)
 
     def _done(self, _booking: BookingRecord) -> None:
         self.changed.emit()
@@ -250,15 +268,18 @@ def _write_ics(user: SignedIn, booking_id: int, path: Path) -> Path:
 
 
 class TimeDialog(QDialog):
-    """A date and time on the clinic's clock, for a booking."""
+    """A new date and time for a booking, on the clinic's clock."""
 
-    def __init__(self, parent: QWidget, patient_name: str, starts_at: datetime) -> None:
+    def __init__(self, parent: QWidget, booking: BookingRecord) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Book {patient_name}")
-        shown = local(starts_at)
+        self.booking_id = booking.id
+        self.setWindowTitle(f"Book {booking.patient_name}")
+        shown = local(booking.starts_at)
         self.when = QDateTimeEdit(
-            QDateTime(shown.year, shown.month, shown.day, shown.hour, shown.minute), self
+            QDateTime(QDate(shown.year, shown.month, shown.day), QTime(shown.hour, shown.minute)),
+            self,
         )
+        self.when.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the app's wheel policy
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat(f"{date_format()} HH:mm")
         self.when.setAccessibleName("Appointment date and time")
@@ -275,10 +296,3 @@ class TimeDialog(QDialog):
         return datetime(day.year(), day.month(), day.day(), moment.hour(), moment.minute(),
                         tzinfo=zone)
 
-
-def ask_time(parent: QWidget, patient_name: str, starts_at: datetime) -> datetime | None:
-    dialog = TimeDialog(parent, patient_name, starts_at)
-    try:
-        return dialog.chosen() if dialog.exec() else None
-    finally:
-        dialog.deleteLater()
