@@ -90,6 +90,14 @@ def _scrolled(body: QWidget, parent: QWidget) -> QScrollArea:
     return area
 
 
+def _left(widget: QWidget) -> QHBoxLayout:
+    """`widget` at its natural width, on the left (a button across the page looks like a bar)."""
+    row = QHBoxLayout()
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
 # ---------------------------------------------------------------------- on the thread pool
 
 
@@ -309,12 +317,12 @@ class SessionPage(QWidget):
         self.booked_note.setWordWrap(True)
         layout = QVBoxLayout(body)
         layout.addWidget(self.signed_note)
-        layout.addWidget(self.aftercare_button)
+        layout.addLayout(_left(self.aftercare_button))
         booking = QGroupBox("Next session", body)
         booking_layout = QFormLayout(booking)
         booking_layout.addRow(self.next_note)
-        booking_layout.addRow("Date and time", self.next_when)
-        booking_layout.addRow("", self.book_button)
+        booking_layout.addRow("Date and time", _left(self.next_when))
+        booking_layout.addRow("", _left(self.book_button))
         booking_layout.addRow(self.booked_note)
         layout.addWidget(booking)
         layout.addStretch(1)
