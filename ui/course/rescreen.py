@@ -42,6 +42,7 @@ from ui.widgets.forms import date_edit, to_date
 CHANGE_QUESTIONS = (
     "anticoagulants",
     "isotretinoin",
+    "topical_retinoids",
     "pregnant",
     "cold_sores",
     "sunburn",
