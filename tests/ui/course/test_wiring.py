@@ -120,3 +120,32 @@ def test_due_starts_the_session_of_a_booking_from_the_plan(qtbot, holder, db, ma
     assert (request.patient_name, request.consultation_id, request.booking_id) == (
         "Ana Souza", course.consultation_id, booking.id
     )
+
+
+def test_start_session_in_the_due_workspace_opens_the_recording_page(qtbot, db, manager):
+    mara = signed(db, manager)
+    course = signed_course(mara)
+    (proposed, *_rest) = [
+        item.booking for item in bookings.due_this_week(mara, today=date(2030, 1, 1))
+    ]
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    bookings.book(mara, proposed.id, yesterday)  # moved to yesterday: overdue this week
+    main = build_main_window(mara, settings.get_settings(db))
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.ready, timeout=30_000):
+        main.show()
+    main.home.setCurrentIndex(tab_titles(main.home).index("Due"))
+    due = main.home.currentWidget()
+    qtbot.waitUntil(lambda: due.model.rowCount() > 0, timeout=30_000)
+    ids = [item.booking.id for item in due.model.payloads()]
+    due.table.selectRow(ids.index(proposed.id))
+    qtbot.mouseClick(due.session_button, Qt.MouseButton.LeftButton)
+    page = main.session_page
+    assert page is not None and main.pages.currentWidget() is page
+    assert (page.request.booking_id, page.request.consultation_id) == (
+        proposed.id, course.consultation_id
+    )
+    qtbot.waitUntil(page.action_button.isEnabled, timeout=30000)
+    with qtbot.waitSignal(due.loaded, timeout=30000):  # Due is asked again on the way back
+        qtbot.mouseClick(page.close_button, Qt.MouseButton.LeftButton)
+    assert main.pages.currentWidget() is main.home
