@@ -136,7 +136,7 @@ def gui_fill_ms(user: object, patient_id: int, summaries: tuple) -> float:
 
     app = QApplication.instance() or QApplication([])
     tab = SessionsTab(user, patient_id)  # type: ignore[arg-type]
-    result = median_ms(lambda: tab._show(summaries))
+    result = median_ms(lambda: tab.show_sessions(patient_id, summaries))
     tab.deleteLater()
     app.processEvents()
     return result

@@ -175,6 +175,14 @@ def _course_commands(commands: argparse._SubParsersAction) -> None:  # type: ign
     signin.add_option(ics)
     _database_option(ics)
 
+    aftercare = commands.add_parser(
+        "aftercare", help="write a signed session's aftercare sheet for the patient (PDF)"
+    )
+    aftercare.add_argument("session_id", metavar="SESSION_ID", type=int)
+    aftercare.add_argument("--out", metavar="FILE", required=True)
+    signin.add_option(aftercare)
+    _database_option(aftercare)
+
 
 # Subcommand name -> module in consult.commands providing `run(args) -> int`.
 _COMMANDS = {
@@ -192,6 +200,7 @@ _COMMANDS = {
     "recall": "course",
     "lots": "course",
     "booking-ics": "course",
+    "aftercare": "course",
 }
 
 

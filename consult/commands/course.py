@@ -1,10 +1,12 @@
-"""`consult recall LOT`, `consult lots` and `consult booking-ics`: the course on the command line.
+"""`consult recall`, `lots`, `booking-ics` and `aftercare`: the course on the command line.
 
 `recall` is the clinic's answer to a manufacturer's recall notice: every session that
 used the lot (patient, date, practitioner, areas, device). `lots` lists the lots with
 their product, expiry and how many sessions used each. Both need a signed-in
 practitioner or manager (--user / CONSULT_USER, CONSULT_PASSWORD) and every recall
-search is audited. `booking-ics` writes the patient's calendar file for a booking.
+search is audited. `booking-ics` writes the patient's calendar file for a booking, and
+`aftercare` a signed session's aftercare sheet for the patient (both via a temporary file
+renamed into place, so a half-written file never appears).
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ from consult.records import LotRecord, RecallHit
 def run(args: argparse.Namespace) -> int:
     from consult.services import opening
 
-    commands = {"recall": _recall, "lots": _lots, "booking-ics": _booking_ics}
+    commands = {
+        "recall": _recall,
+        "lots": _lots,
+        "booking-ics": _booking_ics,
+        "aftercare": _aftercare,
+    }
     with opening.open_existing_clinic(database_url(args)) as database:
         return commands[args.command](args, database)
 
@@ -117,6 +124,18 @@ def _booking_ics(args: argparse.Namespace, database: Any) -> int:
     ics = bookings.export_ics(user, args.booking_id)
     written = atomic.write_bytes(args.out, ics)
     print(f"booking {args.booking_id} written to {written}")
+    return EXIT_OK
+
+
+def _aftercare(args: argparse.Namespace, database: Any) -> int:
+    from consult.protection import atomic
+    from consult.services import course
+
+    user = signin.sign_in(args, database, "writing an aftercare sheet")
+    pdf = course.aftercare_pdf(user, args.session_id)
+    course.record_handout(user, args.session_id, "aftercare", "save", file_name=str(args.out))
+    written = atomic.write_bytes(args.out, pdf)
+    print(f"aftercare sheet of session {args.session_id} written to {written}")
     return EXIT_OK
 
 

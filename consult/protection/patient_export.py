@@ -12,6 +12,11 @@ The zip holds:
     consents/<id>-<kind>.pdf      the signed PDFs exactly as stored
     consents/index.json           their details and the SHA-256 recorded at signing
     consents/SHA256SUMS           `sha256sum -c` checks the PDFs
+    sessions/<id>.json            each treatment session: entries, lots, adverse events,
+                                  the re-screening's answers and verdict, amendment links
+    sessions/<id>-<number>.pdf    each signed session's sealed record exactly as stored
+    sessions/SHA256SUMS           `sha256sum -c` checks those PDFs
+    bookings.json                 the patient's bookings (times in UTC, as stored)
     audit-events.json             every audit event about this patient
 
 It is read in one transaction, so it is one consistent moment of the record, and it
@@ -37,9 +42,9 @@ from consult import __version__
 from consult.access import Actor, require
 from consult.clinical import fileformat
 from consult.protection.files import publish, temporary_beside
-from consult.storage import audit, consultations, patients, quotes
+from consult.storage import audit, consultations, course, patients, quotes
 from consult.storage.db import Database
-from consult.storage.models import AuditEvent, ConsentRecord
+from consult.storage.models import AuditEvent, Booking, ConsentRecord, TreatmentSession
 from consult.storage.models import Consultation as ConsultationRow
 from consult.storage.models import Quote as QuoteRow
 
@@ -55,6 +60,8 @@ class ExportReport:
     quotes: int
     consents: int
     audit_events: int
+    sessions: int = 0
+    bookings: int = 0
 
 
 def export_patient(
@@ -94,6 +101,8 @@ def _collect(session: Session, patient_id: int) -> tuple[dict[str, bytes], dict[
         ("consultations", _consultation_files),
         ("quotes", _quote_files),
         ("consents", _consent_files),
+        ("sessions", _session_files),
+        ("bookings", _booking_files),
     ):
         found, counts[kind] = collector(session, patient_id)
         files.update(found)
@@ -168,6 +177,55 @@ def _consent_files(session: Session, patient_id: int) -> tuple[dict[str, bytes],
         files["consents/index.json"] = _json(index)
         files["consents/SHA256SUMS"] = "".join(sums).encode()
     return files, len(index)
+
+
+def _session_files(session: Session, patient_id: int) -> tuple[dict[str, bytes], int]:
+    """Each session as JSON (with what the patient answered at its re-screening) and each
+    signed one's sealed PDF as stored, with a checksum list like the consents'."""
+    rows = session.scalars(
+        select(TreatmentSession)
+        .where(TreatmentSession.patient_id == patient_id)
+        .order_by(TreatmentSession.id)
+    ).all()
+    files: dict[str, bytes] = {}
+    sums = []
+    for row in rows:
+        details = asdict(course.session_record(session, row, {}))
+        # The answers themselves, not only which questions changed.
+        details["changes_answers"] = row.changes or {}
+        details["screening"] = row.screening or {}
+        if row.pdf is not None:
+            name = f"{row.id}-{row.document_number}.pdf"
+            actual = hashlib.sha256(row.pdf).hexdigest()
+            files[f"sessions/{name}"] = row.pdf
+            sums.append(f"{actual}  {name}\n")
+            details["pdf"] = name
+            details["matches_sha256_at_signing"] = actual == row.sha256
+        files[f"sessions/{row.id}.json"] = _json(details)
+    if sums:
+        files["sessions/SHA256SUMS"] = "".join(sums).encode()
+    return files, len(rows)
+
+
+def _booking_files(session: Session, patient_id: int) -> tuple[dict[str, bytes], int]:
+    rows = session.scalars(
+        select(Booking).where(Booking.patient_id == patient_id).order_by(Booking.starts_at)
+    ).all()
+    if not rows:
+        return {}, 0
+    found = [
+        {
+            "id": row.id,
+            "consultation_id": row.consultation_id,
+            "practitioner_id": row.practitioner_id,
+            "session_number": row.session_number,
+            "starts_at": row.starts_at,
+            "status": row.status,
+            "waits_for_clearance": row.waits_for_clearance,
+        }
+        for row in rows
+    ]
+    return {"bookings.json": _json(found)}, len(found)
 
 
 def _audit_events(session: Session, patient_id: int) -> list[dict[str, Any]]:

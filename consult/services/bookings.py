@@ -265,3 +265,21 @@ def export_ics(user: SignedIn, booking_id: int) -> bytes:
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
+
+
+@use_case("bookings.next")
+def next_for_patient(user: SignedIn, patient_id: int, after: datetime) -> BookingRecord | None:
+    """The patient's first proposed or booked appointment starting after `after`."""
+    zone = _zone(user)
+    after = _checked_start(after)
+    with transaction(user) as session:
+        patient = patients.load_row(session, patient_id)
+        row = store.next_open_booking(session, patient.id, after)
+        audit.record(
+            session,
+            user.actor,
+            "bookings.next",
+            patient_id=patient.id,
+            detail={"booking": row.id if row else None},
+        )
+        return store.booking_record(session, row, zone) if row else None

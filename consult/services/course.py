@@ -603,3 +603,76 @@ def session_pdf(user: SignedIn, session_id: int) -> bytes:
             detail={"session": row.id, "number": row.document_number},
         )
         return row.pdf
+
+
+# --------------------------------------------------------------------------- the patient's paper
+
+HANDOUT_DOCUMENTS = ("aftercare", "session_record")
+HANDOUT_WAYS = ("print", "save")
+
+
+@use_case("course.aftercare")
+def aftercare_pdf(user: SignedIn, session_id: int) -> bytes:
+    """The patient's aftercare sheet for a signed session, with the next appointment."""
+    from datetime import time, timedelta
+
+    from consult.documents.aftercare import AftercareInput, build_aftercare
+    from consult.documents.build import clinic_of
+    from consult.storage import patients
+
+    settings = get_settings(user.database)
+    clinic.require_set_up(settings.pricing)
+    zone = clinic.zone_of(settings.pricing)
+    with transaction(user) as session:
+        row = store.load_session(session, session_id)
+        if row.status != "signed":
+            raise ConsultError(
+                f"session {row.id} is not signed yet; sign it before handing out its aftercare"
+            )
+        day_after = datetime.combine(row.session_date + timedelta(days=1), time(0, 0), zone)
+        booking = store.next_open_booking(session, row.patient_id, day_after)
+        sheet = AftercareInput(
+            patient_name=patients.load_row(session, row.patient_id).name,
+            session_date=row.session_date,
+            areas=tuple(_area_label(area) for area in row.areas),
+            next_appointment=booking.starts_at.astimezone(zone) if booking else None,
+            sheet_id=f"AC-{row.session_date:%Y%m%d}-{row.id}",
+        )
+        audit.record(
+            session,
+            user.actor,
+            "course.aftercare",
+            patient_id=row.patient_id,
+            detail={"session": row.id, "next_booking": booking.id if booking else None},
+        )
+    return build_aftercare(sheet, clinic_of(settings.pricing, settings.logo))
+
+
+def _area_label(area: str) -> str:
+    try:
+        return catalogue().area(area).label
+    except KeyError:
+        return area
+
+
+@use_case("course.handout")
+def record_handout(
+    user: SignedIn, session_id: int, document: str, way: str, file_name: str = ""
+) -> int:
+    """Audit a session's paper leaving the app (printed, or saved to a file) before it does."""
+    if document not in HANDOUT_DOCUMENTS:
+        raise InvalidField("document", f'"{document}" is not one of {", ".join(HANDOUT_DOCUMENTS)}')
+    if way not in HANDOUT_WAYS:
+        raise InvalidField("way", f'"{way}" is not one of {", ".join(HANDOUT_WAYS)}')
+    with transaction(user) as session:
+        row = store.load_session(session, session_id)
+        detail: dict[str, Any] = {"session": row.id, "document": document}
+        if file_name:
+            detail["file"] = _limited(file_name, "file_name")
+        return audit.record(
+            session,
+            user.actor,
+            "course.print" if way == "print" else "course.save",
+            patient_id=row.patient_id,
+            detail=detail,
+        )

@@ -469,3 +469,17 @@ def bookings_for(session: Session, consultation_id: int, statuses: Iterable[str]
 
 def session_numbers_taken(rows: Sequence[Booking]) -> set[int]:
     return {row.session_number for row in rows if row.session_number is not None}
+
+
+def next_open_booking(session: Session, patient_id: int, after: datetime) -> Booking | None:
+    """The patient's first proposed or booked appointment starting after `after`."""
+    return session.scalars(
+        select(Booking)
+        .where(
+            Booking.patient_id == patient_id,
+            Booking.status.in_(("proposed", "booked")),
+            Booking.starts_at > after,
+        )
+        .order_by(Booking.starts_at, Booking.id)
+        .limit(1)
+    ).first()

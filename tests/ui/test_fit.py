@@ -138,7 +138,8 @@ def test_every_dialog_fits_with_its_buttons_in_view(qtbot, window, context):
 def test_the_managers_quote_dialog_fits_with_approve_and_reject_in_view(
     qtbot, window, quote_waiting_for_approval
 ):
-    window.home.setCurrentIndex(1)
+    titles = [window.home.tabText(index) for index in range(window.home.count())]
+    window.home.setCurrentIndex(titles.index("Quotes and reports"))
     workspace = window.home.currentWidget()
     dialog = workspace.open_quote(quote_waiting_for_approval)
     qtbot.waitUntil(lambda: dialog.detail is not None, timeout=30_000)

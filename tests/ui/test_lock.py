@@ -63,7 +63,8 @@ def test_a_new_idle_time_applies_at_once_from_either_settings_button(
     assert window.idle.minutes() == 2
 
     # The manager workspace's own "Clinic settings…" button does the same.
-    window.home.setCurrentIndex(1)
+    titles = [window.home.tabText(index) for index in range(window.home.count())]
+    window.home.setCurrentIndex(titles.index("Quotes and reports"))
     workspace = window.home.currentWidget()
     monkeypatch.setattr(SettingsDialog, "exec", save_with(9))
     qtbot.mouseClick(workspace.settings_button, Qt.MouseButton.LeftButton)

@@ -156,14 +156,17 @@ def test_the_lock_screen_says_when_too_many_wrong_passwords_locked_the_account(
 
 def test_a_manager_sees_the_other_workspaces_built_when_first_opened(qtbot, window):
     titles = [window.home.tabText(index) for index in range(window.home.count())]
-    assert titles == ["Patients", "Quotes and reports", "Accounts", "Audit trail"]
+    assert titles == [
+        "Patients", "Due", "Lots and devices", "Recall", "Quotes and reports", "Accounts",
+        "Audit trail",
+    ]
     accounts = titles.index("Accounts")
     window.home.setCurrentIndex(accounts)
     assert type(window.home.widget(accounts)).__name__ == "UsersView"
     assert window.home.currentIndex() == accounts
 
 
-def test_a_practitioner_sees_only_the_patients(qtbot, db, manager):
+def test_a_practitioner_sees_only_the_patients_and_due(qtbot, db, manager):
     from consult.storage import users
 
     actor = manager.actor("test")
@@ -177,7 +180,8 @@ def test_a_practitioner_sees_only_the_patients(qtbot, db, manager):
     )
     main = build_main_window(signed(db, practitioner), settings.get_settings(db))
     qtbot.addWidget(main)
-    assert main.home.count() == 1
+    titles = [main.home.tabText(index) for index in range(main.home.count())]
+    assert titles == ["Patients", "Due", "Lots and devices", "Recall"]
     assert not main.settings_action.isEnabled()
 
 

@@ -30,6 +30,7 @@ from consult.clinical.fileformat import Patient
 from consult.errors import ConsultError, StaleRecord
 from consult.services import patients
 from consult.services.acting import SignedIn
+from ui.course.sessions_tab import SessionsTab
 from ui.patients.dialog import LABELS, PatientDialog
 from ui.patients.model import PatientTableModel
 from ui.patients.search import PatientSearch
@@ -52,6 +53,7 @@ AMEND_QUESTION = (
 class PatientsPage(QWidget):
     start_consultation = Signal(object)  # patient record
     resume_consultation = Signal(object, int)  # patient record, consultation id
+    session_requested = Signal(object)  # a ui.course.requests.SessionRequest
 
     def __init__(self, context: AppContext, parent: QWidget) -> None:
         super().__init__(parent)
@@ -116,6 +118,8 @@ class PatientsPage(QWidget):
         self.detail.merge_requested.connect(self.merge_patient)
         self.detail.start_requested.connect(self.start_consultation)
         self.detail.resume_requested.connect(self.resume_consultation)
+        if self.detail.sessions is not None:
+            self.detail.sessions.session_requested.connect(self.session_requested)
 
     def load(self) -> None:
         """The first page of patients, fetched after the window is on screen."""
@@ -268,6 +272,10 @@ class PatientDetail(QFrame):
         self.consultations = QListWidget(self)
         self.quotes = QListWidget(self)
         self.consents = QListWidget(self)
+        # The course's sessions: only for a role that reads session records (never reception).
+        self.sessions: SessionsTab | None = None
+        if context.actor.may("course.read"):
+            self.sessions = SessionsTab(context.user, None, self)
         self.hint = QLabel(self)
         self.hint.setObjectName("subtitle")
         self.hint.setWordWrap(True)
@@ -295,6 +303,8 @@ class PatientDetail(QFrame):
                 # Not in a tab, so never shown: left visible, it would sit as a stray
                 # empty box over the card's heading (reception's view).
                 listing.hide()
+        if self.sessions is not None:
+            self.tabs.addTab(self.sessions, "Sessions")
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.hint)
         if not self.tabs.count():
@@ -319,6 +329,11 @@ class PatientDetail(QFrame):
             widget.setEnabled(patient is not None)
         for listing in (self.consultations, self.quotes, self.consents):
             listing.clear()
+        if self.sessions is not None:
+            # Listed only while the tab is open: each listing of sessions is audited.
+            self.sessions.set_patient(
+                patient.id if patient is not None else None, patient.name if patient else ""
+            )
         if patient is None:
             self.name.setText("Choose a patient")
             self.facts.setText("Search on the left, or add a new patient.")

@@ -20,12 +20,16 @@ from ui.shell.lock import IdleWatcher, LockScreen, close_dialogs
 
 if TYPE_CHECKING:  # the consultation's code loads when the first one opens (start-up time)
     from ui.consultation.wizard import ConsultationWizard
+    from ui.course.session_page import SessionPage
 
 WARM_UP_MS = 400
 PREFERRED_SIZE = (1360, 860)  # on a screen that has room; never more than the screen has
 STATUS_NOTE_MS = 15_000
 # Workspaces built by other parts of the app: (permission, module, class, tab title).
 ROLE_TABS = (
+    ("bookings.read", "ui.course.due_view", "DueView", "Due"),
+    ("course.supplies", "ui.course.lots_view", "LotsView", "Lots and devices"),
+    ("course.recall", "ui.course.recall_view", "RecallView", "Recall"),
     ("quote.read_all", "ui.manager.workspace", "ManagerWorkspace", "Quotes and reports"),
     ("users.manage", "ui.admin.users_view", "UsersView", "Accounts"),
     ("audit.read", "ui.admin.audit_view", "AuditView", "Audit trail"),
@@ -58,6 +62,7 @@ class MainWindow(QMainWindow):
         self._lazy_tabs: dict[int, tuple[str, str]] = {}
         self._add_role_tabs()
         self.consultation: ConsultationWizard | None = None
+        self.session_page: SessionPage | None = None
         self.lock_screen = LockScreen(check_password, self)
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.lock_screen)
@@ -98,6 +103,9 @@ class MainWindow(QMainWindow):
         self.home.blockSignals(False)
         placeholder.deleteLater()
         requested = getattr(widget, "settings_requested", None)
+        session = getattr(widget, "session_requested", None)
+        if session is not None:
+            session.connect(self.open_session)  # "Due": start the booked session
         if requested is not None:
             # The workspace's "Clinic settings…" opens the window's own dialog, so a new
             # idle time or clinic name applies at once, as it does from the menu.
@@ -157,6 +165,7 @@ class MainWindow(QMainWindow):
         self.home.currentChanged.connect(self._tab_opened)
         self.patients.start_consultation.connect(self.start_consultation)
         self.patients.resume_consultation.connect(self.resume_consultation)
+        self.patients.session_requested.connect(self.open_session)
 
     # ------------------------------------------------------------------ screen and size
 
@@ -262,6 +271,40 @@ class MainWindow(QMainWindow):
             self.consultation.deleteLater()
             self.consultation = None
         self.save_draft_action.setEnabled(False)
+
+    # ------------------------------------------------------------------ sessions
+
+    @Slot(object)
+    def open_session(self, request: Any) -> None:
+        """The session recording page, for a ui.course.requests.SessionRequest."""
+        from ui.course.session_page import SessionPage
+
+        if self.consultation is not None or self.session_page is not None:
+            self.statusBar().showMessage(
+                "Finish or close the page that is open before starting a session.",
+                STATUS_NOTE_MS,
+            )
+            return
+        page = SessionPage(self.context.user, request, self.pages)
+        page.finished.connect(self.back_from_session)
+        self.session_page = page
+        self.pages.addWidget(page)
+        self.pages.setCurrentWidget(page)
+
+    @Slot()
+    def back_from_session(self) -> None:
+        page, self.session_page = self.session_page, None
+        self.pages.setCurrentWidget(self.home)
+        if page is not None:
+            self.pages.removeWidget(page)
+            page.deleteLater()
+        sessions = self.patients.detail.sessions
+        if sessions is not None and sessions.isVisible():
+            sessions.refresh()
+        due = self.home.currentWidget()
+        refresh = getattr(due, "refresh", None)
+        if due is not self.patients and callable(refresh):
+            refresh()
 
     # ------------------------------------------------------------------ lock, settings
 
