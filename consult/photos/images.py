@@ -21,15 +21,13 @@ from functools import cache
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from consult.errors import InvalidField
-from consult.photos.limits import DEFAULT_LONG_EDGE, check_long_edge
+from consult.photos.limits import DEFAULT_LONG_EDGE, MAX_FILE_BYTES, check_long_edge
 
 FORMATS = ("JPEG", "PNG", "HEIF", "MPO")
-SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif")
 THUMBNAIL_EDGE = 256
 # A 12 MP phone photo is about 4000×3000; 48 MP sensors exist. Anything far beyond is
 # a mistake or a decompression bomb.
 MAX_PIXELS = 120_000_000
-MAX_FILE_BYTES = 60 * 1024 * 1024
 JPEG_QUALITY = 90
 THUMBNAIL_QUALITY = 80
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from consult.errors import InvalidField
 
+SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif")
+MAX_FILE_BYTES = 60 * 1024 * 1024
 DEFAULT_LONG_EDGE = 4000
 MIN_LONG_EDGE = 640
 MAX_LONG_EDGE = 8000

@@ -37,6 +37,7 @@ from consult.storage.settings import get_settings
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from consult.photos.images import Normalised
     from consult.records import StoredSettings
     from consult.storage.models import Photo
 
@@ -76,55 +77,78 @@ class Comparison:
 
 
 @use_case("photos.import")
-def import_photo(user: SignedIn, photo: PhotoImport) -> PhotoRecord:
-    """Keep a photo: consent checked, normalised outside the transaction, audited."""
+def import_photos(user: SignedIn, batch: tuple[PhotoImport, ...]) -> tuple[PhotoRecord, ...]:
+    """Keep photos (a file, several or a folder's): all of them, or none if one is refused.
+
+    Consent is checked first; every file is decoded and normalised before the
+    transaction opens (the slow part holds no lock); then one transaction stores them
+    with an audit event each, naming the stored image's SHA-256.
+    """
+    if not isinstance(batch, tuple) or not batch:
+        raise InvalidField("files", "choose at least one photo")
+    for photo in batch:
+        _check_import(photo)
+    with transaction(user) as session:
+        for patient_id in {photo.patient_id for photo in batch}:
+            _require_clinical_consent(session, patient_id)
+    settings = get_settings(user.database).pricing
+    kept = [normalise(photo.data, settings.photo_long_edge, field=photo.source) for photo in batch]
+    today = clinic.local_now(settings).date()
+    with transaction(user) as session:
+        rows = [
+            _store_one(user, session, photo, normalised, today)
+            for photo, normalised in zip(batch, kept, strict=True)
+        ]
+        return tuple(store.records(session, rows))
+
+
+def _check_import(photo: object) -> None:
     if not isinstance(photo, PhotoImport):
         raise InvalidField("photo", "is missing")
     check_view(photo.area, photo.view)
     check_stage(photo.stage)
     if photo.taken_on is not None and not isinstance(photo.taken_on, date):
         raise InvalidField("date", "must be a date")
-    with transaction(user) as session:
-        _require_clinical_consent(session, photo.patient_id)
-    settings = get_settings(user.database).pricing
-    kept = normalise(photo.data, settings.photo_long_edge, field=photo.source)
-    with transaction(user) as session:
-        consent = _require_clinical_consent(session, photo.patient_id)
-        consultation_id, taken_on = _attachment(session, photo, consent)
-        if taken_on > clinic.local_now(settings).date():
-            raise InvalidField("date", f"{taken_on.isoformat()} is in the future")
-        row = store.add_photo(
-            session,
-            patient_id=photo.patient_id,
-            consultation_id=consultation_id,
-            session_id=photo.session_id,
-            area=photo.area,
-            view=photo.view,
-            stage=photo.stage,
-            taken_on=taken_on,
-            width=kept.width,
-            height=kept.height,
-            sha256=kept.sha256,
-            image=kept.image,
-            thumbnail=kept.thumbnail,
-            imported_by=user.actor.user_id,
-        )
-        audit.record(
-            session,
-            user.actor,
-            "photos.import",
-            patient_id=photo.patient_id,
-            detail={
-                "photo": row.id,
-                "sha256": kept.sha256,
-                "area": photo.area,
-                "view": photo.view,
-                "stage": photo.stage,
-                "session": photo.session_id,
-            },
-        )
-        (record,) = store.records(session, [row])
-        return record
+
+
+def _store_one(
+    user: SignedIn, session: Session, photo: PhotoImport, kept: Normalised, today: date
+) -> Photo:
+    consent = _require_clinical_consent(session, photo.patient_id)
+    consultation_id, taken_on = _attachment(session, photo, consent)
+    if taken_on > today:
+        raise InvalidField("date", f"{taken_on.isoformat()} is in the future")
+    row = store.add_photo(
+        session,
+        patient_id=photo.patient_id,
+        consultation_id=consultation_id,
+        session_id=photo.session_id,
+        area=photo.area,
+        view=photo.view,
+        stage=photo.stage,
+        taken_on=taken_on,
+        width=kept.width,
+        height=kept.height,
+        sha256=kept.sha256,
+        image=kept.image,
+        thumbnail=kept.thumbnail,
+        imported_by=user.actor.user_id,
+    )
+    audit.record(
+        session,
+        user.actor,
+        "photos.import",
+        patient_id=photo.patient_id,
+        detail={
+            "photo": row.id,
+            "sha256": kept.sha256,
+            "area": photo.area,
+            "view": photo.view,
+            "stage": photo.stage,
+            "session": photo.session_id,
+        },
+    )
+    return row
 
 
 def _require_clinical_consent(session: Session, patient_id: int) -> PhotoConsent:

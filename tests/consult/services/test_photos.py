@@ -50,6 +50,11 @@ def photo(patient_id: int, data: bytes | None = None, **changes) -> PhotoImport:
     return PhotoImport(**values)
 
 
+def imported(user, one: PhotoImport):
+    (record,) = photos.import_photos(user, (one,))
+    return record
+
+
 def audit_rows(db, action: str) -> list[AuditEvent]:
     with db.Session() as session:
         return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
@@ -57,7 +62,7 @@ def audit_rows(db, action: str) -> list[AuditEvent]:
 
 def test_a_photo_is_kept_stripped_with_its_fingerprint_in_the_audit_trail(pia, clinic):
     patient = pictures.signed_consultation(pia).patient_id
-    kept = photos.import_photo(pia, photo(patient, pictures.rotated_jpeg_with_gps()))
+    kept = imported(pia, photo(patient, pictures.rotated_jpeg_with_gps()))
     assert (kept.area, kept.view, kept.stage, kept.taken_on) == ("cheeks", "front", "before", TAKEN)
     assert (kept.width, kept.height) == (480, 640)
     image = photos.open_photo(pia, kept.id)
@@ -73,20 +78,31 @@ def test_a_photo_is_kept_stripped_with_its_fingerprint_in_the_audit_trail(pia, c
 def test_no_photo_without_clinical_photography_consent(pia, clinic):
     patient = pictures.signed_consultation(pia, photography=False).patient_id
     with pytest.raises(ConsultError, match="no clinical photography consent"):
-        photos.import_photo(pia, photo(patient))
+        imported(pia, photo(patient))
     assert photos.list_photos(pia, patient).photos == ()
+
+
+def test_a_batch_is_kept_whole_or_not_at_all(pia, clinic):
+    patient = pictures.signed_consultation(pia).patient_id
+    good = [photo(patient, pictures.png()), photo(patient, pictures.heic(), view="left_45")]
+    with pytest.raises(InvalidField, match=r"^broken.jpg:"):
+        photos.import_photos(pia, (*good, photo(patient, b"\xff\xd8 cut", source="broken.jpg")))
+    assert photos.list_photos(pia, patient).photos == ()
+    kept = photos.import_photos(pia, tuple(good))
+    assert [p.view for p in kept] == ["front", "left_45"]
+    assert len(audit_rows(clinic, "photos.import")) == 2
 
 
 def test_bad_input_names_the_field(pia):
     patient = pictures.signed_consultation(pia).patient_id
     with pytest.raises(InvalidField, match=r"^view:"):
-        photos.import_photo(pia, photo(patient, view="left_ear"))
+        imported(pia, photo(patient, view="left_ear"))
     with pytest.raises(InvalidField, match=r"^stage:"):
-        photos.import_photo(pia, photo(patient, stage="during"))
+        imported(pia, photo(patient, stage="during"))
     with pytest.raises(InvalidField, match=r"^IMG_0001.HEIC:"):
-        photos.import_photo(pia, photo(patient, b"not a photo", source="IMG_0001.HEIC"))
+        imported(pia, photo(patient, b"not a photo", source="IMG_0001.HEIC"))
     with pytest.raises(InvalidField, match=r"^date: .* in the future"):
-        photos.import_photo(pia, photo(patient, taken_on=date(2099, 1, 1)))
+        imported(pia, photo(patient, taken_on=date(2099, 1, 1)))
 
 
 def test_the_clinics_long_edge_setting_caps_the_stored_image(pia, mara, clinic):
@@ -98,7 +114,7 @@ def test_the_clinics_long_edge_setting_caps_the_stored_image(pia, mara, clinic):
     stored = get_settings(clinic)
     pricing.change_settings(mara, replace(stored.pricing, photo_long_edge=1000), stored.version)
     patient = pictures.signed_consultation(pia).patient_id
-    kept = photos.import_photo(pia, photo(patient, pictures.jpeg(3000, 2000)))
+    kept = imported(pia, photo(patient, pictures.jpeg(3000, 2000)))
     assert (kept.width, kept.height) == (1000, 667)
 
 
@@ -110,19 +126,19 @@ def test_a_photo_attached_to_a_session_takes_its_date(pia, clinic):
         area="cheeks", device_id=pen.id, erythema=1, depth_mm=Decimal("1.50"),
         needle_lot=LotInput("Derma", "Nano", "cartridge", "N-1", date(2027, 1, 1)),
     ))
-    kept = photos.import_photo(pia, photo(signed.patient_id, stage="after", taken_on=None,
+    kept = imported(pia, photo(signed.patient_id, stage="after", taken_on=None,
                                           session_id=session.id))
     assert (kept.session_id, kept.taken_on, kept.session_date) == (
         session.id, date(2026, 11, 27), date(2026, 11, 27))
     other = pictures.signed_consultation(pia, name="Bea Lima").patient_id
     with pytest.raises(InvalidField, match=r"^session: .*another patient"):
-        photos.import_photo(pia, photo(other, session_id=session.id))
+        imported(pia, photo(other, session_id=session.id))
 
 
 def test_list_and_thumbnails_are_audited_and_lists_carry_no_image(pia, clinic):
     patient = pictures.signed_consultation(pia).patient_id
-    first = photos.import_photo(pia, photo(patient))
-    second = photos.import_photo(pia, photo(patient, stage="after", taken_on=date(2026, 12, 1)))
+    first = imported(pia, photo(patient))
+    second = imported(pia, photo(patient, stage="after", taken_on=date(2026, 12, 1)))
     listed = photos.list_photos(pia, patient)
     assert [p.id for p in listed.photos] == [second.id, first.id]
     assert (listed.hidden, listed.consent.clinical, listed.consent.marketing) == (0, True, False)
@@ -143,8 +159,8 @@ def test_reception_never_sees_photos_and_the_refusal_is_recorded(pia, clinic, re
 
 def test_withdrawn_consent_hides_photos_except_from_a_manager_with_a_reason(pia, mara, clinic):
     patient = pictures.signed_consultation(pia, marketing=True).patient_id
-    kept = photos.import_photo(pia, photo(patient))
-    later = photos.import_photo(pia, photo(patient, stage="after", taken_on=date(2026, 12, 1)))
+    kept = imported(pia, photo(patient))
+    later = imported(pia, photo(patient, stage="after", taken_on=date(2026, 12, 1)))
     consent = photos.withdraw_consent(pia, patient, "clinical", "patient asked by phone")
     assert (consent.clinical, consent.marketing, consent.withdrawn) == (False, False, True)
 
@@ -155,7 +171,7 @@ def test_withdrawn_consent_hides_photos_except_from_a_manager_with_a_reason(pia,
     with pytest.raises(PermissionDenied):
         photos.list_photos(pia, patient, reveal_reason="curious")
     with pytest.raises(ConsultError, match="withdrawn consent"):
-        photos.import_photo(pia, photo(patient))
+        imported(pia, photo(patient))
     assert photos.list_photos(mara, patient).photos == ()
     revealed = photos.list_photos(mara, patient, reveal_reason="insurer's claim 2026-44")
     assert [p.id for p in revealed.photos] == [later.id, kept.id]
@@ -182,7 +198,7 @@ def test_a_new_signed_consent_after_a_withdrawal_is_on_file_again(pia):
 
 def test_erasure_deletes_the_photos_and_leaves_an_audited_tombstone(pia, mara, clinic):
     patient = pictures.signed_consultation(pia).patient_id
-    kept = [photos.import_photo(pia, photo(patient, pictures.jpeg(colour=(i * 40, 90, 90))))
+    kept = [imported(pia, photo(patient, pictures.jpeg(colour=(i * 40, 90, 90))))
             for i in range(3)]
     with pytest.raises(PermissionDenied):
         photos.erase_photos(pia, patient, "erasure request")
@@ -201,9 +217,9 @@ def test_erasure_deletes_the_photos_and_leaves_an_audited_tombstone(pia, mara, c
 
 def test_compare_needs_two_photos_of_one_view_and_puts_the_older_first(pia):
     patient = pictures.signed_consultation(pia).patient_id
-    after = photos.import_photo(pia, photo(patient, stage="after", taken_on=date(2026, 12, 1)))
-    before = photos.import_photo(pia, photo(patient))
-    profile = photos.import_photo(pia, photo(patient, view="left_profile"))
+    after = imported(pia, photo(patient, stage="after", taken_on=date(2026, 12, 1)))
+    before = imported(pia, photo(patient))
+    profile = imported(pia, photo(patient, view="left_profile"))
     pair = photos.compare(pia, after.id, before.id)
     assert (pair.first.photo.id, pair.second.photo.id) == (before.id, after.id)
     with pytest.raises(InvalidField, match=r"^photos: .*one view"):
@@ -213,7 +229,7 @@ def test_compare_needs_two_photos_of_one_view_and_puts_the_older_first(pia):
 def test_the_framing_guide_is_the_previous_photo_of_the_same_view(pia):
     patient = pictures.signed_consultation(pia).patient_id
     assert photos.framing_guide(pia, patient, "cheeks", "front") is None
-    first = photos.import_photo(pia, photo(patient))
+    first = imported(pia, photo(patient))
     guide = photos.framing_guide(pia, patient, "cheeks", "front")
     assert guide.photo.id == first.id and guide.jpeg
     assert photos.framing_guide(pia, patient, "cheeks", "left_45") is None
@@ -221,8 +237,8 @@ def test_the_framing_guide_is_the_previous_photo_of_the_same_view(pia):
 
 def test_the_progress_pdf_speaks_to_the_patient_and_is_sealed(pia, tmp_path):
     patient = pictures.signed_consultation(pia, name="Zoë O'Brien-Núñez").patient_id
-    before = photos.import_photo(pia, photo(patient, source="IMG_4411.HEIC"))
-    after = photos.import_photo(pia, photo(patient, stage="after", taken_on=date(2026, 12, 4)))
+    before = imported(pia, photo(patient, source="IMG_4411.HEIC"))
+    after = imported(pia, photo(patient, stage="after", taken_on=date(2026, 12, 4)))
     pdf = photos.progress_pdf(pia, ((after.id, before.id),))
     assert verify_pdf(pdf, load_certificate()).signer
     words = " ".join(text_of(pdf, tmp_path).split())
