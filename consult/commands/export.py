@@ -23,7 +23,8 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"patient {args.patient_id} exported to {report.file} "
         f"({report.consultations} consultations, {report.quotes} quotes, "
-        f"{report.consents} signed consents, {report.audit_events} audit events; "
+        f"{report.consents} signed consents, {report.photos} photos, "
+        f"{report.audit_events} audit events; "
         f"sha256 {report.sha256})"
     )
     return EXIT_OK

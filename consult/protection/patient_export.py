@@ -12,6 +12,10 @@ The zip holds:
     consents/<id>-<kind>.pdf      the signed PDFs exactly as stored
     consents/index.json           their details and the SHA-256 recorded at signing
     consents/SHA256SUMS           `sha256sum -c` checks the PDFs
+    photos/<id>.jpg               before/after photographs as stored (hidden ones too:
+                                  they are the patient's data, kept after a withdrawal)
+    photos/index.json             what each shows (area, view, before/after, date, session)
+    photos/SHA256SUMS             `sha256sum -c` checks the photos
     audit-events.json             every audit event about this patient
 
 It is read in one transaction, so it is one consistent moment of the record, and it
@@ -39,7 +43,7 @@ from consult.clinical import fileformat
 from consult.protection.files import publish, temporary_beside
 from consult.storage import audit, consultations, patients, quotes
 from consult.storage.db import Database
-from consult.storage.models import AuditEvent, ConsentRecord
+from consult.storage.models import AuditEvent, ConsentRecord, Photo
 from consult.storage.models import Consultation as ConsultationRow
 from consult.storage.models import Quote as QuoteRow
 
@@ -55,6 +59,7 @@ class ExportReport:
     quotes: int
     consents: int
     audit_events: int
+    photos: int = 0
 
 
 def export_patient(
@@ -94,6 +99,7 @@ def _collect(session: Session, patient_id: int) -> tuple[dict[str, bytes], dict[
         ("consultations", _consultation_files),
         ("quotes", _quote_files),
         ("consents", _consent_files),
+        ("photos", _photo_files),
     ):
         found, counts[kind] = collector(session, patient_id)
         files.update(found)
@@ -167,6 +173,39 @@ def _consent_files(session: Session, patient_id: int) -> tuple[dict[str, bytes],
     if index:
         files["consents/index.json"] = _json(index)
         files["consents/SHA256SUMS"] = "".join(sums).encode()
+    return files, len(index)
+
+
+def _photo_files(session: Session, patient_id: int) -> tuple[dict[str, bytes], int]:
+    rows = session.scalars(
+        select(Photo).where(Photo.patient_id == patient_id).order_by(Photo.id)
+    )
+    files: dict[str, bytes] = {}
+    index = []
+    sums = []
+    for row in rows:
+        name = f"{row.id}.jpg"
+        files[f"photos/{name}"] = row.image
+        sums.append(f"{row.sha256}  {name}\n")
+        index.append(
+            {
+                "file": name,
+                "id": row.id,
+                "consultation_id": row.consultation_id,
+                "session_id": row.session_id,
+                "area": row.area,
+                "view": row.view,
+                "stage": row.stage,
+                "taken_on": row.taken_on,
+                "width": row.width,
+                "height": row.height,
+                "sha256": row.sha256,
+                "imported_at": row.imported_at,
+            }
+        )
+    if index:
+        files["photos/index.json"] = _json(index)
+        files["photos/SHA256SUMS"] = "".join(sums).encode()
     return files, len(index)
 
 

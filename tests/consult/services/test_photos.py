@@ -248,3 +248,40 @@ def test_the_progress_pdf_speaks_to_the_patient_and_is_sealed(pia, tmp_path):
     assert words.index("Before treatment") < words.index("After treatment")
     for practitioner_only in ("IMG_4411", before.sha256[:12], "sha256", "photos.import"):
         assert practitioner_only not in words
+
+
+def test_the_patient_export_carries_the_patients_photos_and_no_one_elses(pia, mara, tmp_path):
+    import hashlib
+    import json
+    import zipfile
+
+    from consult.services import protection
+
+    patient = pictures.signed_consultation(pia).patient_id
+    other = pictures.signed_consultation(pia, name="Bea Lima").patient_id
+    kept = imported(pia, photo(patient))
+    imported(pia, photo(other, pictures.png()))
+    photos.withdraw_consent(pia, patient, "clinical", "by letter")  # hidden, still theirs
+    report = protection.export_patient_records(mara, patient, tmp_path / "ana.zip")
+    assert report.photos == 1
+    with zipfile.ZipFile(tmp_path / "ana.zip") as archive:
+        names = [name for name in archive.namelist() if name.startswith("photos/")]
+        assert sorted(names) == sorted(
+            [f"photos/{kept.id}.jpg", "photos/index.json", "photos/SHA256SUMS"])
+        image = archive.read(f"photos/{kept.id}.jpg")
+        assert hashlib.sha256(image).hexdigest() == kept.sha256
+        (entry,) = json.loads(archive.read("photos/index.json"))
+        assert (entry["area"], entry["view"], entry["stage"]) == ("cheeks", "front", "before")
+        assert archive.read("photos/SHA256SUMS").decode() == f"{kept.sha256}  {kept.id}.jpg\n"
+
+
+def test_a_backup_carries_the_photos(pia, mara, clinic, tmp_path):
+    from consult.services import protection
+
+    patient = pictures.signed_consultation(pia).patient_id
+    kept = imported(pia, photo(patient))
+    protection.backup(mara, tmp_path / "clinic.backup")
+    photos.erase_photos(mara, patient, "erasure request")
+    protection.restore(mara, tmp_path / "clinic.backup")
+    image = photos.open_photo(mara, kept.id)
+    assert image.photo.sha256 == kept.sha256
