@@ -6,6 +6,7 @@
     consult photos progress PATIENT --pair FIRST,SECOND [--pair …] --out FILE.pdf
     consult photos withdraw PATIENT --scope clinical|marketing --note TEXT
     consult photos erase PATIENT --reason TEXT
+    consult photos marketing-export --out FOLDER
 
 A folder imports its JPEG, PNG and HEIC files. A batch is kept whole or not at all.
 Every command acts as a signed-in practitioner or manager (--user / CONSULT_USER,
@@ -66,7 +67,11 @@ def add_parser(commands: argparse._SubParsersAction, database_option: Any) -> No
     erase = actions.add_parser("erase", help="erase the patient's photos (a lawful request)")
     erase.add_argument("patient", metavar="PATIENT", type=int)
     erase.add_argument("--reason", required=True, help="the erasure request it answers")
-    for parser in (add, listing, progress, withdraw, erase):
+    marketing = actions.add_parser(
+        "marketing-export", help="photos patients agreed may be used in marketing (no names)"
+    )
+    marketing.add_argument("--out", required=True, metavar="FOLDER")
+    for parser in (add, listing, progress, withdraw, erase, marketing):
         signin.add_option(parser)
         database_option(parser)
 
@@ -80,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         "progress": _progress,
         "withdraw": _withdraw,
         "erase": _erase,
+        "marketing-export": _marketing,
     }
     with opening.open_existing_clinic(database_url(args)) as database:
         return commands[args.photos_command](args, database)
@@ -255,4 +261,28 @@ def _erase(args: argparse.Namespace, database: Any) -> int:
     tombstone = photos.erase_photos(user, args.patient, args.reason)
     print(f"{tombstone.photo_count} photo(s) of patient {args.patient} erased; "
           "the erasure is recorded")
+    return EXIT_OK
+
+
+def _marketing(args: argparse.Namespace, database: Any) -> int:
+    """The images as photo-<n>.jpg with an index of what each shows: no name, no patient
+    number, nothing that leads back to the patient."""
+    from consult.protection import atomic
+    from consult.services import photos
+
+    folder = Path(args.out)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise InvalidField("--out", f"{folder} must be a new or empty folder")
+    user = signin.sign_in(args, database, "a marketing export")
+    found = photos.marketing_photos(user)
+    index = []
+    for number, image in enumerate(found, start=1):
+        name = f"photo-{number}.jpg"
+        atomic.write_bytes(folder / name, image.jpeg)
+        index.append({"file": name, "area": image.photo.area, "view": image.photo.view,
+                      "stage": image.photo.stage})
+    atomic.write_bytes(
+        folder / "index.json", (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode()
+    )
+    print(f"{len(found)} photo(s) with marketing consent written to {folder}")
     return EXIT_OK

@@ -399,6 +399,36 @@ def erase_photos(user: SignedIn, patient_id: int, reason: str) -> PhotoErasureRe
         return store.erasure_record(session, tombstone)
 
 
+# --------------------------------------------------------------------------- marketing
+
+
+@use_case("photos.marketing_export")
+def marketing_photos(user: SignedIn) -> tuple[PhotoImage, ...]:
+    """Every photo usable in marketing: only of patients whose marketing consent stands.
+
+    A withdrawn consent (clinical or marketing) leaves a patient's photos out. The
+    records carry no name; the caller writes the images without one. Audited.
+    """
+    with transaction(user) as session:
+        chosen: list[PhotoImage] = []
+        patients_included = 0
+        for patient_id in store.patients_with_photos(session):
+            if not store.consent_on_file(session, patient_id).marketing:
+                continue
+            patients_included += 1
+            rows = store.images_of(session, patient_id)
+            chosen += [PhotoImage(record, row.image) for record, row in
+                       zip(store.records(session, rows), rows, strict=True)]
+        audit.record(
+            session,
+            user.actor,
+            "photos.marketing_export",
+            detail={"photos": [image.photo.id for image in chosen],
+                    "patients": patients_included},
+        )
+        return tuple(chosen)
+
+
 # --------------------------------------------------------------------------- progress
 
 

@@ -246,3 +246,16 @@ def erasure_record(session: Session, row: PhotoErasure) -> PhotoErasureRecord:
         erased_by=user.full_name if user is not None else "",
         erased_at=row.erased_at,
     )
+
+
+def patients_with_photos(session: Session) -> list[int]:
+    return list(session.scalars(select(Photo.patient_id).distinct().order_by(Photo.patient_id)))
+
+
+def images_of(session: Session, patient_id: int) -> list[Photo]:
+    """The patient's photos with their images, oldest first."""
+    return list(
+        session.scalars(
+            select(Photo).where(Photo.patient_id == patient_id).order_by(Photo.taken_on, Photo.id)
+        )
+    )

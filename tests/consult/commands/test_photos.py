@@ -101,3 +101,16 @@ def test_progress_pdf_withdrawal_and_erasure(patient, folder, tmp_path, capsys, 
     assert main(["photos", "erase", str(patient), "--reason", "erasure request"]) == 0
     assert "2 photo(s) of patient" in capsys.readouterr().out
     assert listed(capsys, patient)["erased"] == 2
+
+
+def test_the_marketing_export_has_no_names(patient, folder, tmp_path, capsys, monkeypatch):
+    main(["photos", "import", str(patient), str(folder / "IMG_0001.JPG"), "--area", "cheeks",
+          "--view", "front", "--before"])
+    monkeypatch.setenv("CONSULT_USER", "mara")
+    monkeypatch.setenv("CONSULT_PASSWORD", "a long manager phrase")
+    out = tmp_path / "marketing"
+    assert main(["photos", "marketing-export", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["index.json"]  # Ana said no to marketing
+    assert "0 photo(s)" in capsys.readouterr().out
+    assert main(["photos", "marketing-export", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.startswith("error: --out: ")

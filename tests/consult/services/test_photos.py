@@ -285,3 +285,18 @@ def test_a_backup_carries_the_photos(pia, mara, clinic, tmp_path):
     protection.restore(mara, tmp_path / "clinic.backup")
     image = photos.open_photo(mara, kept.id)
     assert image.photo.sha256 == kept.sha256
+
+
+def test_marketing_gets_only_photos_with_marketing_consent_standing(pia, mara, clinic):
+    agreed = pictures.signed_consultation(pia, marketing=True).patient_id
+    declined = pictures.signed_consultation(pia, name="Bea Lima").patient_id
+    withdrew = pictures.signed_consultation(pia, marketing=True, name="Cai Ng").patient_id
+    shown = imported(pia, photo(agreed))
+    imported(pia, photo(declined))
+    imported(pia, photo(withdrew))
+    photos.withdraw_consent(pia, withdrew, "marketing", "changed her mind")
+    with pytest.raises(PermissionDenied):
+        photos.marketing_photos(pia)
+    found = photos.marketing_photos(mara)
+    assert [image.photo.id for image in found] == [shown.id]
+    assert audit_rows(clinic, "photos.marketing_export")[-1].outcome != "denied"
