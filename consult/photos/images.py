@@ -44,7 +44,8 @@ class Normalised:
 
 
 @cache
-def _register_heif() -> None:
+def register_heif() -> None:
+    """Let Pillow open HEIC/HEIF files (once per process)."""
     from pillow_heif import register_heif_opener
 
     register_heif_opener()
@@ -61,8 +62,8 @@ def normalise(data: bytes, long_edge: int = DEFAULT_LONG_EDGE, field: str = "fil
     if max(upright.size) > long_edge:
         upright.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS)
     image = _jpeg(upright, JPEG_QUALITY)
-    small = upright.copy()
-    small.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE), Image.Resampling.BILINEAR)
+    small = upright.resize(_fitted(upright.size, THUMBNAIL_EDGE), Image.Resampling.BILINEAR,
+                           reducing_gap=2.0)
     return Normalised(
         image=image,
         thumbnail=_jpeg(small, THUMBNAIL_QUALITY),
@@ -74,23 +75,28 @@ def normalise(data: bytes, long_edge: int = DEFAULT_LONG_EDGE, field: str = "fil
 
 def _decoded(data: bytes, long_edge: int, field: str) -> Image.Image:
     """The pixels, upright, in RGB; nothing of the file's metadata comes along."""
-    _register_heif()
+    register_heif()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as opened:
-                if opened.format not in FORMATS:
-                    raise InvalidField(field, "is not a JPEG, PNG or HEIC photo")
-                if opened.width * opened.height > MAX_PIXELS:
-                    raise InvalidField(
-                        field, f"is too large a picture ({opened.width}×{opened.height})"
-                    )
-                if opened.format in ("JPEG", "MPO"):
-                    # A photo at least twice the cap each way decodes at a reduced
-                    # scale (never below the cap): far less work than full size.
-                    opened.draft("RGB", (long_edge, long_edge))
-                upright = ImageOps.exif_transpose(opened)
-                pixels = upright.convert("RGB")
+            # Not closed with `with`: closing an image drops its pixels, which are
+            # what is returned; the file is in memory, so nothing is left open.
+            opened = Image.open(io.BytesIO(data))
+            if opened.format not in FORMATS:
+                raise InvalidField(field, "is not a JPEG, PNG or HEIC photo")
+            if opened.width * opened.height > MAX_PIXELS:
+                raise InvalidField(
+                    field, f"is too large a picture ({opened.width}×{opened.height})"
+                )
+            if opened.format in ("JPEG", "MPO"):
+                # A photo at least twice the cap each way decodes at a reduced
+                # scale (never below the cap): far less work than full size.
+                opened.draft("RGB", (long_edge, long_edge))
+            # In place and converted only when needed: a 12 MP copy is 36 MB of
+            # memory moved while the interpreter's lock is held (the window waits).
+            opened.load()
+            ImageOps.exif_transpose(opened, in_place=True)
+            pixels = opened if opened.mode == "RGB" else opened.convert("RGB")
     except (
         UnidentifiedImageError,
         OSError,
@@ -100,15 +106,24 @@ def _decoded(data: bytes, long_edge: int, field: str) -> Image.Image:
         Image.DecompressionBombWarning,
     ):
         raise InvalidField(field, "is not a readable JPEG, PNG or HEIC photo") from None
-    # A fresh image holds the pixels alone: no EXIF, ICC, XMP or text chunks.
-    clean = Image.new("RGB", pixels.size)
-    clean.paste(pixels)
-    return clean
+    # Nothing of the file's metadata may travel on: EXIF (GPS, serials), ICC, XMP, text.
+    # The JPEG writer takes metadata only from the image's info and what save() is
+    # given, and save() is given none.
+    pixels.info.clear()
+    return pixels
+
+
+def _fitted(size: tuple[int, int], edge: int) -> tuple[int, int]:
+    width, height = size
+    scale = min(1.0, edge / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
+    # No `optimize`: Pillow then encodes the whole image in one call that holds the
+    # interpreter's lock (140 ms for 12 MP), and the window would freeze meanwhile.
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=quality, optimize=True)
+    image.save(out, format="JPEG", quality=quality)
     return out.getvalue()
 
 

@@ -1,62 +1,52 @@
-"""Decoding JPEGs into QImages, on a worker thread (QImage, unlike QPixmap, may be made there).
+"""Decoding photos into QImages, on a worker thread (QImage, unlike QPixmap, may be made there).
 
-A stored photo is up to 4,000 px on its long edge: decoding and scaling it takes tens of
-milliseconds, so screens call these from ui.shell.workers jobs and receive QImages
-ready to paint.
+A stored photo is up to 4,000 px on its long edge. Pillow decodes and scales it (at a
+reduced scale straight from the JPEG where it can), with the interpreter's lock
+released while it works, so the window's thread keeps running meanwhile; Qt's own
+decoders would hold the lock for the whole decode. Only the small result is copied
+into a QImage.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt
-from PySide6.QtGui import QImage, QImageReader
+from PIL import Image, ImageOps, UnidentifiedImageError
+from PySide6.QtGui import QImage
 
 from consult.errors import InvalidField
+from consult.photos.limits import MAX_FILE_BYTES
 
 PREVIEW_EDGE = 1200
 
 
-def decoded(jpeg: bytes, longest: int = PREVIEW_EDGE) -> QImage:
-    """The image scaled to at most `longest` px on its long edge (smooth)."""
-    image = QImage.fromData(QByteArray(jpeg))
-    if image.isNull():
-        raise InvalidField("photo", "the stored image cannot be read")
-    return _fitted(image, longest)
+def decoded(jpeg: bytes, longest: int = PREVIEW_EDGE, field: str = "photo") -> QImage:
+    """The image, upright, scaled to at most `longest` px on its long edge."""
+    from consult.photos.images import register_heif
+
+    register_heif()
+    try:
+        image = Image.open(io.BytesIO(jpeg))
+        if image.format in ("JPEG", "MPO"):
+            image.draft("RGB", (longest, longest))
+        image.load()
+        ImageOps.exif_transpose(image, in_place=True)
+        image.thumbnail((longest, longest), Image.Resampling.BILINEAR, reducing_gap=2.0)
+        rgb = image if image.mode == "RGB" else image.convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise InvalidField(field, "is not a readable JPEG, PNG or HEIC photo") from None
+    raw = rgb.tobytes()
+    return QImage(raw, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
 
 
 def preview_of_file(path: str, longest: int = PREVIEW_EDGE) -> QImage:
-    """A file about to be imported, upright (EXIF orientation applied) and scaled.
-
-    The reader scales while decoding, so a 12 MP photo never exists at full size here.
-    HEIC is previewed through Pillow (Qt has no HEIC reader everywhere).
-    """
-    reader = QImageReader(path)
-    reader.setAutoTransform(True)
-    size = reader.size()
-    if reader.canRead() and size.isValid():
-        if max(size.width(), size.height()) > longest:
-            reader.setScaledSize(size.scaled(QSize(longest, longest),
-                                              Qt.AspectRatioMode.KeepAspectRatio))
-        image = reader.read()
-        if not image.isNull():
-            return image
-    return _through_pillow(path, longest)
-
-
-def _through_pillow(path: str, longest: int) -> QImage:
-    from consult.photos.images import normalise
-
+    """A file about to be imported, upright (EXIF orientation applied) and scaled."""
+    name = Path(path).name
     try:
+        if Path(path).stat().st_size > MAX_FILE_BYTES:
+            raise InvalidField(name, f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
         data = Path(path).read_bytes()
     except OSError as error:
-        raise InvalidField(Path(path).name, f"cannot be read ({error.strerror})") from None
-    kept = normalise(data, max(longest, 640), field=Path(path).name)
-    return decoded(kept.image, longest)
-
-
-def _fitted(image: QImage, longest: int) -> QImage:
-    if max(image.width(), image.height()) <= longest:
-        return image
-    return image.scaled(longest, longest, Qt.AspectRatioMode.KeepAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation)
+        raise InvalidField(name, f"cannot be read ({error.strerror})") from None
+    return decoded(data, longest, field=name)
