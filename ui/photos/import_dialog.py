@@ -37,6 +37,7 @@ from ui.photos.framing import FramingPreview
 from ui.photos.images import decoded, preview_of_file
 from ui.shell.errors import log_unexpected
 from ui.shell.workers import Worker
+from ui.widgets import dates
 from ui.widgets.dates import show_date
 from ui.widgets.forms import ErrorLabel, date_edit, dialog_footer, to_date
 
@@ -106,7 +107,8 @@ class ImportDialog(QDialog):
         self.view = QComboBox(self)
         self.stage = QComboBox(self)
         self.session = QComboBox(self)
-        self.taken_on = date_edit(QDate.currentDate())
+        today = dates.now().date()  # the clinic's day, not this computer's
+        self.taken_on = date_edit(QDate(today.year, today.month, today.day))
         self.taken_on.setParent(self)
         self.preview = FramingPreview(self)
         self.error = ErrorLabel(self)

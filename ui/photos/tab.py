@@ -40,6 +40,14 @@ from ui.shell.workers import Worker
 from ui.widgets.forms import ErrorLabel
 
 THUMBNAIL_BATCH = 40
+WITHDRAW_CLINICAL = (
+    "Record that the patient withdrew consent to clinical photographs? The photos are kept "
+    "but hidden, and no new photo can be taken until a new consent is signed."
+)
+WITHDRAW_MARKETING = (
+    "Record that the patient withdrew consent to marketing use? Their photos leave every "
+    "marketing export from now on."
+)
 ROW_HEIGHT = 72
 
 
@@ -90,6 +98,7 @@ class PhotosTab(QWidget):
         self.compare_button = QPushButton("Compare", self)
         self.progress_button = QPushButton("Progress PDF…", self)
         self.withdraw_button = QPushButton("Consent withdrawn…", self)
+        self.marketing_button = QPushButton("Marketing consent withdrawn…", self)
         self.reveal_button = QPushButton("Show hidden photos", self)
         self.erase_button = QPushButton("Erase all photos…", self)
         self.error = ErrorLabel(self)
@@ -105,7 +114,7 @@ class PhotosTab(QWidget):
         self.table.setIconSize(QSize(ROW_HEIGHT, ROW_HEIGHT))
         buttons = QHBoxLayout()
         for button in (self.import_button, self.compare_button, self.progress_button,
-                       self.withdraw_button):
+                       self.withdraw_button, self.marketing_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         manager = QHBoxLayout()
@@ -123,10 +132,12 @@ class PhotosTab(QWidget):
         self.erase_button.setVisible(may_manage)
         self.import_button.setVisible(self._user.actor.may("photos.write"))
         self.withdraw_button.setVisible(self._user.actor.may("photos.write"))
+        self.marketing_button.setVisible(self._user.actor.may("photos.write"))
         self.import_button.clicked.connect(self.open_import)
         self.compare_button.clicked.connect(self.compare_selected)
         self.progress_button.clicked.connect(self.progress_of_selected)
         self.withdraw_button.clicked.connect(self.withdraw)
+        self.marketing_button.clicked.connect(self.withdraw_marketing)
         self.reveal_button.clicked.connect(self.reveal)
         self.erase_button.clicked.connect(self.erase)
         self.table.verticalScrollBar().valueChanged.connect(self._scrolled)
@@ -171,6 +182,8 @@ class PhotosTab(QWidget):
         self.model.set_photos(listing.photos)
         self.consent.setText(_consent_text(listing))
         self.import_button.setEnabled(listing.consent.clinical)
+        self.withdraw_button.setEnabled(listing.consent.clinical)
+        self.marketing_button.setEnabled(listing.consent.marketing)
         self.reveal_button.setVisible(
             bool(listing.hidden) and self._user.actor.may("photos.manage")
         )
@@ -263,6 +276,13 @@ class PhotosTab(QWidget):
 
     @Slot()
     def withdraw(self) -> None:
+        self._withdraw("clinical", WITHDRAW_CLINICAL)
+
+    @Slot()
+    def withdraw_marketing(self) -> None:
+        self._withdraw("marketing", WITHDRAW_MARKETING)
+
+    def _withdraw(self, scope: str, question: str) -> None:
         note = self.reason.text().strip()
         if self._patient_id is None:
             return
@@ -271,15 +291,10 @@ class PhotosTab(QWidget):
                 "Note how and when the patient withdrew consent, then press again."
             )
             return
-        if not confirm.ask(
-            self, "Consent withdrawn",
-            "Record that the patient withdrew consent to clinical photographs? The photos "
-            "are kept but hidden, and no new photo can be taken until a new consent is signed.",
-            "Record the withdrawal",
-        ):
+        if not confirm.ask(self, "Consent withdrawn", question, "Record the withdrawal"):
             return
         self._worker.start(
-            partial(photos.withdraw_consent, self._user, self._patient_id, "clinical", note),
+            partial(photos.withdraw_consent, self._user, self._patient_id, scope, note),
             self._after_change,
             self._failed,
         )

@@ -216,6 +216,19 @@ def test_withdrawal_hides_the_photos_and_a_manager_reveals_them_with_a_reason(
     assert events(db, "photos.reveal") >= 1  # the list, and each batch of thumbnails
 
 
+def test_marketing_consent_withdrawn_from_the_tab(qtbot, mara, tab, monkeypatch):
+    patient = pictures.signed_consultation(mara, marketing=True, name="Bea Lima").patient_id
+    with qtbot.waitSignal(tab.loaded, timeout=30_000):
+        tab.show_patient(patient)
+    assert "Marketing use: consented." in tab.consent.text()
+    monkeypatch.setattr(confirm, "ask", lambda *args: True)
+    tab.reason.setText("email of 5 Dec")
+    with qtbot.waitSignal(tab.loaded, timeout=30_000):
+        tab.marketing_button.click()
+    assert "Marketing use: not consented." in tab.consent.text()
+    assert not tab.marketing_button.isEnabled() and tab.import_button.isEnabled()
+
+
 def test_erasure_asks_first_then_leaves_a_tombstone(qtbot, mara, patient, tab, monkeypatch):
     add(mara, patient, 2)
     answers = iter([False, True])
