@@ -36,24 +36,37 @@ _WITHOUT_IMAGE = (defer(Photo.image), defer(Photo.thumbnail))
 
 
 def consent_on_file(session: Session, patient_id: int) -> PhotoConsent:
-    """The patient's photography consent as it stands now."""
-    row = session.scalar(
-        select(Consultation)
-        .where(Consultation.patient_id == patient_id, Consultation.status == "completed")
-        .order_by(Consultation.consultation_date.desc(), Consultation.id.desc())
-        .limit(1)
+    """The patient's photography consent as it stands now.
+
+    Withdrawn: clinical photos were agreed once and are not now, whether the patient
+    withdrew (a recorded withdrawal) or a newer signed consent says no.
+    """
+    rows = list(
+        session.scalars(
+            select(Consultation)
+            .where(Consultation.patient_id == patient_id, Consultation.status == "completed")
+            .order_by(Consultation.consultation_date.desc(), Consultation.id.desc())
+        )
     )
-    if row is None:
+    if not rows:
         return PhotoConsent(False, False, False, None)
-    choices = ((row.extra or {}).get("document") or {}).get("consent") or {}
-    clinical, marketing = choices.get("photography") is True, choices.get("marketing") is True
-    withdrawn = _withdrawn_since(session, patient_id, _signed_at(session, row))
+    latest = rows[0]
+    clinical, marketing = _choices(latest)
+    withdrawn = _withdrawn_since(session, patient_id, _signed_at(session, latest))
+    agreed_once = any(_choices(row)[0] for row in rows)
+    on_file = clinical and "clinical" not in withdrawn
     return PhotoConsent(
-        clinical=clinical and "clinical" not in withdrawn,
-        marketing=clinical and marketing and not withdrawn,
-        withdrawn=clinical and "clinical" in withdrawn,
-        consultation_id=row.id,
+        clinical=on_file,
+        marketing=on_file and marketing and "marketing" not in withdrawn,
+        withdrawn=agreed_once and not on_file,
+        consultation_id=latest.id,
     )
+
+
+def _choices(row: Consultation) -> tuple[bool, bool]:
+    """(clinical photos, marketing) as the signed consultation's consent answered them."""
+    choices = ((row.extra or {}).get("document") or {}).get("consent") or {}
+    return choices.get("photography") is True, choices.get("marketing") is True
 
 
 def _signed_at(session: Session, consultation: Consultation) -> datetime:

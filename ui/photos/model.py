@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPixmap
 
 from consult.clinical.catalogue import catalogue
 from consult.photos.views import view_label
@@ -47,7 +47,7 @@ class PhotoTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._photos: list[PhotoRecord] = []
         self._cells: list[tuple[str, ...]] = []
-        self._thumbnails: dict[int, QImage] = {}
+        self._thumbnails: dict[int, QPixmap] = {}
 
     def set_photos(self, photos: Sequence[PhotoRecord]) -> None:
         self.beginResetModel()
@@ -57,7 +57,11 @@ class PhotoTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def add_thumbnails(self, images: Mapping[int, QImage]) -> None:
-        self._thumbnails.update(images)
+        """Thumbnails decoded on a worker, made pixmaps once here (on the GUI thread,
+        where pixmaps live) so painting a row never converts them again."""
+        self._thumbnails.update(
+            {photo_id: QPixmap.fromImage(image) for photo_id, image in images.items()}
+        )
         rows = [row for row, photo in enumerate(self._photos) if photo.id in images]
         for row in rows:
             cell = self.index(row, 0)

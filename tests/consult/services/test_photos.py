@@ -189,6 +189,14 @@ def test_marketing_consent_can_be_withdrawn_alone(pia):
         photos.withdraw_consent(pia, patient, "clinical", "  ")
 
 
+def test_a_newer_consent_saying_no_hides_the_photos_taken_before(pia):
+    patient = pictures.signed_consultation(pia).patient_id
+    imported(pia, photo(patient))
+    pictures.signed_consultation(pia, photography=False, day="2026-11-25")
+    listed = photos.list_photos(pia, patient)
+    assert (listed.photos, listed.hidden, listed.consent.withdrawn) == ((), 1, True)
+
+
 def test_a_new_signed_consent_after_a_withdrawal_is_on_file_again(pia):
     patient = pictures.signed_consultation(pia).patient_id
     photos.withdraw_consent(pia, patient, "clinical", "withdrawn in writing")

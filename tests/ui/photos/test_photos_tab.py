@@ -4,6 +4,7 @@ real clinic database)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -67,7 +68,7 @@ def tab(qtbot, mara, patient):
     host.close()
 
 
-def test_the_model_passes_the_model_tester(qtmodeltester, mara, patient):
+def test_the_model_passes_the_model_tester(qtbot, qtmodeltester, mara, patient):
     model = PhotoTableModel()
     records = add(mara, patient, 3)
     model.set_photos(records)
@@ -185,6 +186,15 @@ def test_a_progress_pdf_of_the_selected_pair(qtbot, mara, patient, tab, monkeypa
     tab.table.selectRow(0)
     tab.progress_button.click()
     assert "two photos of each view" in tab.error.text()
+
+
+def test_a_folder_gives_its_photos_in_name_order(tmp_path):
+    from ui.photos.import_dialog import folder_photos
+
+    for name in ("b.HEIC", "a.jpg", "notes.txt", "c.png"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "inner.jpg").mkdir()
+    assert [Path(p).name for p in folder_photos(str(tmp_path))] == ["a.jpg", "b.HEIC", "c.png"]
 
 
 def test_progress_pairs_are_two_photos_of_each_view(mara, patient):
