@@ -33,6 +33,7 @@ from consult.records import PhotoImage, PhotoRecord, SessionSummary
 from consult.services import photos
 from consult.services.acting import SignedIn
 from consult.services.photos import PhotoImport
+from ui.photos.camera import camera_available
 from ui.photos.framing import FramingPreview
 from ui.photos.images import decoded, preview_of_file
 from ui.shell.errors import log_unexpected
@@ -54,15 +55,20 @@ def folder_photos(folder: str) -> list[str]:
 
 def import_files(
     user: SignedIn, patient_id: int, paths: tuple[str, ...], area: str, view: str, stage: str,
-    taken_on: date, session_id: int | None,
+    taken_on: date, session_id: int | None, captures: dict[str, bytes] | None = None,
 ) -> tuple[PhotoRecord, ...]:
-    """Runs on the thread pool: read every file, then keep them all (or none)."""
+    """Runs on the thread pool: read every file (a camera's frames are in `captures`),
+    then keep them all (or none)."""
     batch = []
     for path in paths:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise InvalidField(Path(path).name, f"cannot be read ({error.strerror})") from None
+        data = (captures or {}).get(path)
+        if data is None:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as error:
+                raise InvalidField(
+                    Path(path).name, f"cannot be read ({error.strerror})"
+                ) from None
         batch.append(PhotoImport(patient_id, data, area, view, stage, taken_on, session_id,
                                  source=Path(path).name))
     return photos.import_photos(user, tuple(batch))
@@ -76,7 +82,9 @@ def guide_image(
     return area, view, None if found is None else decoded(found.jpeg)
 
 
-def _preview(path: str) -> tuple[str, QImage]:
+def _preview(path: str, captured: bytes | None) -> tuple[str, QImage]:
+    if captured is not None:
+        return path, decoded(captured, field=path)
     return path, preview_of_file(path)
 
 
@@ -93,6 +101,7 @@ class ImportDialog(QDialog):
     preview_shown = Signal()
     guide_shown = Signal()
     failed = Signal(str)
+    camera_checked = Signal()
 
     def __init__(self, user: SignedIn, patient_id: int, parent: QWidget) -> None:
         super().__init__(parent)
@@ -103,6 +112,9 @@ class ImportDialog(QDialog):
         self.files = QListWidget(self)
         self.add_files_button = QPushButton("Add files…", self)
         self.add_folder_button = QPushButton("Add folder…", self)
+        self.camera_button = QPushButton("Take a photo…", self)
+        self.camera_button.setVisible(False)  # shown once a camera is found
+        self.captures: dict[str, bytes] = {}
         self.area = QComboBox(self)
         self.view = QComboBox(self)
         self.stage = QComboBox(self)
@@ -115,6 +127,7 @@ class ImportDialog(QDialog):
         self._build()
         self._worker.start(partial(patient_sessions, user, patient_id), self._sessions,
                            self._failed)
+        self._worker.start(camera_available, self._camera_known, self._failed)
 
     def _build(self) -> None:
         for area in catalogue().areas.values():
@@ -132,6 +145,7 @@ class ImportDialog(QDialog):
         adders = QHBoxLayout()
         adders.addWidget(self.add_files_button)
         adders.addWidget(self.add_folder_button)
+        adders.addWidget(self.camera_button)
         left = QVBoxLayout()
         left.addWidget(self.files, 1)
         left.addLayout(adders)
@@ -145,6 +159,7 @@ class ImportDialog(QDialog):
         self.import_button = dialog_footer(self, layout, "Import", self.start_import)
         self.add_files_button.clicked.connect(self._choose_files)
         self.add_folder_button.clicked.connect(self._choose_folder)
+        self.camera_button.clicked.connect(self._open_camera)
         self.area.currentIndexChanged.connect(self._area_changed)
         self.view.currentIndexChanged.connect(self._view_changed)
         self.session.currentIndexChanged.connect(self._session_changed)
@@ -175,6 +190,27 @@ class ImportDialog(QDialog):
         folder = QFileDialog.getExistingDirectory(self, "A folder of photos")
         if folder:
             self.add_paths(folder_photos(folder))
+
+    @Slot(object)
+    def _camera_known(self, available: bool) -> None:
+        self.camera_button.setVisible(available)
+        self.camera_checked.emit()
+
+    @Slot()
+    def _open_camera(self) -> None:
+        from ui.photos.camera import CameraDialog
+
+        camera = CameraDialog(self)
+        camera.captured.connect(self.add_capture)
+        camera.open()
+
+    @Slot(bytes)
+    def add_capture(self, jpeg: bytes) -> None:
+        """A camera's frame, kept in memory and listed like a file."""
+        name = f"Camera photo {len(self.captures) + 1}"
+        self.captures[name] = jpeg
+        self.add_paths([name])
+        self.files.setCurrentRow(self.files.count() - 1)
 
     def choose(self, area: str, view: str, stage: str) -> None:
         self.area.setCurrentIndex(self.area.findData(area))
@@ -214,7 +250,8 @@ class ImportDialog(QDialog):
         if row < 0:
             return
         path = self.files.item(row).text()
-        self._worker.start(partial(_preview, path), self._previewed, self._failed)
+        self._worker.start(partial(_preview, path, self.captures.get(path)), self._previewed,
+                           self._failed)
 
     @Slot(object)
     def _previewed(self, answer: tuple[str, QImage]) -> None:
@@ -252,7 +289,7 @@ class ImportDialog(QDialog):
             partial(
                 import_files, self._user, self._patient_id, paths, self.area.currentData(),
                 self.view.currentData(), self.stage.currentData(), to_date(self.taken_on.date()),
-                chosen[0] if chosen is not None else None,
+                chosen[0] if chosen is not None else None, dict(self.captures),
             ),
             self._done,
             self._failed,

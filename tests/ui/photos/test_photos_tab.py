@@ -250,3 +250,31 @@ def test_erasure_asks_first_then_leaves_a_tombstone(qtbot, mara, patient, tab, m
         tab.erase_button.click()
     assert tab.model.rowCount() == 0
     assert "2 photo(s) erased on request" in tab.consent.text()
+
+
+def test_the_camera_button_shows_only_where_a_camera_is(qtbot, mara, patient, tab):
+    from ui.photos.camera import camera_available
+
+    dialog = ImportDialog(mara, patient, tab)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.camera_checked, timeout=30_000):
+        pass
+    assert dialog.camera_button.isVisible() is camera_available()
+
+
+def test_a_camera_frame_is_imported_from_memory(qtbot, mara, patient, tab):
+    from ui.photos.camera import jpeg_bytes
+
+    frame = QImage(640, 480, QImage.Format.Format_RGB32)
+    frame.fill(Qt.GlobalColor.darkCyan)
+    dialog = ImportDialog(mara, patient, tab)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.preview_shown, timeout=30_000):
+        dialog.add_capture(jpeg_bytes(frame))
+    assert dialog.paths() == ["Camera photo 1"]
+    assert (dialog.preview.photo.width(), dialog.preview.photo.height()) == (640, 480)
+    with qtbot.waitSignal(dialog.imported, timeout=30_000) as done:
+        dialog.import_button.click()
+    (kept,) = done.args[0]
+    assert (kept.width, kept.height) == (640, 480)
