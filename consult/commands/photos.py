@@ -237,8 +237,9 @@ def _progress(args: argparse.Namespace, database: Any) -> int:
     for photo_id in (photo_id for pair in chosen for photo_id in pair):
         if photo_id not in theirs:
             raise ConsultError(f"--pair: photo {photo_id} is not one of patient {args.patient}'s")
-    pdf = photos.progress_pdf(user, chosen)
-    written = atomic.write_bytes(args.out, pdf)
+    document = photos.progress_pdf(user, chosen)
+    written = atomic.write_bytes(args.out, document.pdf)
+    photos.record_progress_save(user, args.patient, document.number, written.name)
     print(f"progress photographs written to {written}")
     return EXIT_OK
 

@@ -66,6 +66,15 @@ class PhotoImport:
 
 
 @dataclass(frozen=True)
+class ProgressDocument:
+    """A sealed progress PDF, its number and whose it is."""
+
+    pdf: bytes
+    number: str
+    patient_id: int
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Two photos of one area and view, older first."""
 
@@ -433,7 +442,7 @@ def marketing_photos(user: SignedIn) -> tuple[PhotoImage, ...]:
 
 
 @use_case("photos.progress_pdf")
-def progress_pdf(user: SignedIn, pairs: tuple[tuple[int, int], ...]) -> bytes:
+def progress_pdf(user: SignedIn, pairs: tuple[tuple[int, int], ...]) -> ProgressDocument:
     """The patient's sealed progress PDF of the chosen pairs (each pair: two photo ids).
 
     Every pair is one patient's, one area and view; photos whose consent was withdrawn
@@ -474,7 +483,27 @@ def progress_pdf(user: SignedIn, pairs: tuple[tuple[int, int], ...]) -> bytes:
                 "sha256": hashlib.sha256(pdf).hexdigest(),
             },
         )
-    return pdf
+    return ProgressDocument(pdf, number, patient_id)
+
+
+@use_case("photos.record_print")
+def record_progress_print(user: SignedIn, patient_id: int, number: str) -> int:
+    """Audit a progress document's print before the pages go out; the event's id."""
+    with transaction(user) as session:
+        return audit.record(
+            session, user.actor, "photos.progress_print", patient_id=patient_id,
+            detail={"number": number},
+        )
+
+
+@use_case("photos.record_save")
+def record_progress_save(user: SignedIn, patient_id: int, number: str, file_name: str) -> int:
+    """Audit a progress document saved to a file outside the database; the event's id."""
+    with transaction(user) as session:
+        return audit.record(
+            session, user.actor, "photos.progress_save", patient_id=patient_id,
+            detail={"number": number, "file": file_name},
+        )
 
 
 def _number(issued_at: datetime) -> str:

@@ -12,6 +12,8 @@ Reception never has this tab.
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Signal, Slot
 from PySide6.QtGui import QImage, QShowEvent
@@ -32,12 +34,16 @@ from consult.errors import ConsultError
 from consult.records import PhotoList, PhotoRecord
 from consult.services import photos
 from consult.services.acting import SignedIn
+from consult.services.photos import ProgressDocument
 from ui.photos.images import decoded
 from ui.photos.model import PhotoTableModel
 from ui.shell import confirm
 from ui.shell.errors import log_unexpected
 from ui.shell.workers import Worker
 from ui.widgets.forms import ErrorLabel
+
+if TYPE_CHECKING:
+    from ui.dialogs.pdf_dialog import Handout
 
 THUMBNAIL_BATCH = 40
 WITHDRAW_CLINICAL = (
@@ -57,6 +63,25 @@ def fetch_thumbnails(
     """Runs on the thread pool: the thumbnails, decoded."""
     found = photos.thumbnails(user, patient_id, ids, reveal_reason)
     return {photo_id: decoded(jpeg, ROW_HEIGHT) for photo_id, jpeg in found}
+
+
+def progress_handout(user: SignedIn, document: ProgressDocument) -> Handout | None:
+    """Print and Save as… for the patient's copy, each audited first; None for a role
+    that may not hand out a patient's documents."""
+    from ui.dialogs.pdf_dialog import Handout
+
+    if not user.actor.may("documents.print"):
+        return None
+    patient_id, number = document.patient_id, document.number
+
+    def audit_save(path: Path) -> None:
+        photos.record_progress_save(user, patient_id, number, path.name)
+
+    return Handout(
+        file_name=f"progress-photographs-{number}.pdf",
+        before_printing=partial(photos.record_progress_print, user, patient_id, number),
+        before_saving=audit_save,
+    )
 
 
 def progress_pairs(chosen: list[PhotoRecord]) -> tuple[tuple[int, int], ...]:
@@ -86,6 +111,7 @@ class PhotosTab(QWidget):
         self._asked: set[int] = set()
         self.import_dialog: QDialog | None = None  # the last one opened
         self.compare_dialog: QDialog | None = None
+        self.progress_dialog: QDialog | None = None
         self.listing: PhotoList | None = None
         self._worker = Worker(self)
         self.model = PhotoTableModel(self)
@@ -266,13 +292,16 @@ class PhotosTab(QWidget):
         )
 
     @Slot(object)
-    def _progress_ready(self, pdf: bytes) -> None:
+    def _progress_ready(self, document: ProgressDocument) -> None:
         self.error.clear_error()
-        self.pdf_ready.emit(pdf)
+        self.pdf_ready.emit(document.pdf)
         from ui.dialogs.pdf_dialog import PdfDialog
 
-        dialog = PdfDialog("Progress photographs", pdf, self)
-        dialog.open()
+        self.progress_dialog = PdfDialog(
+            "Progress photographs", document.pdf, self, handout=progress_handout(
+                self._user, document)
+        )
+        self.progress_dialog.open()
 
     @Slot()
     def withdraw(self) -> None:

@@ -247,7 +247,9 @@ def test_the_progress_pdf_speaks_to_the_patient_and_is_sealed(pia, tmp_path):
     patient = pictures.signed_consultation(pia, name="Zoë O'Brien-Núñez").patient_id
     before = imported(pia, photo(patient, source="IMG_4411.HEIC"))
     after = imported(pia, photo(patient, stage="after", taken_on=date(2026, 12, 4)))
-    pdf = photos.progress_pdf(pia, ((after.id, before.id),))
+    document = photos.progress_pdf(pia, ((after.id, before.id),))
+    assert (document.patient_id, document.number[:3]) == (patient, "PR-")
+    pdf = document.pdf
     assert verify_pdf(pdf, load_certificate()).signer
     words = " ".join(text_of(pdf, tmp_path).split())
     for expected in ("Your progress photographs", "Zoë O'Brien-Núñez", "Cheeks: Front",

@@ -31,5 +31,5 @@ def test_the_demo_sessions_have_before_and_after_photos(db: Database):
     pair = photos.compare(manager, before.id, after.id)
     with Image.open(io.BytesIO(pair.first.jpeg)) as image:
         assert image.size == (600, 800)
-    pdf = photos.progress_pdf(manager, ((before.id, after.id),))
-    assert pdf.startswith(b"%PDF-")
+    document = photos.progress_pdf(manager, ((before.id, after.id),))
+    assert document.pdf.startswith(b"%PDF-")

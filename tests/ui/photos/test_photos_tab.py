@@ -171,7 +171,7 @@ def test_compare_side_by_side_and_with_a_slider(qtbot, mara, patient, tab):
     assert dialog.slider_view.divide == pytest.approx(0.2)
 
 
-def test_a_progress_pdf_of_the_selected_pair(qtbot, mara, patient, tab, monkeypatch):
+def test_a_progress_pdf_of_the_selected_pair(qtbot, db, mara, patient, tab, monkeypatch):
     from ui.dialogs.pdf_dialog import PdfDialog
 
     add(mara, patient)
@@ -183,6 +183,11 @@ def test_a_progress_pdf_of_the_selected_pair(qtbot, mara, patient, tab, monkeypa
     with qtbot.waitSignal(tab.pdf_ready, timeout=30_000) as ready:
         tab.progress_button.click()
     assert ready.args[0].startswith(b"%PDF-")
+    handed = tab.progress_dialog
+    assert handed.save_button is not None and handed.print_button is not None
+    assert handed.handout.file_name.startswith("progress-photographs-PR-")
+    handed.handout.before_saving(Path("for-ana.pdf"))
+    assert events(db, "photos.progress_save") == 1
     tab.table.selectRow(0)
     tab.progress_button.click()
     assert "two photos of each view" in tab.error.text()
