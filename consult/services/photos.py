@@ -95,14 +95,14 @@ def import_photos(user: SignedIn, batch: tuple[PhotoImport, ...]) -> tuple[Photo
     """
     if not isinstance(batch, tuple) or not batch:
         raise InvalidField("files", "choose at least one photo")
+    settings = get_settings(user.database).pricing
+    today = clinic.local_now(settings).date()
     for photo in batch:
-        _check_import(photo)
+        _check_import(photo, today)
     with transaction(user) as session:
         for patient_id in {photo.patient_id for photo in batch}:
             _require_clinical_consent(session, patient_id)
-    settings = get_settings(user.database).pricing
     kept = [normalise(photo.data, settings.photo_long_edge, field=photo.source) for photo in batch]
-    today = clinic.local_now(settings).date()
     with transaction(user) as session:
         rows = [
             _store_one(user, session, photo, normalised, today)
@@ -111,13 +111,17 @@ def import_photos(user: SignedIn, batch: tuple[PhotoImport, ...]) -> tuple[Photo
         return tuple(store.records(session, rows))
 
 
-def _check_import(photo: object) -> None:
+def _check_import(photo: object, today: date) -> None:
+    """What can be checked before any image is decoded (a refusal then costs nothing)."""
     if not isinstance(photo, PhotoImport):
         raise InvalidField("photo", "is missing")
     check_view(photo.area, photo.view)
     check_stage(photo.stage)
-    if photo.taken_on is not None and not isinstance(photo.taken_on, date):
-        raise InvalidField("date", "must be a date")
+    if photo.taken_on is not None:
+        if not isinstance(photo.taken_on, date):
+            raise InvalidField("date", "must be a date")
+        if photo.taken_on > today:
+            raise InvalidField("date", f"{photo.taken_on.isoformat()} is in the future")
 
 
 def _store_one(
