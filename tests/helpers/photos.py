@@ -61,6 +61,19 @@ def heic(width: int = 400, height: int = 300) -> bytes:
     return out.getvalue()
 
 
+def rotated_heic() -> bytes:
+    """An iPhone-style HEIC stored sideways with EXIF orientation 6 (480×640 upright)."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    stored = picture(480, 640).transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    out = io.BytesIO()
+    stored.save(out, format="HEIF", exif=exif.tobytes())
+    return out.getvalue()
+
+
 def twelve_megapixels() -> bytes:
     """A 4000×3000 JPEG, the size of an iPhone's 12 MP photo."""
     return jpeg(4000, 3000)

@@ -37,6 +37,12 @@ def test_the_long_edge_is_capped_and_a_thumbnail_made():
     assert kept.sha256 == hashlib.sha256(kept.image).hexdigest()
 
 
+def test_a_12_megapixel_phone_photo_is_kept_whole_under_the_default_cap():
+    kept = normalise(photos.twelve_megapixels())
+    assert (kept.width, kept.height) == (4000, 3000)
+    assert photos.top_left_is_red(kept.image)
+
+
 def test_a_small_photo_keeps_its_size():
     kept = normalise(photos.png(320, 240))
     assert (kept.width, kept.height) == (320, 240)
@@ -46,6 +52,12 @@ def test_a_small_photo_keeps_its_size():
 def test_heic_from_an_iphone_is_read():
     kept = normalise(photos.heic(400, 300))
     assert (kept.width, kept.height) == (400, 300)
+    assert photos.top_left_is_red(kept.image)
+
+
+def test_a_sideways_heic_is_turned_upright_once():
+    kept = normalise(photos.rotated_heic())
+    assert (kept.width, kept.height) == (480, 640)
     assert photos.top_left_is_red(kept.image)
 
 
