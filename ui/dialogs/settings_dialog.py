@@ -215,6 +215,9 @@ class SettingsDialog(QDialog):
                 "quote_validity_days": self.quote_validity_days.value(),
                 "idle_lock_minutes": self.idle_lock_minutes.value(),
                 "photo_long_edge": self.photo_long_edge.value(),
+                # Set when the clinic is set up; this dialog has no field for it, and
+                # leaving it out would save it empty (and sealing would then refuse).
+                "time_zone": self.stored.time_zone,
             }
         )
 
