@@ -46,6 +46,7 @@ def test_wheel_ships_the_data_files(wheel):
     for required in (
         "resources/catalogue.toml",
         "resources/roles.toml",
+        "resources/photo_views.toml",
         # The fallback fonts a name in another script needs, with their licences.
         "resources/fonts/NotoSansArabic-Regular.ttf",
         "resources/fonts/NotoSansHebrew-Bold.ttf",

@@ -137,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _database_option(migrate)
     _course_commands(commands)
+    from consult.commands import photos
+
+    photos.add_parser(commands, _database_option)
 
     audit = commands.add_parser("audit", help="audit trail tools")
     audit_commands = audit.add_subparsers(
@@ -201,6 +204,7 @@ _COMMANDS = {
     "lots": "course",
     "booking-ics": "course",
     "aftercare": "course",
+    "photos": "photos",
 }
 
 

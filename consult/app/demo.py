@@ -323,6 +323,16 @@ def build_demo(
     return summary
 
 
+def _consent_choices(planned: Any) -> dict[str, Any]:
+    """A signed demo consultation's photography choices (consult/1 `consent`): clinical
+    photos agreed, marketing by every third patient. No random draw: a seed's demo
+    stays as it was."""
+    if planned.status != "completed":
+        return {}
+    marketing = planned.patient_index % 3 == 0
+    return {"consent": {"photography": True, "marketing": marketing}}
+
+
 def random_password() -> str:
     """A random password the clinic's password policy accepts (almost always the first)."""
     while True:
@@ -748,7 +758,7 @@ class _Generator:
             "status": planned.status,
             "areas": document["areas"],
             "history": document["history"],
-            "extra": {"document": {}, "patient": {}},
+            "extra": {"document": _consent_choices(planned), "patient": {}},
             "screening_verdict": planned.verdict,
             "screening": planned.screening,
             "override_reason": None,

@@ -120,6 +120,7 @@ class CourseSummary:
     sessions: int
     amendments: int
     bookings: int
+    photos: int = 0
 
 
 def add_course(
@@ -151,6 +152,7 @@ class _Course:
         self.zone = clinic.zone_of(settings)
         self.sessions = 0
         self.bookings = 0
+        self.photos = 0
         self.signatures: dict[int, bytes] = {}
         self._certificate: Any = None
 
@@ -174,11 +176,13 @@ class _Course:
         chosen = self._chosen(visits)
         signed: list[TreatmentSession] = []
         for index, visit in enumerate(chosen):
-            signed += self._course_of(visit, due_this_week=index < DUE_THIS_WEEK)
+            rows = self._course_of(visit, due_this_week=index < DUE_THIS_WEEK)
+            self._photos(visit, rows)
+            signed += rows
         amended = self._amend(signed[:: max(1, len(signed) // AMENDMENTS)][:AMENDMENTS])
         self._waiting_for_clearance(visits)
         return CourseSummary(
-            len(self.devices), len(self.lots), self.sessions, amended, self.bookings
+            len(self.devices), len(self.lots), self.sessions, amended, self.bookings, self.photos
         )
 
     def _chosen(self, visits: Sequence[Treatable]) -> list[Treatable]:
@@ -223,6 +227,21 @@ class _Course:
             status = self._booking_status(following)
             self._booking(visit, len(done) + 1, self._at(following), status)
         return rows
+
+    def _photos(self, visit: Treatable, rows: list[TreatmentSession]) -> None:
+        """Synthetic before/after photos of the course's first area (demo consent has
+        clinical photography agreed)."""
+        from consult.app.demo_photos import session_photo_rows
+        from consult.storage.models import Photo
+
+        area = rows[0].areas[0] if rows and rows[0].areas else None
+        if area is None:
+            return
+        found = session_photo_rows(
+            visit.consultation_id, visit.patient_id, visit.practitioner_id, area, rows
+        )
+        self.session.add_all([Photo(**values) for values in found])
+        self.photos += len(found)
 
     def _booking_status(self, day: date) -> str:
         """A next session long past was never attended (the patient stopped); one close to

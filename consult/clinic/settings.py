@@ -15,6 +15,7 @@ from typing import Any
 
 from consult import data
 from consult.errors import InvalidField
+from consult.photos.limits import check_long_edge
 from consult.pricing.format import check_locale
 from consult.pricing.money import parse_decimal, parse_percent
 from consult.protection.safe_text import check_text
@@ -57,6 +58,8 @@ class ClinicSettings:
     # IANA zone ("Europe/Lisbon") dates and times on screen and paper are in; "" until
     # the clinic is set up (the machine's own zone is used meanwhile).
     time_zone: str = ""
+    # Stored photographs are scaled down to this long edge, in pixels.
+    photo_long_edge: int = 4000
 
     def __post_init__(self) -> None:
         for key in ("name", "address", "phone", "email"):
@@ -73,6 +76,7 @@ class ClinicSettings:
         _check_whole(self.quote_validity_days, "quote_validity_days", 1, MAX_VALIDITY_DAYS)
         _check_whole(self.idle_lock_minutes, "idle_lock_minutes", 1, MAX_IDLE_LOCK_MINUTES)
         _check_time_zone(self.time_zone)
+        check_long_edge(self.photo_long_edge)
 
     @property
     def is_set_up(self) -> bool:

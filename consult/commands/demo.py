@@ -29,7 +29,8 @@ def run(args: argparse.Namespace) -> int:
         course = summary.course
         print(
             f"  course: {course.sessions} signed sessions ({course.amendments} amended), "
-            f"{course.devices} devices, {course.lots} lots, {course.bookings} bookings"
+            f"{course.devices} devices, {course.lots} lots, {course.bookings} bookings, "
+            f"{course.photos} before/after photos"
         )
     print()
     print("Demo accounts (for trying the app only; the passwords are shown this once")

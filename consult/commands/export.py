@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
         f"patient {args.patient_id} exported to {report.file} "
         f"({report.consultations} consultations, {report.quotes} quotes, "
         f"{report.consents} signed consents, {report.sessions} treatment sessions, "
-        f"{report.bookings} bookings, {report.audit_events} audit events; "
+        f"{report.bookings} bookings, {report.photos} photos, {report.audit_events} audit events; "
         f"sha256 {report.sha256})"
     )
     return EXIT_OK

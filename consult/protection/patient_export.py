@@ -17,6 +17,10 @@ The zip holds:
     sessions/<id>-<number>.pdf    each signed session's sealed record exactly as stored
     sessions/SHA256SUMS           `sha256sum -c` checks those PDFs
     bookings.json                 the patient's bookings (times in UTC, as stored)
+    photos/<id>.jpg               before/after photographs as stored (hidden ones too:
+                                  they are the patient's data, kept after a withdrawal)
+    photos/index.json             what each shows (area, view, before/after, date, session)
+    photos/SHA256SUMS             `sha256sum -c` checks the photos
     audit-events.json             every audit event about this patient
 
 It is read in one transaction, so it is one consistent moment of the record, and it
@@ -44,7 +48,7 @@ from consult.clinical import fileformat
 from consult.protection.files import publish, temporary_beside
 from consult.storage import audit, consultations, course, patients, quotes
 from consult.storage.db import Database
-from consult.storage.models import AuditEvent, Booking, ConsentRecord, TreatmentSession
+from consult.storage.models import AuditEvent, Booking, ConsentRecord, Photo, TreatmentSession
 from consult.storage.models import Consultation as ConsultationRow
 from consult.storage.models import Quote as QuoteRow
 
@@ -62,6 +66,7 @@ class ExportReport:
     audit_events: int
     sessions: int = 0
     bookings: int = 0
+    photos: int = 0
 
 
 def export_patient(
@@ -103,6 +108,7 @@ def _collect(session: Session, patient_id: int) -> tuple[dict[str, bytes], dict[
         ("consents", _consent_files),
         ("sessions", _session_files),
         ("bookings", _booking_files),
+        ("photos", _photo_files),
     ):
         found, counts[kind] = collector(session, patient_id)
         files.update(found)
@@ -226,6 +232,37 @@ def _booking_files(session: Session, patient_id: int) -> tuple[dict[str, bytes],
         for row in rows
     ]
     return {"bookings.json": _json(found)}, len(found)
+def _photo_files(session: Session, patient_id: int) -> tuple[dict[str, bytes], int]:
+    rows = session.scalars(
+        select(Photo).where(Photo.patient_id == patient_id).order_by(Photo.id)
+    )
+    files: dict[str, bytes] = {}
+    index = []
+    sums = []
+    for row in rows:
+        name = f"{row.id}.jpg"
+        files[f"photos/{name}"] = row.image
+        sums.append(f"{row.sha256}  {name}\n")
+        index.append(
+            {
+                "file": name,
+                "id": row.id,
+                "consultation_id": row.consultation_id,
+                "session_id": row.session_id,
+                "area": row.area,
+                "view": row.view,
+                "stage": row.stage,
+                "taken_on": row.taken_on,
+                "width": row.width,
+                "height": row.height,
+                "sha256": row.sha256,
+                "imported_at": row.imported_at,
+            }
+        )
+    if index:
+        files["photos/index.json"] = _json(index)
+        files["photos/SHA256SUMS"] = "".join(sums).encode()
+    return files, len(index)
 
 
 def _audit_events(session: Session, patient_id: int) -> list[dict[str, Any]]:

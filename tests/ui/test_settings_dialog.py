@@ -64,6 +64,30 @@ def test_saved_settings_reach_the_database(qtbot, db, context, tmp_path):
     assert stored.logo == logo.read_bytes()
 
 
+def test_saving_keeps_the_clinics_time_zone(qtbot, db, context):
+    zone = settings.get_settings(db).time_zone
+    assert zone  # the test clinic is set up
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.idle_lock_minutes.setValue(9)
+    dialog.submit()
+    assert settings.get_settings(db).time_zone == zone
+
+
+def test_the_photo_size_cap_is_a_setting_kept_across_saves(qtbot, db, context):
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.photo_long_edge.setValue(2000)
+    dialog.submit()
+    assert settings.get_settings(db).photo_long_edge == 2000
+    again = SettingsDialog(context)
+    qtbot.addWidget(again)
+    assert again.photo_long_edge.value() == 2000
+    again.idle_lock_minutes.setValue(7)
+    again.submit()
+    assert settings.get_settings(db).photo_long_edge == 2000
+
+
 def test_a_text_file_is_not_accepted_as_a_logo(qtbot, context, tmp_path):
     dialog = SettingsDialog(context)
     qtbot.addWidget(dialog)

@@ -36,6 +36,7 @@ from consult.clinic.settings import (
     check_name,
 )
 from consult.errors import ConsultError, InvalidField
+from consult.photos.limits import MAX_LONG_EDGE, MIN_LONG_EDGE
 from consult.pricing.format import LOCALES
 from consult.pricing.money import parse_percent
 from consult.services import pricing
@@ -57,6 +58,7 @@ LABELS = {
     "manual_discount_limit_percent": "Manual discount limit (%)",
     "quote_validity_days": "Quotes valid for (days)",
     "idle_lock_minutes": "Lock after idle (minutes)",
+    "photo_long_edge": "Photos kept up to (px, long edge)",
 }
 LOGO_MAX_SIDE = 96
 
@@ -90,6 +92,9 @@ class SettingsDialog(QDialog):
         self.quote_validity_days.setRange(1, MAX_VALIDITY_DAYS)
         self.idle_lock_minutes = QSpinBox(self)
         self.idle_lock_minutes.setRange(1, MAX_IDLE_LOCK_MINUTES)
+        self.photo_long_edge = QSpinBox(self)
+        self.photo_long_edge.setRange(MIN_LONG_EDGE, MAX_LONG_EDGE)
+        self.photo_long_edge.setSingleStep(100)
         self.error = ErrorLabel(self)
         self.seal_key = SealKeyPanel(context.actor, self._clinic_name, self)
         self._build()
@@ -113,6 +118,7 @@ class SettingsDialog(QDialog):
             ("manual_discount_limit_percent", self.manual_discount_limit_percent),
             ("quote_validity_days", self.quote_validity_days),
             ("idle_lock_minutes", self.idle_lock_minutes),
+            ("photo_long_edge", self.photo_long_edge),
         ):
             form.addRow(LABELS[key], field)
         layout = QVBoxLayout(self)
@@ -139,6 +145,7 @@ class SettingsDialog(QDialog):
         self.manual_discount_limit_percent.setText(_plain(stored.manual_discount_limit_percent))
         self.quote_validity_days.setValue(stored.quote_validity_days)
         self.idle_lock_minutes.setValue(stored.idle_lock_minutes)
+        self.photo_long_edge.setValue(stored.photo_long_edge)
         self._show_logo()
 
     def _show_logo(self) -> None:
@@ -207,6 +214,10 @@ class SettingsDialog(QDialog):
                 or "0",
                 "quote_validity_days": self.quote_validity_days.value(),
                 "idle_lock_minutes": self.idle_lock_minutes.value(),
+                "photo_long_edge": self.photo_long_edge.value(),
+                # Set when the clinic is set up; this dialog has no field for it, and
+                # leaving it out would save it empty (and sealing would then refuse).
+                "time_zone": self.stored.time_zone,
             }
         )
 

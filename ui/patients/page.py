@@ -305,6 +305,7 @@ class PatientDetail(QFrame):
                 listing.hide()
         if self.sessions is not None:
             self.tabs.addTab(self.sessions, "Sessions")
+        self.photos = self._photos_tab()
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.hint)
         if not self.tabs.count():
@@ -324,6 +325,8 @@ class PatientDetail(QFrame):
     def show_patient(self, patient: Any) -> None:
         self.patient = patient
         self.draft_id = None
+        if self.photos is not None:
+            self.photos.show_patient(patient.id if patient is not None else None)
         self.resume_button.setVisible(False)
         for widget in (self.edit_button, self.start_button, self.merge_button, self.tabs):
             widget.setEnabled(patient is not None)
@@ -367,6 +370,16 @@ class PatientDetail(QFrame):
             _add(self.quotes, _quote_text(record, records["locale"]), record)
         for record in records["consents"]:
             _add(self.consents, _consent_text(record), record)
+
+    def _photos_tab(self) -> Any:
+        """Before/after photos (issue 17): never for reception, who may not see them."""
+        if not self.context.actor.may("photos.read"):
+            return None
+        from ui.photos.tab import PhotosTab
+
+        tab = PhotosTab(self.context.user, self)
+        self.tabs.addTab(tab, "Photos")
+        return tab
 
     @Slot()
     def _edit(self) -> None:

@@ -332,6 +332,7 @@ def _export_patient(user: SignedIn, patient_id: int, target: Path) -> tuple[str,
             _count(report.quotes, "quote"),
             _count(report.consents, "signed consent"),
             _count(report.sessions, "treatment session"),
+            _count(report.photos, "photo"),
             _count(report.audit_events, "audit event"),
         )
     )

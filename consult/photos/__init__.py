@@ -1,0 +1,1 @@
+"""Before and after photographs: the standard views and the images' normalisation (no Qt)."""
