@@ -381,9 +381,22 @@ def _quote_row(
     return row
 
 
+def _answered(request: SigningRequest) -> Consultation:
+    """The consultation as signed, with the patient's two consent answers in it.
+
+    They are the consult/1 `consent` object: what the photographs may be used for is
+    read from the signed consultation later (consult.storage.photos), however signing
+    was asked for.
+    """
+    consultation = request.consultation
+    answers = {"photography": request.photography, "marketing": request.marketing}
+    return replace(consultation, extra={**consultation.extra, "consent": answers})
+
+
 def _consultation_row(
     session: Session, user: SignedIn, request: SigningRequest, prepared: Prepared
 ) -> ConsultationRow:
+    request = replace(request, consultation=_answered(request))
     if request.consultation_id is None:
         patient = exchange.existing_or_new_patient(
             session, user.actor, request.consultation.patient

@@ -186,3 +186,12 @@ def test_a_practitioner_named_in_the_file_must_be_the_signer(pia):
     with pytest.raises(InvalidField) as refused:
         signing.sign(pia, request(named))
     assert refused.value.field == "practitioner"
+
+
+def test_the_consent_answers_are_kept_with_the_signed_consultation(pia, clinic):
+    # The file says nothing about consent; the answers were given at signing.
+    file = consultation()
+    assert "consent" not in file.extra
+    record = signing.sign(pia, request(file, photography=False, marketing=True))
+    stored = consultations.get_consultation(clinic, pia.actor, record.consultation_id)
+    assert stored.consultation.extra["consent"] == {"photography": False, "marketing": True}

@@ -41,7 +41,9 @@ def test_the_card_lists_the_sessions_when_its_tab_is_opened(qtbot, holder, db, m
     course = signed_course(mara)
     detail = PatientDetail(context_for(mara), holder)
     holder.show()
-    assert tab_titles(detail.tabs) == ["Consultations", "Quotes", "Signed consents", "Sessions"]
+    assert tab_titles(detail.tabs) == [
+        "Consultations", "Quotes", "Signed consents", "Sessions", "Photos"
+    ]
     detail.show_patient(patient_record(mara, course.patient_id))
     assert detail.sessions.model.rowCount() == 0  # not asked for while the tab is hidden
     with qtbot.waitSignal(detail.sessions.loaded, timeout=30000):
