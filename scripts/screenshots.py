@@ -29,7 +29,7 @@ if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
 
 from PySide6.QtCore import QEvent, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QMouseEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget  # noqa: E402
 
 SIZE = (1440, 900)
 
@@ -102,6 +102,49 @@ def answer_when_asked(app: QApplication, out: Path, name: str) -> None:
                 button.click()
 
     QTimer.singleShot(0, answer)
+
+
+def tab_index(tabs: QTabWidget, title: str) -> int:
+    return next(i for i in range(tabs.count()) if tabs.tabText(i) == title)
+
+
+def course_screens(app: QApplication, window: QWidget, db: object, out: Path) -> None:
+    """The course after the consent: a patient's sessions and photos, and who is due."""
+    from sqlalchemy import select
+
+    from consult.storage.models import Patient, Photo, TreatmentSession
+
+    window.back_to_patients()  # type: ignore[attr-defined]
+    with db.Session() as session:  # type: ignore[attr-defined]
+        patient = session.scalars(
+            select(Patient)
+            .where(Patient.id.in_(select(TreatmentSession.patient_id)))
+            .where(Patient.id.in_(select(Photo.patient_id)))
+            .order_by(Patient.id)
+            .limit(1)
+        ).one()
+        name, patient_id = patient.name, patient.id
+    page = window.patients  # type: ignore[attr-defined]
+    page.search_box.setText(name)
+    wait_until(app, lambda: page.model.row_of(patient_id) >= 0)
+    page.table.selectRow(page.model.row_of(patient_id))
+    detail = page.detail
+    wait_until(app, lambda: detail.patient is not None and detail.patient.id == patient_id)
+    detail.tabs.setCurrentIndex(tab_index(detail.tabs, "Sessions"))
+    wait_until(app, lambda: detail.sessions.model.rowCount() > 0)
+    detail.sessions.table.selectRow(0)
+    settle(app, 1.0)
+    save(window, out, "patient-sessions")
+    detail.tabs.setCurrentIndex(tab_index(detail.tabs, "Photos"))
+    wait_until(app, lambda: detail.photos.model.rowCount() > 0)
+    settle(app, 1.5)
+    save(window, out, "patient-photos")
+    home = window.home  # type: ignore[attr-defined]
+    home.setCurrentIndex(tab_index(home, "Due"))
+    due = home.currentWidget()
+    wait_until(app, lambda: hasattr(due, "model") and due.model.rowCount() > 0)
+    settle(app)
+    save(window, out, "due")
 
 
 def main() -> int:
@@ -229,6 +272,8 @@ def main() -> int:
     settle(app)
     save(dialog, out, "settings")
     dialog.close()
+
+    course_screens(app, window, db, out)
 
     window.close()
     wait_for_background_work()

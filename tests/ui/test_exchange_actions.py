@@ -299,7 +299,8 @@ def test_the_patient_zip_holds_only_that_patient(
 
     message = finished.args[0]
     assert str(target) in message and name in message and "only this patient" in message
-    assert "(1 consultation, 0 quotes, 0 signed consents, 0 photos, " in message
+    counts = "(1 consultation, 0 quotes, 0 signed consents, 0 treatment sessions, 0 photos, "
+    assert counts in message
     with zipfile.ZipFile(target) as archive:
         names = archive.namelist()
         manifest = json.loads(archive.read("manifest.json"))
