@@ -182,7 +182,8 @@ def main() -> int:
     settle(app)
     save(login, out, "login")
     login.password.setText(account.password)
-    login.submit()
+    login.submit()  # the password is checked on the thread pool
+    wait_until(app, lambda: login.result_user is not None or login.sign_in_button.isEnabled())
     user = login.result_user
     assert user is not None, "the demo manager could not sign in"
 
