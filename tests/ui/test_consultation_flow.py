@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from sqlalchemy import select
 
 from consult.storage import consents, consultations, quotes, settings
@@ -43,6 +43,8 @@ def _start(qtbot, window):
     qtbot.mouseClick(window.patients.detail.start_button, Qt.MouseButton.LeftButton)
     wizard = window.consultation
     assert wizard is not None and window.pages.currentWidget() is wizard
+    # The draft's first save runs on the pool; an override needs the stored consultation.
+    qtbot.waitUntil(lambda: wizard.draft.consultation_id is not None, timeout=30_000)
     return wizard
 
 
@@ -283,3 +285,29 @@ def test_going_on_past_a_stop_verdict_is_an_audited_override(qtbot, window, db, 
     wizard.close_consultation()
     wait_for_background_work()
     assert _events(db, "screening.override") == expected
+
+
+def test_an_override_before_the_first_save_waits_without_a_dialog(
+    qtbot, window, db, ana, monkeypatch
+):
+    wizard = _start(qtbot, window)
+    _next(qtbot, wizard, 1)
+    qtbot.mouseClick(wizard.steps[1].rows["pregnant"].yes, Qt.MouseButton.LeftButton)
+    answer_the_rest_no(qtbot, wizard.steps[1])
+    _next(qtbot, wizard, 2)
+    _choose_areas(qtbot, wizard)
+    _next(qtbot, wizard, SCREENING)
+    qtbot.keyClicks(wizard.steps[SCREENING].reason, "Obstetrician's written clearance seen")
+    stored_id = wizard.draft.consultation_id
+    wizard.draft.consultation_id = None  # as if the first save were still on its way
+    monkeypatch.setattr(QMessageBox, "warning", _no_dialog)
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.current() == SCREENING
+    assert "still being saved" in wizard.status.text()
+    wizard.draft.consultation_id = stored_id  # saved: now it goes on and is recorded
+    _next(qtbot, wizard, SCREENING + 1)
+    qtbot.waitUntil(lambda: len(_events(db, "screening.override")) == 1, timeout=30_000)
+
+
+def _no_dialog(*_args):
+    raise AssertionError("no modal dialog may interrupt going on")

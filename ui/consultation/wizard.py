@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from consult.clinical.outcome import needs_reason
 from consult.clinical.screening import screen
-from consult.errors import ConsultError
 from consult.services import consultations, pricing
 from consult.services.signing import OVERRIDDEN_VERDICTS
 from ui.consultation.draft import UNSAVED, DraftState
@@ -275,8 +274,11 @@ class ConsultationWizard(QWidget):
                 if problem:
                     self._refuse(earlier, problem)
                     return False
-            if self.current() <= SCREENING < index:
-                self._record_override()
+            if self.current() <= SCREENING < index and not self._record_override():
+                # The draft's first save is still under way: the override is recorded
+                # against the stored consultation, so going on waits a moment for it.
+                self._refuse(SCREENING, UNSAVED[0].upper() + UNSAVED[1:] + ".")
+                return False
         self._show(index)
         if self.draft.step != index and index != DOCUMENTS:
             self.draft.step = index
@@ -324,7 +326,7 @@ class ConsultationWizard(QWidget):
     def back(self) -> None:
         self.go_to(self.current() - 1)
 
-    def _record_override(self) -> None:
+    def _record_override(self) -> bool:
         """Going on past a stop verdict is a screening override: into the audit trail.
 
         Recorded once per verdict and reason, so moving back and forth adds nothing. A
@@ -335,16 +337,15 @@ class ConsultationWizard(QWidget):
         verdict = result.verdict
         reason = self.draft.override_reason
         if verdict not in OVERRIDDEN_VERDICTS or not needs_reason(consultation, result):
-            return
+            return True
         if not reason.strip():
-            return  # a clearance awaited, not overridden: papers for the doctor, no signature
+            return True  # a clearance awaited, not overridden: papers for the doctor
         if (verdict, reason) in self._overrides_recorded:
-            return
-        self._overrides_recorded.add((verdict, reason))
+            return True
         consultation_id = self.draft.consultation_id
         if consultation_id is None:
-            self._override_failed(ConsultError(UNSAVED))
-            return
+            return False
+        self._overrides_recorded.add((verdict, reason))
         work = partial(
             consultations.override_screening,
             self.context.user,
@@ -354,6 +355,7 @@ class ConsultationWizard(QWidget):
             reason=reason,
         )
         self._audit.start(work, _ignore, self._override_failed)
+        return True
 
     @Slot(object)
     def _override_failed(self, error: BaseException) -> None:
