@@ -24,7 +24,10 @@ def _open_window(qtbot, db, user):
 
 def _start_for(qtbot, window, patient):
     window.start_consultation(patient)
-    return window.consultation
+    wizard = window.consultation
+    # The draft's first save runs on the pool; an override needs the stored consultation.
+    qtbot.waitUntil(lambda: wizard.draft.consultation_id is not None, timeout=30_000)
+    return wizard
 
 
 def test_a_draft_survives_closing_the_window_and_reopening_the_database(

@@ -34,10 +34,12 @@ def window(qtbot, db, manager):
     main.close()
 
 
-def _start(window, patient):
+def _start(qtbot, window, patient):
     window.start_consultation(patient)
     wizard = window.consultation
     wizard.draft.consultation_date = DAY
+    # The draft's first save runs on the pool; an override needs the stored consultation.
+    qtbot.waitUntil(lambda: wizard.draft.consultation_id is not None, timeout=30_000)
     return wizard
 
 
@@ -63,7 +65,7 @@ def _pdftotext(pdf: bytes) -> str:
 
 
 def test_an_unanswered_history_gives_no_verdict_and_no_way_on(qtbot, window, ana):
-    wizard = _start(window, ana)
+    wizard = _start(qtbot, window, ana)
     assert wizard.go_to(HISTORY)
     history = wizard.steps[HISTORY]
     smoker = history.rows["smoker"]
@@ -139,7 +141,7 @@ def test_a_draft_resumed_at_the_consent_cannot_be_signed_with_questions_unanswer
     [("deep_peel", "laser_or_peel_ablative"), (None, "laser_or_peel_kind_not_given")],
 )
 def test_the_kind_of_laser_or_peel_is_asked_and_decides(qtbot, window, ana, kind, rule):
-    wizard = _start(window, ana)
+    wizard = _start(qtbot, window, ana)
     wizard.go_to(HISTORY)
     history = wizard.steps[HISTORY]
     answer_the_rest_no(qtbot, history)
@@ -164,7 +166,7 @@ def test_the_kind_of_laser_or_peel_is_asked_and_decides(qtbot, window, ana, kind
 
 
 def test_a_partial_verdict_is_told_area_by_area(qtbot, window, ana):
-    wizard = _start(window, ana)
+    wizard = _start(qtbot, window, ana)
     wizard.go_to(HISTORY)
     answer_the_rest_no(qtbot, wizard.steps[HISTORY])
     wizard.go_to(AREAS)
@@ -212,7 +214,7 @@ def dark_skinned(db, context):
 def test_depth_follows_skin_type_and_an_outside_depth_needs_confirming(
     qtbot, window, dark_skinned
 ):
-    wizard = _start(window, dark_skinned)
+    wizard = _start(qtbot, window, dark_skinned)
     wizard.go_to(HISTORY)
     answer_the_rest_no(qtbot, wizard.steps[HISTORY])
     wizard.go_to(AREAS)
@@ -246,7 +248,7 @@ def test_depth_follows_skin_type_and_an_outside_depth_needs_confirming(
 
 
 def test_sessions_wait_for_a_clearance_until_it_is_recorded(qtbot, window, ana):
-    wizard = _start(window, ana)
+    wizard = _start(qtbot, window, ana)
     wizard.go_to(HISTORY)
     history = wizard.steps[HISTORY]
     qtbot.mouseClick(history.rows["anticoagulants"].yes, Qt.MouseButton.LeftButton)
