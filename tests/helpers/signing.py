@@ -14,6 +14,7 @@ from consult.records import UserRecord
 from consult.services.acting import SignedIn
 from consult.storage import settings as settings_repo
 from consult.storage.db import Database
+from tests.helpers.templates import copy_of_new_database
 
 
 def set_up_clinic(db: Database, manager: Actor) -> None:
@@ -63,8 +64,10 @@ def clinic_for_the_command_line(
     The command line then finds it (CONSULT_DATA_DIR is the test's data folder) and signs
     in as `pia` with CONSULT_USER / CONSULT_PASSWORD, as a clinic's script would.
     """
+    from consult.app import paths
     from consult.storage import users
 
+    copy_of_new_database(paths.default_database_url())
     db = Database.open(None)
     manager = users.create_first_manager(
         db,

@@ -22,7 +22,7 @@ import uuid
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 
 from consult.storage import Database
 
@@ -87,6 +87,8 @@ def _replay_into(url: URL) -> None:
         return
     engine = create_engine(_server(url))
     try:
+        if _has_tables(engine, schema):
+            return  # already a database: left as it is, like an existing SQLite file
         raw = engine.raw_connection()
         try:
             raw.driver_connection.execute(dump.replace(f"{_TEMPLATE_SCHEMA}.", f"{schema}."))
@@ -95,6 +97,15 @@ def _replay_into(url: URL) -> None:
             raw.close()
     finally:
         engine.dispose()
+
+
+def _has_tables(engine: Engine, schema: str) -> bool:
+    with engine.connect() as connection:
+        found = connection.execute(
+            text("SELECT count(*) FROM information_schema.tables WHERE table_schema = :schema"),
+            {"schema": schema},
+        ).scalar_one()
+    return bool(found)
 
 
 def _postgres_dump(server: URL) -> str:

@@ -19,6 +19,7 @@ from consult.storage.models import Patient as PatientRow
 
 # As in the storage tests: SQLite always, PostgreSQL too when CI provides a server
 # (ENGINES is re-exported for the tests that parametrise over it).
+from tests.helpers.templates import copy_of_new_database
 from tests.postgres import ENGINES as ENGINES
 from tests.postgres import empty_database_url
 
@@ -44,6 +45,7 @@ CLI_PASSWORD = "a long manager phrase"
 def new_clinic(path: Path) -> str:
     """Create an up-to-date Consult database at `path`, with its manager; returns its URL."""
     url = sqlite_url(path)
+    copy_of_new_database(url)
     with Database.open(url) as database:
         _first_manager(database)
     return url
@@ -58,6 +60,7 @@ def _first_manager(database: Database) -> None:
 
 
 def register(url: str, name: str, born: date = date(1989, 4, 2), actor: Actor = MANAGER) -> int:
+    copy_of_new_database(url)
     with Database.open(url) as database:
         _first_manager(database)
         return patients.create_patient(database, actor, fileformat.Patient(name, born)).id
