@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from consult.clinical.fileformat import Patient
 from consult.storage import Database, patients, users
 from tests.helpers.accounts import MANAGER_PASSWORD
+from tests.helpers.clinic import quick_password_hashing  # noqa: F401  (autouse: cheap Argon2)
 from tests.helpers.signing import SET_UP_CLINIC, signed
 from tests.helpers.templates import copy_of_new_database
 from ui.shell.app import context_for

@@ -50,12 +50,3 @@ def practitioner(db: Database, manager: Actor) -> Actor:
         password=STAFF_PASSWORD,
     )
     return record.actor("seat 2")
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 with the smallest cost: the hashes are real, the tests stay quick."""
-    from argon2 import PasswordHasher
-
-    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    monkeypatch.setattr(users, "_hasher", lambda: cheap)
