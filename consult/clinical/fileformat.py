@@ -413,10 +413,15 @@ def to_dict(consultation: Consultation) -> dict[str, Any]:
             {"area": request.area, "concerns": list(request.concerns)}
             for request in consultation.areas
         ],
-        "history": {key: _entry_out(entry) for key, entry in consultation.history.items()},
+        "history": history_out(consultation.history),
     }
     document.update(consultation.extra)
     return document
+
+
+def history_out(history: Mapping[str, HistoryEntry]) -> dict[str, Any]:
+    """History entries as consult/1 writes them (a consultation's, or a session's changes)."""
+    return {key: _entry_out(entry) for key, entry in history.items()}
 
 
 def _entry_out(entry: HistoryEntry) -> Any:

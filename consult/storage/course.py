@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import distinct, func, select, union_all
 from sqlalchemy.orm import Session
 
+from consult.clinical import fileformat
 from consult.clinical.fileformat import HistoryEntry
 from consult.errors import ConsultError, InvalidField
 from consult.records import (
@@ -230,24 +231,8 @@ def _recall_hit(
 
 
 def history_json(changes: Mapping[str, HistoryEntry]) -> dict[str, Any]:
-    """The changed history entries as consult/1 writes them."""
-    return {key: _entry_json(entry) for key, entry in changes.items()}
-
-
-def _entry_json(entry: HistoryEntry) -> Any:
-    if entry.as_flag or not entry.present:
-        return entry.present
-    out: dict[str, Any] = {}
-    if entry.status is not None:
-        out["status"] = entry.status
-    if entry.date is not None:
-        out["date"] = entry.date.isoformat()
-    if entry.areas:
-        out["areas"] = list(entry.areas)
-    if entry.note is not None:
-        out["note"] = entry.note
-    out.update(entry.extra)
-    return out if out else True
+    """The changed history entries as consult/1 writes them (procedure kinds included)."""
+    return fileformat.history_out(changes)
 
 
 def load_session(session: Session, session_id: int) -> TreatmentSession:
