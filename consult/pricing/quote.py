@@ -97,6 +97,11 @@ class Quote:
         }
 
 
+def discount_needs_approval(percent: Decimal, settings: ClinicSettings) -> bool:
+    """A manual discount above the clinic's limit waits for a manager's approval."""
+    return percent > settings.manual_discount_limit_percent
+
+
 def build_quote(
     consultation: Consultation,
     price_list: PriceList,
@@ -136,7 +141,7 @@ def build_quote(
         tax=tax,
         total=taxable + tax,
         valid_until=consultation.consultation_date + timedelta(days=settings.quote_validity_days),
-        needs_approval=options.manual_discount_percent > settings.manual_discount_limit_percent,
+        needs_approval=discount_needs_approval(options.manual_discount_percent, settings),
         price_list_version=price_list.version,
         course_discount_percent=course_percent,
         manual_discount_percent=options.manual_discount_percent,

@@ -10,7 +10,6 @@ again in consult.services.signing). "Remove the discount" sets it back to nothin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import partial
 
 from PySide6.QtCore import Signal, Slot
@@ -20,6 +19,7 @@ from consult.clinical.fileformat import Consultation
 from consult.errors import ConsultError
 from consult.pricing import QuoteOptions, lifecycle
 from consult.pricing.format import format_percent
+from consult.pricing.quote import discount_needs_approval
 from consult.records import QuoteRecord
 from consult.services import quotes
 from consult.services.acting import SignedIn
@@ -107,8 +107,7 @@ class DiscountApproval(QWidget):
     # ------------------------------------------------------------------ state
 
     def needed(self) -> bool:
-        limit: Decimal = self.services.settings.manual_discount_limit_percent
-        return self.draft.manual_discount_percent > limit
+        return discount_needs_approval(self.draft.manual_discount_percent, self.services.settings)
 
     def approved(self) -> bool:
         """A manager approved exactly the terms on screen (or none is needed)."""
