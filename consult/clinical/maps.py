@@ -17,6 +17,7 @@ the mistake is found when the map is loaded, not as a wrongly drawn picture.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -139,7 +140,17 @@ class Shape:
         One per piece (both cheeks get one); a ring's hole gets none. The point is the
         one farthest from any edge, so on a ring it sits on the widest part of the band,
         never in the eye or on the lips the ring surrounds.
+
+        The search costs tens of milliseconds an area, most of a cold `consult
+        documents`, so the shipped maps' points are stored beside them (LABEL_POINTS,
+        keyed by the SHA-256 of the path data; `scripts/map_label_points.py` writes it).
+        A path not found there, as in a map a clinic has edited, is searched.
         """
+        stored = _stored_label_points().get(path_key(self.d))
+        return stored if stored is not None else self.search_label_points()
+
+    def search_label_points(self) -> tuple[Point, ...]:
+        """`label_points` found by searching the shape, never from the stored table."""
         polygons = self._outline
         edges = [
             edge for polygon in self.polygons(steps=5) for edge in _edges(polygon)
@@ -199,6 +210,23 @@ class Shape:
         xs = [p[0] for s in self.segments for p in s.points]
         ys = [p[1] for s in self.segments for p in s.points]
         return min(xs), min(ys), max(xs), max(ys)
+
+
+LABEL_POINTS = "maps/label_points.json"
+
+
+def path_key(d: str) -> str:
+    """The key of a path's stored label points: its data's SHA-256, so an edit misses."""
+    return hashlib.sha256(d.encode("utf-8")).hexdigest()
+
+
+@cache
+def _stored_label_points() -> dict[str, tuple[Point, ...]]:
+    try:
+        stored: dict[str, list[list[float]]] = data.read_json(LABEL_POINTS)
+    except FileNotFoundError:
+        return {}
+    return {key: tuple((x, y) for x, y in points) for key, points in stored.items()}
 
 
 def _flatten_cubic(start: Point, controls: tuple[Point, ...], steps: int) -> list[Point]:

@@ -14,7 +14,6 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from consult.clinical.catalogue import catalogue
 from consult.documents import wording
-from consult.documents.certificate import clinic_certificate
 from consult.documents.layout import (
     FRAME_WIDTH,
     RULE,
@@ -71,6 +70,9 @@ def build_consent(doc: DocumentInput, certificate_fingerprint: str | None = None
     """
     title = wording.consent_text("title")
     if doc.signatures.complete and certificate_fingerprint is None:
+        # Imported here: the certificate's cryptography is a tenth of a cold unsigned run.
+        from consult.documents.certificate import clinic_certificate
+
         certificate_fingerprint = clinic_certificate(doc.clinic.name).fingerprint
     story: list[Flowable] = header(doc.clinic, title, doc.document_id, _replaces(doc))
     story.extend(_pending_clearance(doc))

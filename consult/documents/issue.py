@@ -13,12 +13,10 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from consult.documents.certificate import clinic_certificate
 from consult.documents.consent import build_consent
 from consult.documents.model import DocumentInput
 from consult.documents.numbers import new_document_number
 from consult.documents.plan import build_plan
-from consult.documents.sealing import seal
 from consult.protection import atomic
 
 CONSENT_FILE = "consent.pdf"
@@ -48,6 +46,11 @@ def issue(doc: DocumentInput, folder: Path) -> Issued:
         # Nothing is sealed in the name of a clinic that has not been set up.
         consent, plan = build_consent(doc), build_plan(doc)
     else:
+        # Imported here: sealing loads pyHanko and the key's cryptography, half of a cold
+        # `consult documents`, which a clinic not set up never needs.
+        from consult.documents.certificate import clinic_certificate
+        from consult.documents.sealing import seal
+
         certificate = clinic_certificate(doc.clinic.name)
         # Each sealed version has a number of its own, however often a file is issued.
         plan_doc = replace(doc, document_id=new_document_number("plan", doc.clinic.today()))

@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -38,7 +37,7 @@ from reportlab.platypus.frames import Frame
 from consult.documents import fonts
 from consult.documents.images import check_logo
 from consult.documents.model import Clinic
-from consult.documents.text import esc
+from consult.documents.text import esc, escape
 from consult.errors import ConsultError
 
 if TYPE_CHECKING:  # names the stubs give for types reportlab leaves unnamed

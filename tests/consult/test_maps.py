@@ -75,6 +75,26 @@ def test_a_ring_gets_its_label_on_the_band_not_in_the_hole():
     assert [a for a, s in maps.load("face").areas.items() if s.contains(*point)] == ["perioral"]
 
 
+def test_the_stored_label_points_are_what_the_search_finds_for_every_shipped_area():
+    """resources/maps/label_points.json is current: run scripts/map_label_points.py if not."""
+    stored = data.read_json(maps.LABEL_POINTS)
+    searched = {
+        maps.path_key(shape.d): [[x, y] for x, y in shape.search_label_points()]
+        for view in maps.VIEWS
+        for shape in maps.load(view).areas.values()
+    }
+    assert stored == searched
+
+
+def test_an_edited_path_is_searched_instead_of_looked_up():
+    cheeks = maps.load("face").area("cheeks")
+    moved = cheeks.d.replace("M", "M ", 1)  # the same shape, other text: not in the table
+    assert maps.path_key(moved) not in data.read_json(maps.LABEL_POINTS)
+    edited = maps.Shape(moved, maps.parse_path(moved), area="cheeks")
+    assert edited.label_points() == cheeks.label_points()
+    assert all(edited.contains(x, y) for x, y in edited.label_points())
+
+
 def test_the_eyes_and_the_lips_are_not_inside_any_area():
     face = maps.load("face")
     for point in [(141, 211), (259, 211), (200, 362)]:
