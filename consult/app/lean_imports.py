@@ -1,4 +1,4 @@
-"""Keep third-party packages from importing what Consult never uses.
+"""Keep third-party packages from importing, or preparing, what Consult never uses.
 
 pyHanko imports aiohttp (an HTTP client that builds a TLS context as it loads) as it
 loads, for time stamping from a server and for fetching revocation data online: a
@@ -21,8 +21,12 @@ and aiohttp, are loaded then), so code that does go online still works; only an
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
+import re
 import sys
 import types
+from collections.abc import Sequence
 from typing import Any
 
 # module -> the classes other modules import from it at load time
@@ -75,3 +79,86 @@ def defer_network_modules() -> None:
         for name in classes:
             setattr(stand_in, name, _deferred_class(module, name))
         sys.modules[module] = stand_in
+
+
+# --- reportlab's URI pattern ----------------------------------------------------------
+#
+# reportlab.platypus.paragraph compiles, as it loads, a case-insensitive pattern over
+# every character up to U+FFFF (`uri_pat`): about 40 ms, a tenth of a cold `consult
+# documents`. Paragraph uses it only to split a very long URI across lines, which a
+# consent form or plan seldom has. While that one module loads, the pattern is handed
+# out as a `LazyPattern` that compiles itself on first use; every other pattern, and
+# this one when reportlab writes it differently, compiles as usual.
+
+PARAGRAPH = "reportlab.platypus.paragraph"
+_URI_PATTERN_START = "(^(?:[a-z0-9\\.\\-\\+]*)://)"
+
+
+class LazyPattern:
+    """A regular expression compiled when first used."""
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self.pattern, self.flags = pattern, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = _REAL_COMPILE(self.pattern, self.flags)
+        return getattr(self._compiled, name)
+
+
+_REAL_COMPILE = re.compile
+
+
+def _compile_deferring_uri(pattern: Any, flags: int = 0) -> Any:
+    if isinstance(pattern, str) and pattern.startswith(_URI_PATTERN_START) and flags == re.I:
+        return LazyPattern(pattern, flags)
+    return _REAL_COMPILE(pattern, flags)
+
+
+class _DeferringLoader(importlib.abc.Loader):
+    """Runs the real loader of reportlab.platypus.paragraph with the URI pattern deferred."""
+
+    def __init__(self, real: importlib.abc.Loader) -> None:
+        self.real = real
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        return self.real.create_module(spec)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        re.compile = _compile_deferring_uri
+        try:
+            self.real.exec_module(module)
+        finally:
+            re.compile = _REAL_COMPILE
+
+    def __getattr__(self, name: str) -> Any:  # get_source, get_code… for tools
+        return getattr(self.real, name)
+
+
+class _ParagraphFinder(importlib.abc.MetaPathFinder):
+    """Finds reportlab.platypus.paragraph with the other finders, then wraps its loader."""
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None,
+        target: types.ModuleType | None = None,
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != PARAGRAPH:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None and spec.loader is not None:
+                spec.loader = _DeferringLoader(spec.loader)
+                return spec
+        return None
+
+
+def defer_reportlab_uri_pattern() -> None:
+    """Install the finder, unless the module is loaded already or the finder is in place."""
+    if PARAGRAPH in sys.modules or any(isinstance(f, _ParagraphFinder) for f in sys.meta_path):
+        return
+    sys.meta_path.insert(0, _ParagraphFinder())

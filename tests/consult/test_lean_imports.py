@@ -1,4 +1,5 @@
-"""Cold commands load only what they use: pyHanko's HTTP client (aiohttp) stays out."""
+"""Cold commands load only what they use: pyHanko's HTTP client (aiohttp) stays out,
+verifying loads no pyHanko at all, reportlab's URI pattern compiles only when used."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import contextlib, io, json, sys
 from consult.app.cli import main
+from consult.app.lean_imports import DEFERRED
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     code = main(sys.argv[1:])
+real_pyhanko = [m for m in sys.modules if m.startswith("pyhanko") and m not in DEFERRED]
 print(json.dumps({"code": code, "out": out.getvalue(),
                   "aiohttp": "aiohttp" in sys.modules,
-                  "pyhanko": "pyhanko.sign.validation" in sys.modules}))
+                  "pyhanko": bool(real_pyhanko)}))
 """
 
 
@@ -41,7 +44,7 @@ def _probe(data_dir: Path, *argv: str) -> dict:
     return json.loads(result.stdout.splitlines()[-1])
 
 
-def test_documents_and_verify_never_load_aiohttp(
+def test_documents_never_load_aiohttp_and_verify_loads_no_pyhanko(
     data_dir: Path, tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clinic_for_the_command_line(monkeypatch).close()  # a set-up clinic seals its plans
@@ -52,7 +55,7 @@ def test_documents_and_verify_never_load_aiohttp(
     assert not written["aiohttp"]
     verified = _probe(data, "verify", json.loads(written["out"])["plan"])
     assert verified["code"] == 0 and verified["out"].startswith("intact: signed by ")
-    assert verified["pyhanko"] and not verified["aiohttp"]
+    assert not verified["pyhanko"] and not verified["aiohttp"]
 
 
 def test_the_deferred_classes_still_give_pyhankos_own() -> None:
@@ -72,4 +75,26 @@ print(type(stamper).__module__, type(backend).__module__, "aiohttp" in sys.modul
         "pyhanko.sign.timestamps.aiohttp_client",
         "pyhanko_certvalidator.fetchers.aiohttp_fetchers",
         "True",
+    ]
+
+
+def test_reportlabs_uri_pattern_compiles_on_first_use_and_splits_as_before() -> None:
+    code = """
+import re, sys
+import consult
+from consult.app.lean_imports import LazyPattern
+from reportlab.platypus import paragraph
+assert isinstance(paragraph.uri_pat, LazyPattern), type(paragraph.uri_pat)
+assert re.compile.__module__ == "re"  # the stand-in compile is gone once loaded
+assert paragraph.uri_pat._compiled is None
+pairs = paragraph._uri_split_pairs("https://clinic.example/consent/forms/a.pdf")
+real = re.compile(paragraph.uri_pat.pattern, re.I)
+assert paragraph.uri_pat.match("ftp://x.example/y").span() == real.match("ftp://x.example/y").span()
+assert paragraph.uri_pat.match("not a uri") is None
+print(pairs[0], type(paragraph.uri_pat._compiled).__name__)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    assert result.stdout.split() == [
+        "('https://clinic.example/consent/forms/',", "'a.pdf')", "Pattern"
     ]
