@@ -8,10 +8,7 @@ the child's CPU time (user + system), which a busy shared machine inflates far l
 than wall time (shown in brackets). Goals (issue 18): verify at most 8x, documents at
 most 12x. Prints both ratios, and `ratio=X.XX` last: documents's, the heavier.
 
-Both run as an installed Consult does, from bytecode: pip compiles a wheel's modules as
-it installs them, the bundle ships them compiled. The bench's children write theirs to
-a cache folder of their own (PYTHONPYCACHEPREFIX) on the first, untimed run, even where
-the shell sets PYTHONDONTWRITEBYTECODE; the floor's standard library is compiled too.
+Both run as an installed Consult does, from bytecode (bench.engines.as_installed).
 
 The plan `verify` checks is sealed once beforehand, by a child process with the bench's
 own data folder and a throw-away sealing key: sealing is an act of a signed-in practitioner
@@ -33,6 +30,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.engines import as_installed  # noqa: E402
+
 EXAMPLE = ROOT.parent / "shared" / "spec" / "examples" / "acne-scars.json"
 GOALS = {"verify": 8.0, "documents": 12.0}
 
@@ -85,8 +86,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="consult-bench-cold-") as work:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CONSULT_")}
         env["CONSULT_DATA_DIR"] = work
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(Path(work) / "bytecode")
+        env = as_installed(env, Path(work) / "bytecode")
         env["CONSULT_SEAL_PASSPHRASE"] = "bench-only throw-away passphrase"
         consult = [sys.executable, "-m", "consult"]
         documents = [*consult, "documents", str(EXAMPLE), "--out", str(Path(work) / "out")]

@@ -2,7 +2,8 @@
 
 The product: a subprocess starting the app as a user would (`python -m consult`), on a
 demo database of 10,000 patients, signed in with a benchmark account, until the main
-window is shown and the event loop is idle. The floor: a subprocess that imports
+window is shown and the event loop is idle, from bytecode as an installed copy runs
+(bench.engines.as_installed). The floor: a subprocess that imports
 PySide6 and SQLAlchemy's ORM, runs one SQLite query on the same database, shows a bare
 QMainWindow and quits when idle. The two alternate, several times in this one run;
 medians are printed, `ratio=X.XX` last (goal, issue 18: at most 1.1).
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CACHE = Path(tempfile.gettempdir()) / "consult-bench-startup"
 
-from bench.engines import engine_name, postgres_url, schema_url  # noqa: E402
+from bench.engines import as_installed, engine_name, postgres_url, schema_url  # noqa: E402
 
 BENCH_USER = "bench"
 
@@ -108,6 +109,7 @@ def environment(url: str, folder: Path, password: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("CONSULT_")}
     if not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env = as_installed(env, CACHE / "bytecode")
     env.update(
         CONSULT_DATA_DIR=str(folder),
         CONSULT_DATABASE_URL=url,

@@ -91,7 +91,7 @@ def append_many(session: Session, drafts: Sequence[EventDraft]) -> list[int]:
     One lock, one look at the head and one INSERT for all of them: the demo clinic
     writes its whole history this way.
     """
-    head = _locked_head(session)
+    head = locked = _locked_head(session)
     unsealed, key = _signing_key(session)
     rows: list[dict[str, Any]] = []
     if unsealed:  # a new trail, or one from before seals: this seat makes the key now
@@ -107,7 +107,7 @@ def append_many(session: Session, drafts: Sequence[EventDraft]) -> list[int]:
     # Core's INSERT, not the ORM's: the ORM leaves a None out of a row's parameters, so
     # rows with and without a patient would go to the database in separate batches.
     session.connection().execute(_EVENTS.insert(), rows)
-    _remember_after_commit(session, head, key)
+    _remember_after_commit(session, head, key, read_under_lock=locked)
     return [row["id"] for row in rows[len(rows) - len(drafts) :]]
 
 
@@ -338,17 +338,24 @@ def _announced_key_id(session: Session | Connection) -> tuple[int, str] | None:
 
 
 def _remember_after_commit(
-    session: Session, head: Head, key: AuditKey | None, *, after_restore: bool = False
+    session: Session,
+    head: Head,
+    key: AuditKey | None,
+    *,
+    after_restore: bool = False,
+    read_under_lock: Head | None = None,
 ) -> None:
     """Move this workstation's anchor to `head` once committed, but never past a gap.
 
     If the trail no longer holds the event the anchor names (newest events deleted, the
     table emptied, an older copy put back), appending after it must not launder the
-    loss: the anchor stays where it was, and `verify` reports what is missing.
+    loss: the anchor stays where it was, and `verify` reports what is missing. When
+    the anchor names the very head just read under the chain's lock (this seat wrote
+    the last event, the usual case), the trail holds it and asking again is skipped.
     """
     url = _engine_of(session).url
     seen = None if after_restore else anchor.read_anchor(url)
-    if seen is not None and not _holds(session, seen.head):
+    if seen is not None and seen.head != read_under_lock and not _holds(session, seen.head):
         log.warning("audit anchor kept at event %s: the trail no longer holds it", seen.head.id)
         return
     session.info[_PENDING_HEAD] = (url, head, key.id if key else None)

@@ -138,15 +138,25 @@ class Database:
         PostgreSQL's autovacuum may not have run yet; the manager's listing then picks
         a worse index than the covering ones made for it (migration 0003).
         """
+        if self.dialect != "sqlite":
+            self._vacuum_analyze()
+            return
         with self.engine.connect() as connection:
             connection.execution_options(**{WRITE_LOCK: True})
             with connection.begin():
-                if self.dialect == "sqlite":
-                    connection.exec_driver_sql("ANALYZE")
-                else:
-                    # Only this schema's tables: a bare ANALYZE visits the whole server.
-                    names = ", ".join(sorted(inspect(connection).get_table_names()))
-                    connection.exec_driver_sql(f"ANALYZE {names}")
+                connection.exec_driver_sql("ANALYZE")
+
+    def _vacuum_analyze(self) -> None:
+        """PostgreSQL: VACUUM (ANALYZE) this schema's tables, outside any transaction.
+
+        VACUUM also marks the pages all-visible, which an index-only scan needs to skip
+        the table (patient search walks names so, migration 0010); autovacuum would,
+        but later. Only this schema's tables: a bare VACUUM visits the whole server.
+        """
+        with self.engine.connect() as connection:
+            names = ", ".join(sorted(inspect(connection).get_table_names()))
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as vacuum:
+            vacuum.exec_driver_sql(f"VACUUM (ANALYZE) {names}")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -389,7 +399,7 @@ def _is_lock_timeout(error: BaseException) -> bool:
 
 # The newest migration in consult/storage/migrations/versions (a test keeps them in step).
 # Knowing it here lets an up-to-date database open without importing Alembic at all.
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 
 
 def alembic_config() -> Config:

@@ -131,6 +131,8 @@ class Patient(Base):
     __table_args__ = (
         CheckConstraint("fitzpatrick BETWEEN 1 AND 6", name="fitzpatrick"),
         Index("ix_patients_name_dob", "search_key", "date_of_birth"),
+        # Search walks names in order in this index alone on PostgreSQL (migration 0010).
+        Index("ix_patients_search_key_id", "search_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
     Select,
     and_,
@@ -22,11 +23,12 @@ from sqlalchemy import (
     literal_column,
     select,
     table,
-    tablesample,
+    union_all,
 )
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import visitors
 from sqlalchemy.sql.util import ClauseAdapter
 
 from consult.access import Actor, require
@@ -110,43 +112,104 @@ def search_patients(
     with db.Session.begin() as session:
         query = search_statement(session, text, db.dialect, limit)
         assert query is not None
-        found = [to_record(row) for row in session.scalars(query)]  # type: ignore[arg-type]
+        rows = session.execute(record_columns(query))
+        found = [PatientRecord(**row._mapping) for row in rows]
         audit.record(session, actor, "patient.search", detail={"results": len(found)})
     return found
+
+
+# What a search returns of each patient: a PatientRecord's fields, read as plain
+# columns (no ORM objects: building 200 of them was most of a quick search's time).
+_RECORD_COLUMNS = tuple(getattr(PatientRow, name) for name in PatientRecord.__dataclass_fields__)
+
+
+def record_columns(query: Select[tuple[PatientRow]]) -> Select[Any]:
+    """`query` reading only the columns of a PatientRecord, joins and order kept."""
+    return query.with_only_columns(*_RECORD_COLUMNS, maintain_column_froms=True)
 
 
 def search_statement(
     session: Session, text: str, dialect: str, limit: int
 ) -> Select[tuple[PatientRow]] | None:
-    """The search as run: matches in name order, `limit` of them, with SQLite's plan chosen.
+    """The search as run: matches in name order, `limit` of them, with a plan chosen.
 
-    SQLite either collects every match and sorts them (best when they are few), or
-    walks the patients in name order and keeps the matching ones until it has `limit`
-    (best when they are many: "li" among a million patients). Its planner cannot tell
-    which from the trigram index, so the matches are counted first, in the index
-    alone, and the walk is chosen when at least WALK_SHARE of the patients match, and
-    only for a search by name alone (a date or phone condition would make it long).
-    Not from fewer: matches that cluster in name order (a first name late in the
-    alphabet, "zoe") would make the walk read most of the clinic first. PostgreSQL's
-    planner makes the same mistake from its statistics ("zoe": 4 s among a million),
-    so there the choice is made the same way: the sort is forced by ordering on
-    `search_key || ''` (the same order; no index has it), the walk left to the planner.
+    When many patients match ("li" among a million), walking the names in order and
+    keeping the matches stops after a few thousand; when few do, collecting every
+    match and sorting them is quicker. Neither planner can tell which from a trigram
+    index (PostgreSQL's read "zoe" by walking, 4 s among a million), so:
+
+    - SQLite counts the matches first, in the FTS5 index alone, and walks its name
+      index when at least WALK_SHARE of the patients match (from fewer, matches that
+      cluster in name order, a first name late in the alphabet, make the walk long);
+    - PostgreSQL does both in one statement (`_walk_then_sort`): it walks at most
+      WALK_BUDGET names in the name index alone and, only if that found fewer than
+      `limit`, collects and sorts every match. A search with a date or phone digits
+      is always collected and sorted: those conditions find few.
     """
     query = _search_query(text, dialect)
     if query is None:
         return None
-    walk = _walk_in_name_order(session, text, limit, query)
     if dialect == "sqlite":
         ordered = query.order_by(PatientRow.search_key, PatientRow.id).limit(limit)
-        if walk:
+        if _sqlite_walk_pays(session, text, limit):
             return ordered.with_hint(PatientRow, "INDEXED BY ix_patients_name_dob", "sqlite")
         return ordered
-    key = PatientRow.search_key if walk else PatientRow.search_key + literal_column("''")
+    if _on_names_alone(query):
+        return _walk_then_sort(query, limit)
+    return _sorted(query, limit)
+
+
+# SQLite walks the names in order when at least this share of the patients match.
+WALK_SHARE = 0.03
+# PostgreSQL walks at most this many names in order before collecting and sorting: a
+# walk that finds nothing there costs a few milliseconds, and one finds `limit` when
+# 1% of the names match.
+WALK_BUDGET = 20_000
+
+
+def _sorted(query: Select[tuple[PatientRow]], limit: int) -> Select[tuple[PatientRow]]:
+    # `search_key || ''` sorts in the same order but matches no index, so PostgreSQL
+    # collects the matches (trigram index) and sorts them instead of walking.
+    key = PatientRow.search_key + literal_column("''")
     return query.order_by(key, PatientRow.id).limit(limit)
 
 
-# The walk in name order is chosen when at least this share of the patients match.
-WALK_SHARE = 0.03
+def _walk_then_sort(query: Select[tuple[PatientRow]], limit: int) -> Select[tuple[PatientRow]]:
+    """PostgreSQL: the first `limit` matches in name order, by walk or by sort.
+
+    `walked` reads up to WALK_BUDGET names in order in ix_patients_search_key_id alone
+    (migration 0010) and keeps the first `limit` matches. If it kept `limit`, those are
+    the answer; otherwise the second branch, which PostgreSQL runs only then (a
+    one-time filter), collects every match through the trigram index and sorts them.
+    The rows are then read by id.
+    """
+    where = query.whereclause
+    assert where is not None  # a search always has a condition (see _search_query)
+    names = (
+        select(PatientRow.id, PatientRow.search_key)
+        .order_by(PatientRow.search_key, PatientRow.id)
+        .limit(WALK_BUDGET)
+        .subquery("names")
+    )
+    walked = (
+        select(names.c.id, names.c.search_key)
+        .where(ClauseAdapter(names).traverse(where))
+        .order_by(names.c.search_key, names.c.id)
+        .limit(limit)
+        .cte("walked")
+        .prefix_with("MATERIALIZED")  # counted and read once
+    )
+    kept = select(func.count()).select_from(walked).scalar_subquery()
+    by_walk = select(walked.c.id).where(kept >= limit)
+    by_sort = (
+        select(PatientRow.id)
+        .where(where, kept < limit)
+        .order_by(PatientRow.search_key + literal_column("''"), PatientRow.id)
+        .limit(limit)
+    )
+    chosen = union_all(by_walk, by_sort).subquery("chosen")
+    rows = select(PatientRow).join(chosen, PatientRow.id == chosen.c.id)
+    return rows.order_by(PatientRow.search_key, PatientRow.id).limit(limit)  # type: ignore[return-value]
 
 
 def _sqlite_from_hint(_compiler: Any, _table: Any, text: str) -> str:
@@ -158,37 +221,38 @@ def _sqlite_from_hint(_compiler: Any, _table: Any, text: str) -> str:
 SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign,assignment]
 
 
-def _walk_in_name_order(
-    session: Session, text: str, limit: int, query: Select[tuple[PatientRow]]
-) -> bool:
+def _by_name_alone(text: str) -> bool:
+    """Whether the search is by name words only (no date of birth, no phone digits)."""
     words = " ".join(text.split()).split(" ")
     if not words or any(parse_typed_date(w) or w.isdigit() for w in words):
         return False
-    parts = [part for word in words for part in name_words(word)]
-    if not parts:
+    return bool([part for word in words for part in name_words(word)])
+
+
+def _on_names_alone(query: Select[tuple[PatientRow]]) -> bool:
+    """Whether the search's condition reads the name key and nothing else (not a date
+    of birth, not phone digits), so the walk can test it on the name index alone."""
+    where = query.whereclause
+    if where is None:
         return False
-    if session.get_bind().dialect.name == "sqlite":
-        phrases = " AND ".join(
-            '"' + (p if len(p) >= SUBSTRING_MIN else f"  {p}").replace('"', '""') + '"'
-            for p in parts
-        )
-        counting = select(func.count()).select_from(_SEARCH_TABLE).where(
-            literal_column(_SEARCH_TABLE.name).op("MATCH")(phrases)
-        )
-    else:
-        # Counting every match would read them all (trigram matches are rechecked in the
-        # table): the share is estimated from a 1% sample of the table's pages instead.
-        sample = tablesample(PatientRow.__table__, func.system(literal_column("1")),
-                             name="sample", seed=literal_column("7"))
-        where = query.whereclause
-        assert where is not None  # a search always has a condition (see _search_query)
-        condition = ClauseAdapter(sample).traverse(where)
-        seen, hits = session.execute(
-            select(func.count(), func.count().filter(condition)).select_from(sample)
-        ).one()
-        patients = session.execute(select(func.max(PatientRow.id))).scalar_one() or 0
-        share = hits / seen if seen else 0.0
-        return bool(share * patients >= max(limit, WALK_SHARE * patients))
+    read = {node.key for node in visitors.iterate(where) if isinstance(node, Column)}
+    return read == {"search_key"}
+
+
+def _sqlite_walk_pays(session: Session, text: str, limit: int) -> bool:
+    """SQLite: whether at least WALK_SHARE of the patients match, counted in FTS5."""
+    if not _by_name_alone(text):
+        return False
+    parts = [part for word in text.split() for part in name_words(word)]
+    phrases = " AND ".join(
+        '"' + (p if len(p) >= SUBSTRING_MIN else f"  {p}").replace('"', '""') + '"'
+        for p in parts
+    )
+    counting = (
+        select(func.count())
+        .select_from(_SEARCH_TABLE)
+        .where(literal_column(_SEARCH_TABLE.name).op("MATCH")(phrases))
+    )
     matches = session.execute(counting).scalar_one()
     patients = session.execute(select(func.max(PatientRow.id))).scalar_one() or 0
     return bool(matches >= max(limit, WALK_SHARE * patients))

@@ -14,6 +14,7 @@ from consult.errors import InvalidField, StaleRecord
 from consult.storage import Database, locking, patients
 from consult.storage.models import AuditEvent
 from consult.storage.models import Patient as PatientRow
+from consult.storage.models import Patient as PatientRow
 
 PEOPLE = [
     Patient("Ana Souza", date(1989, 4, 2), 3, "ana@example.org", "+1 555 0100"),
@@ -286,3 +287,36 @@ def test_both_sqlite_plans_give_the_same_page(db: Database, reception: Actor, mo
         ]
     assert answers[1e9] == answers[0.0]
     assert all(answers[0.0][:3])
+
+
+@pytest.mark.parametrize("budget", [0, 40, 100_000], ids=["sort", "walk-then-sort", "walk"])
+def test_every_postgresql_plan_gives_the_first_page_in_name_order(
+    db: Database, reception: Actor, monkeypatch, budget: int
+):
+    """PostgreSQL walks up to WALK_BUDGET names, then sorts every match if it kept too few:
+    a walk that finds the page, one that runs out and falls back, and a sort at once
+    (a budget of 0) all give the first matches in name order, as Python orders them."""
+    if db.dialect != "postgresql":
+        pytest.skip("the walk-then-sort statement is PostgreSQL's")
+    from consult.app.demo import bulk_patients
+
+    bulk_patients(db, 2_000, seed=11)
+    monkeypatch.setattr(patients, "WALK_BUDGET", budget)
+    everyone = patients.search_patients(db, reception, "a", limit=200)  # warm the path
+    assert everyone
+    with db.Session() as session:
+        keyed = session.execute(select(PatientRow.id, PatientRow.search_key)).all()
+    for typed in ("ana", "li", "okafor", "maria sou", "zz"):
+        words = patients.name_words(typed)
+        expected = sorted(
+            (key, pid)
+            for pid, key in keyed
+            if all(
+                (w in key.replace("-", " "))
+                if len(w) >= patients.SUBSTRING_MIN
+                else f" {w}" in key.replace("-", " ")
+                for w in words
+            )
+        )[:50]
+        found = patients.search_patients(db, reception, typed, limit=50)
+        assert [p.id for p in found] == [pid for _, pid in expected], typed
