@@ -2,7 +2,7 @@
 
 The product: the PyInstaller bundle (dist/consult/consult, made by scripts/bundle)
 started to its main window with --quit-when-ready. The floor: the same start from the
-virtual environment (`.venv/bin/python -m consult --quit-when-ready`), the way a
+virtual environment (`.venv/bin/python -m ui --quit-when-ready`), the way a
 developer runs it. Same demo clinic, same signed-in benchmark account (bench/startup.py
 builds and caches both), runs interleaved so load on the machine hits both alike;
 medians are printed, `ratio=X.XX` last (bundle / venv; goal ≤ 1.2).
@@ -60,7 +60,7 @@ def main() -> int:
     database, password = build_database(args.patients)
     env = environment(database, password)
     bundle = [str(executable), "--quit-when-ready"]
-    venv = [sys.executable, "-m", "consult", "--quit-when-ready"]
+    venv = [sys.executable, "-m", "ui", "--quit-when-ready"]
     timed(bundle, env)  # warm the file cache for both
     timed(venv, env)
     bundles, venvs = [], []
