@@ -40,13 +40,20 @@ SINGLES = 10  # warm single-document runs per round; their median stands for eac
 
 
 def consultation_files(folder: Path, count: int) -> list[Path]:
-    sources = sorted(EXAMPLES.glob("*.json"))
+    """`count` copies of the spec's examples that have documents today (not those the
+    screening refuses, for which `documents` rightly writes nothing)."""
+    sources = [path for path in sorted(EXAMPLES.glob("*.json")) if _has_documents(path, folder)]
     files = []
     for number in range(count):
         target = folder / f"consultation-{number:04d}.json"
         shutil.copy(sources[number % len(sources)], target)
         files.append(target)
     return files
+
+
+def _has_documents(example: Path, folder: Path) -> bool:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        return consult(["documents", str(example), "--out", str(folder / "probe")]) == 0
 
 
 def children_cpu() -> float:
