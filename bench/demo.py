@@ -8,7 +8,8 @@
    batch (goal: steady: the last tenth as fast as the first, within 1.5x).
 2. Patient search on a clinic of --search-patients patients (default 1,000,000; built
    once by bulk insert and cached, on SQLite in the temp folder or on PostgreSQL in
-   schema bench_search_<N> of CONSULT_BENCH_DATABASE_URL): searches by part of a
+   schema bench_search_<N>_r<revision> of CONSULT_BENCH_DATABASE_URL; the revision in
+   the name rebuilds a clinic cached by an older schema): searches by part of a
    name, short names, an accented name and a date of birth, through
    consult.storage.patients.search_patients with the app's limit (200), beside the
    same SQL (the product's own statement, compiled) on the bare DB-API driver, which
@@ -39,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from bench.engines import alternate, engine_name, postgres_url, schema_url  # noqa: E402
 from consult.access import Actor  # noqa: E402
 from consult.storage import Database, patients  # noqa: E402
+from consult.storage.db import head_revision  # noqa: E402
 
 SEARCHES = ("okafor", "brien", "ngstr", "wu", "li", "ng", "zoe", "maria sou")
 # Not a name search: shown for the fixed cost of the audit event every search writes
@@ -104,11 +106,13 @@ def _rates(batches: list[dict]) -> list[float]:
 
 def search_database(count: int, rebuild: bool) -> str:
     """The URL of a clinic of `count` patients (and one reception account), cached."""
+    # Named by the schema's revision: a clinic cached by an older Consult is built again.
+    revision = head_revision()
     if postgres_url():
-        url, cached = schema_url(f"search_{count}", fresh=rebuild)
+        url, cached = schema_url(f"search_{count}_r{revision}", fresh=rebuild)
     else:
         FOLDER.mkdir(exist_ok=True)
-        path = FOLDER / f"search-{count}.sqlite3"
+        path = FOLDER / f"search-{count}-r{revision}.sqlite3"
         if rebuild:
             path.unlink(missing_ok=True)
         url, cached = f"sqlite:///{path}", path.exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
@@ -120,7 +121,7 @@ def search_patients(
 
 # What a search returns of each patient: a PatientRecord's fields, read as plain
 # columns (no ORM objects: building 200 of them was most of a quick search's time).
-_RECORD_COLUMNS = tuple(getattr(PatientRow, name) for name in PatientRecord.__dataclass_fields__)
+_RECORD_COLUMNS = tuple(getattr(PatientRow, field.name) for field in fields(PatientRecord))
 
 
 def record_columns(query: Select[tuple[PatientRow]]) -> Select[Any]:
@@ -223,7 +224,10 @@ SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-ass
 
 def _by_name_alone(text: str) -> bool:
     """Whether the search is by name words only (no date of birth, no phone digits)."""
-    words = " ".join(text.split()).split(" ")
+    typed = " ".join(text.split())
+    if _PHONE_PUNCTUATION.sub("", typed).isdigit():  # a phone number, as _search_query reads it
+        return False
+    words = typed.split(" ")
     if not words or any(parse_typed_date(w) or w.isdigit() for w in words):
         return False
     return bool([part for word in words for part in name_words(word)])
