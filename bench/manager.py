@@ -42,7 +42,7 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from bench.engines import alternate, engine_name, postgres_url, schema_url  # noqa: E402
 from consult.access import Actor  # noqa: E402
-from consult.storage.db import Database  # noqa: E402
+from consult.storage.db import Database, head_revision  # noqa: E402
 from consult.storage.manager_queries import (  # noqa: E402
     ManagerQueries,
     QuoteFilter,
@@ -295,10 +295,11 @@ def main() -> int:
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if postgres_url():
-        url, cached = schema_url(f"manager_{args.quotes}", fresh=args.rebuild)
+        # Named by the schema's revision: quotes cached by an older Consult are built again.
+        url, cached = schema_url(f"manager_{args.quotes}_r{head_revision()}", fresh=args.rebuild)
     else:
         args.folder.mkdir(parents=True, exist_ok=True)
-        path = args.folder / f"manager-{args.quotes}.sqlite3"
+        path = args.folder / f"manager-{args.quotes}-r{head_revision()}.sqlite3"
         if args.rebuild and not args.build_only:
             path.unlink(missing_ok=True)
         url, cached = f"sqlite:///{path}", path.exists()

@@ -5,8 +5,9 @@ The product: a subprocess starting the app as a user would (`python -m ui`, what
 benchmark account, until the main window is shown and the event loop is idle, from
 bytecode as an installed copy runs (bench.engines.as_installed). The floor: a
 subprocess that imports PySide6 and SQLAlchemy's ORM, runs one SQLite query on the
-same database, shows a bare QMainWindow and quits when idle. The two alternate, several times in this one run;
-medians are printed, `ratio=X.XX` last (goal, issue 18: at most 1.1).
+same database, shows a bare QMainWindow and quits when idle. The two alternate,
+several times in this one run; medians are printed, `ratio=X.XX` last (goal, issue 18:
+at most 1.1).
 
 The demo database is built once and cached in the temp folder. The benchmark account
 is an ordinary practitioner account made in that database only, its random password
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 CACHE = Path(tempfile.gettempdir()) / "consult-bench-startup"
 
 from bench.engines import as_installed, engine_name, postgres_url, schema_url  # noqa: E402
+from consult.storage.db import head_revision  # noqa: E402
 
 BENCH_USER = "bench"
 
@@ -64,17 +66,19 @@ def build_database(patients: int) -> tuple[str, Path, str]:
     """The cached demo clinic's URL, its data folder and the benchmark account's password
     (built on first use; on PostgreSQL in schema bench_startup_<N> of
     CONSULT_BENCH_DATABASE_URL)."""
-    folder = CACHE / f"{engine_name()}-{patients}-patients"
+    # Named by the schema's revision: a clinic cached by an older Consult is built again.
+    name = f"{patients}_r{head_revision()}"
+    folder = CACHE / f"{engine_name()}-{name}-patients"
     login = folder / "bench-login.json"
     if postgres_url():
-        url, cached = schema_url(f"startup_{patients}")
+        url, cached = schema_url(f"startup_{name}")
     else:
         url = f"sqlite:///{folder / 'clinic.sqlite3'}"
         cached = (folder / "clinic.sqlite3").is_file()
     if cached and login.is_file():
         return url, folder, json.loads(login.read_text(encoding="utf-8"))["password"]
     if postgres_url():
-        url, _ = schema_url(f"startup_{patients}", fresh=True)
+        url, _ = schema_url(f"startup_{name}", fresh=True)
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.iterdir():
         stale.unlink()
