@@ -107,14 +107,17 @@ def search_patients(
     combined ("souza 1989-04-02").
     """
     require(actor, "patient.read_contact")
-    if _search_query(text, db.dialect) is None:
-        return []
     limit = max(1, min(limit, MAX_RESULTS))
+    statements = search_statements(text, db.dialect, limit)
+    if not statements:
+        return []
     with db.Session.begin() as session:
-        query = search_statement(session, text, db.dialect, limit)
-        assert query is not None
-        rows = session.execute(record_columns(query))
-        found = [PatientRecord(**row._mapping) for row in rows]
+        found: list[PatientRecord] = []
+        for statement in statements:
+            # Positional: the columns are a PatientRecord's fields in order (record_columns).
+            found = [PatientRecord(*row) for row in session.execute(statement)]
+            if len(found) >= limit:
+                break
         audit.record(session, actor, "patient.search", detail={"results": len(found)})
     return found
 
@@ -129,88 +132,121 @@ def record_columns(query: Select[tuple[PatientRow]]) -> Select[Any]:
     return query.with_only_columns(*_RECORD_COLUMNS, maintain_column_froms=True)
 
 
-def search_statement(
-    session: Session, text: str, dialect: str, limit: int
-) -> Select[tuple[PatientRow]] | None:
-    """The search as run: matches in name order, `limit` of them, with a plan chosen.
+def search_statements(text: str, dialect: str, limit: int) -> list[Select[Any]]:
+    """The statements a search runs, in order, each reading a PatientRecord's columns.
 
-    When many patients match ("li" among a million), walking the names in order and
-    keeping the matches stops after a few thousand; when few do, collecting every
-    match and sorting them is quicker. Neither planner can tell which from a trigram
-    index (PostgreSQL's read "zoe" by walking, 4 s among a million), so:
+    The first that finds `limit` patients gives the answer, else the last one does (it
+    finds every match). When many patients match ("li" among a million), walking the
+    names in order and keeping the matches stops after a few thousand; when few do,
+    collecting every match through the trigram index and sorting them is quicker.
+    Neither planner can tell which from a trigram index, and matches can cluster in
+    name order (a first name late in the alphabet, "zoe"), so a search by name walks at
+    most WALK_BUDGET names, in ix_patients_search_key_id alone (migration 0010), and
+    only if that kept fewer than `limit` collects and sorts:
 
-    - SQLite counts the matches first, in the FTS5 index alone, and walks its name
-      index when at least WALK_SHARE of the patients match (from fewer, matches that
-      cluster in name order, a first name late in the alphabet, make the walk long);
-    - PostgreSQL does both in one statement (`_walk_then_sort`): it walks at most
-      WALK_BUDGET names in the name index alone and, only if that found fewer than
-      `limit`, collects and sorts every match. A search with a date or phone digits
-      is always collected and sorted: those conditions find few.
+    - PostgreSQL in one statement (`_walk_then_sort`), to spare a round trip;
+    - SQLite in two (`_walk`, then `_sorted`), as it runs in this process.
+
+    A search with a date of birth or phone digits is collected and sorted at once:
+    those conditions find few.
     """
-    query = _search_query(text, dialect)
-    if query is None:
-        return None
+    by_key = _search_query(text, "postgresql")  # LIKE on the name key: both engines
+    if by_key is None:
+        return []
+    indexed = by_key if dialect != "sqlite" else _search_query(text, dialect)
+    assert indexed is not None  # the same words, matched through SQLite's FTS5 table
+    if not _on_names_alone(by_key):
+        return [record_columns(_sorted(indexed, limit))]
     if dialect == "sqlite":
-        ordered = query.order_by(PatientRow.search_key, PatientRow.id).limit(limit)
-        if _sqlite_walk_pays(session, text, limit):
-            return ordered.with_hint(PatientRow, "INDEXED BY ix_patients_name_dob", "sqlite")
-        return ordered
-    if _on_names_alone(query):
-        return _walk_then_sort(query, limit)
-    return _sorted(query, limit)
+        return [record_columns(_walk(by_key, limit)), record_columns(_sorted(indexed, limit))]
+    return [record_columns(_walk_then_sort(by_key, limit))]
 
 
-# SQLite walks the names in order when at least this share of the patients match.
-WALK_SHARE = 0.03
-# PostgreSQL walks at most this many names in order before collecting and sorting: a
-# walk that finds nothing there costs a few milliseconds, and one finds `limit` when
-# 1% of the names match.
+# A search by name walks at most this many names in order before collecting and
+# sorting: a walk that finds nothing there costs a few milliseconds, and one finds
+# `limit` (200) when 1% of the names match.
 WALK_BUDGET = 20_000
 
 
 def _sorted(query: Select[tuple[PatientRow]], limit: int) -> Select[tuple[PatientRow]]:
-    # `search_key || ''` sorts in the same order but matches no index, so PostgreSQL
+    # `search_key || ''` sorts in the same order but matches no index, so the planner
     # collects the matches (trigram index) and sorts them instead of walking.
     key = PatientRow.search_key + literal_column("''")
     return query.order_by(key, PatientRow.id).limit(limit)
 
 
-def _walk_then_sort(query: Select[tuple[PatientRow]], limit: int) -> Select[tuple[PatientRow]]:
-    """PostgreSQL: the first `limit` matches in name order, by walk or by sort.
+def _walked(query: Select[tuple[PatientRow]], limit: int, dialect: str) -> Select[int, str]:
+    """The first `limit` matches (id, key) among the first WALK_BUDGET names in order,
+    read from ix_patients_search_key_id alone (PostgreSQL: an index-only scan).
 
-    `walked` reads up to WALK_BUDGET names in order in ix_patients_search_key_id alone
-    (migration 0010) and keeps the first `limit` matches. If it kept `limit`, those are
-    the answer; otherwise the second branch, which PostgreSQL runs only then (a
-    one-time filter), collects every match through the trigram index and sorts them.
-    The rows are then read by id.
+    Each engine is given the form its planner walks in order and stops early:
+    - PostgreSQL: the matches among a subquery of the first WALK_BUDGET names (the
+      planner cannot turn that into a trigram-index plan, as it would for a bare
+      condition whose matches it underestimates);
+    - SQLite: the index read as a range up to the WALK_BUDGET-th name's key (or the
+      last name's in a smaller clinic), computed once (SQLite would sort a subquery's
+      rows again before taking the first `limit`).
     """
     where = query.whereclause
     assert where is not None  # a search always has a condition (see _search_query)
-    names = (
-        select(PatientRow.id, PatientRow.search_key)
-        .order_by(PatientRow.search_key, PatientRow.id)
-        .limit(WALK_BUDGET)
-        .subquery("names")
-    )
-    walked = (
-        select(names.c.id, names.c.search_key)
-        .where(ClauseAdapter(names).traverse(where))
+    if dialect != "sqlite":
+        first = (
+            select(PatientRow.id, PatientRow.search_key)
+            .order_by(PatientRow.search_key, PatientRow.id)
+            .limit(WALK_BUDGET)
+            .subquery("names")
+        )
+        return (
+            select(first.c.id, first.c.search_key)
+            .where(ClauseAdapter(first).traverse(where))
+            .order_by(first.c.search_key, first.c.id)
+            .limit(limit)
+        )
+    names = PatientRow.__table__.alias("names")
+    budget_end = (
+        select(names.c.search_key)
+        .with_hint(names, "INDEXED BY ix_patients_search_key_id", "sqlite")
         .order_by(names.c.search_key, names.c.id)
-        .limit(limit)
-        .cte("walked")
-        .prefix_with("MATERIALIZED")  # counted and read once
+        .offset(max(WALK_BUDGET, 1) - 1)
+        .limit(1)
+        .scalar_subquery()
     )
+    last = select(func.max(names.c.search_key)).scalar_subquery()
+    bound = select(func.coalesce(budget_end, last)).scalar_subquery()
+    walk: Select[int, str] = (
+        select(PatientRow.id, PatientRow.search_key)
+        .with_hint(PatientRow, "INDEXED BY ix_patients_search_key_id", "sqlite")
+        .where(where, PatientRow.search_key <= bound)
+        .order_by(PatientRow.search_key, PatientRow.id)
+        .limit(limit)
+    )
+    return walk
+
+
+def _by_id(ids: Any, limit: int) -> Select[tuple[PatientRow]]:
+    """The patients whose ids `ids` (a subquery with an `id` column) holds, in name order."""
+    rows = select(PatientRow).join(ids, PatientRow.id == ids.c.id)
+    return rows.order_by(PatientRow.search_key, PatientRow.id).limit(limit)  # type: ignore[return-value]
+
+
+def _walk(query: Select[tuple[PatientRow]], limit: int) -> Select[tuple[PatientRow]]:
+    """SQLite: the walk alone; fewer than `limit` rows means run `_sorted` instead."""
+    return _by_id(_walked(query, limit, "sqlite").subquery("kept"), limit)
+
+
+def _walk_then_sort(query: Select[tuple[PatientRow]], limit: int) -> Select[tuple[PatientRow]]:
+    """PostgreSQL: the first `limit` matches in name order, by walk or by sort.
+
+    If the walk kept `limit`, those are the answer; otherwise the second branch, which
+    PostgreSQL runs only then (a one-time filter), collects every match through the
+    trigram index and sorts them. The rows are then read by id.
+    """
+    walked = _walked(query, limit, "postgresql").cte("walked")
+    walked = walked.prefix_with("MATERIALIZED")  # counted and read once
     kept = select(func.count()).select_from(walked).scalar_subquery()
     by_walk = select(walked.c.id).where(kept >= limit)
-    by_sort = (
-        select(PatientRow.id)
-        .where(where, kept < limit)
-        .order_by(PatientRow.search_key + literal_column("''"), PatientRow.id)
-        .limit(limit)
-    )
-    chosen = union_all(by_walk, by_sort).subquery("chosen")
-    rows = select(PatientRow).join(chosen, PatientRow.id == chosen.c.id)
-    return rows.order_by(PatientRow.search_key, PatientRow.id).limit(limit)  # type: ignore[return-value]
+    by_sort = _sorted(query.with_only_columns(PatientRow.id), limit).where(kept < limit)
+    return _by_id(union_all(by_walk, by_sort).subquery("chosen"), limit)
 
 
 def _sqlite_from_hint(_compiler: Any, _table: Any, text: str) -> str:
@@ -220,17 +256,6 @@ def _sqlite_from_hint(_compiler: Any, _table: Any, text: str) -> str:
 
 
 SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign,assignment]
-
-
-def _by_name_alone(text: str) -> bool:
-    """Whether the search is by name words only (no date of birth, no phone digits)."""
-    typed = " ".join(text.split())
-    if _PHONE_PUNCTUATION.sub("", typed).isdigit():  # a phone number, as _search_query reads it
-        return False
-    words = typed.split(" ")
-    if not words or any(parse_typed_date(w) or w.isdigit() for w in words):
-        return False
-    return bool([part for word in words for part in name_words(word)])
 
 
 def _on_names_alone(query: Select[tuple[PatientRow]]) -> bool:
@@ -243,30 +268,12 @@ def _on_names_alone(query: Select[tuple[PatientRow]]) -> bool:
     return read == {"search_key"}
 
 
-def _sqlite_walk_pays(session: Session, text: str, limit: int) -> bool:
-    """SQLite: whether at least WALK_SHARE of the patients match, counted in FTS5."""
-    if not _by_name_alone(text):
-        return False
-    parts = [part for word in text.split() for part in name_words(word)]
-    phrases = " AND ".join(
-        '"' + (p if len(p) >= SUBSTRING_MIN else f"  {p}").replace('"', '""') + '"'
-        for p in parts
-    )
-    counting = (
-        select(func.count())
-        .select_from(_SEARCH_TABLE)
-        .where(literal_column(_SEARCH_TABLE.name).op("MATCH")(phrases))
-    )
-    matches = session.execute(counting).scalar_one()
-    patients = session.execute(select(func.max(PatientRow.id))).scalar_one() or 0
-    return bool(matches >= max(limit, WALK_SHARE * patients))
-
-
 def _search_query(text: str, dialect: str) -> Select[tuple[PatientRow]] | None:
     typed = " ".join(text.split())
     if not typed:
         return None
     conditions: list[ColumnElement[bool]] = []
+    parts: list[str] = []
     squeezed = _PHONE_PUNCTUATION.sub("", typed)
     if squeezed.isdigit() and not parse_typed_date(typed):
         if len(squeezed) < MIN_PHONE_DIGITS:
@@ -280,7 +287,13 @@ def _search_query(text: str, dialect: str) -> Select[tuple[PatientRow]] | None:
             elif word.isdigit() and len(word) >= MIN_PHONE_DIGITS:
                 conditions.append(PatientRow.phone_digits.like(f"%{word}%"))
             else:
-                conditions.extend(name_condition(part, dialect) for part in name_words(word))
+                parts.extend(name_words(word))
+    if parts and dialect == "sqlite":
+        # One FTS5 query for every word: it intersects inside the index ("maria sou":
+        # 6 ms among a million, against 48 ms for one subquery per word).
+        conditions.append(_fts_match(parts))
+    else:
+        conditions.extend(name_condition(part, dialect) for part in parts)
     if not conditions:
         return None
     return select(PatientRow).where(and_(*conditions))  # type: ignore[return-value]
@@ -300,19 +313,28 @@ def name_condition(word: str, dialect: str) -> ColumnElement[bool]:
     three-character pattern the trigram index can serve ("  w", " wu").
     """
     if dialect == "sqlite":
-        # An FTS5 phrase of trigrams matches where they follow each other: a substring.
-        # MATCH reads the index alone; LIKE or GLOB would also re-read every candidate's
-        # text (ten times the work for a common name among a million patients).
-        text = word if len(word) >= SUBSTRING_MIN else f"  {word}"
-        phrase = '"' + text.replace('"', '""') + '"'
-        matching = select(_SEARCH_TABLE.c.rowid).where(
-            literal_column(_SEARCH_TABLE.name).op("MATCH")(phrase)
-        )
-        return PatientRow.id.in_(matching)
+        return _fts_match([word])
     escaped = _escape_like(word)
     pattern = f"%{escaped}%" if len(word) >= SUBSTRING_MIN else f"% {escaped}%"
     indexed = func.replace(PatientRow.search_key, literal_column("'-'"), literal_column("' '"))
     return indexed.like(pattern, escape="\\")
+
+
+def _fts_match(words: list[str]) -> ColumnElement[bool]:
+    """SQLite: patients whose name holds every word, through the FTS5 trigram table.
+
+    An FTS5 phrase of trigrams matches where they follow each other: a substring.
+    MATCH reads the index alone; LIKE or GLOB would also re-read every candidate's text
+    (ten times the work for a common name among a million patients).
+    """
+    phrases = " AND ".join(
+        '"' + (word if len(word) >= SUBSTRING_MIN else f"  {word}").replace('"', '""') + '"'
+        for word in words
+    )
+    matching = select(_SEARCH_TABLE.c.rowid).where(
+        literal_column(_SEARCH_TABLE.name).op("MATCH")(phrases)
+    )
+    return PatientRow.id.in_(matching)
 
 
 def _escape_like(text: str) -> str:
