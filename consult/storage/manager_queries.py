@@ -68,7 +68,7 @@ from consult.storage.models import (
     Quote,
     User,
 )
-from consult.storage.patients import name_condition, name_words
+from consult.storage.patients import name_words, names_condition
 
 # Audit actions that change a quote; views and listings are left out of its history.
 CHANGE_ACTIONS = ("quote.create", "quote.present", "quote.accept", "quote.decline",
@@ -349,11 +349,9 @@ def _filtered(statement: Select[*Columns], flt: QuoteFilter, dialect: str) -> Se
     words = name_words(flt.patient_name)
     if words:
         # A subquery, not the listing's join, so totals need no join. The patient
-        # search's own matching (consult.storage.patients.name_condition): every typed
+        # search's own matching (consult.storage.patients.names_condition): every typed
         # word in the name, in any order, through the trigram index (migration 0006).
-        matching = select(PATIENTS.c.id).where(
-            *(name_condition(word, dialect) for word in words)
-        )
+        matching = select(PATIENTS.c.id).where(names_condition(words, dialect))
         statement = statement.where(quotes.patient_id.in_(matching))
     return statement
 

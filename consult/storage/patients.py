@@ -288,12 +288,8 @@ def _search_query(text: str, dialect: str) -> Select[tuple[PatientRow]] | None:
                 conditions.append(PatientRow.phone_digits.like(f"%{word}%"))
             else:
                 parts.extend(name_words(word))
-    if parts and dialect == "sqlite":
-        # One FTS5 query for every word: it intersects inside the index ("maria sou":
-        # 6 ms among a million, against 48 ms for one subquery per word).
-        conditions.append(_fts_match(parts))
-    else:
-        conditions.extend(name_condition(part, dialect) for part in parts)
+    if parts:
+        conditions.append(names_condition(parts, dialect))
     if not conditions:
         return None
     return select(PatientRow).where(and_(*conditions))  # type: ignore[return-value]
@@ -302,6 +298,17 @@ def _search_query(text: str, dialect: str) -> Select[tuple[PatientRow]] | None:
 def name_words(typed: str) -> list[str]:
     """What was typed as folded words: hyphens separate words, as in the index."""
     return _fold(typed).replace("-", " ").split()
+
+
+def names_condition(words: list[str], dialect: str) -> ColumnElement[bool]:
+    """Patients whose name holds every one of `words` (from `name_words`), in any order.
+
+    On SQLite one FTS5 query for all of them: it intersects inside the index ("maria
+    sou": 6 ms among a million, against 48 ms for one subquery per word).
+    """
+    if dialect == "sqlite":
+        return _fts_match(words)
+    return and_(*(name_condition(word, dialect) for word in words))
 
 
 def name_condition(word: str, dialect: str) -> ColumnElement[bool]:
