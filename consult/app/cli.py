@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from consult import __version__
+from consult.app.lean_imports import defer_imaging_modules
 from consult.app.paths import use_private_umask
 from consult.commands import signin
 from consult.errors import ConsultError
@@ -229,6 +230,10 @@ def main(
                     "(or `python -m ui`), or see `python -m consult --help`"
                 )
             return open_app(args)
+        if argv is None:
+            # A command run as its own process (not a caller's or a test's): imaging
+            # libraries load on first use (consult.app.lean_imports).
+            defer_imaging_modules()
         module = importlib.import_module(f"consult.commands.{_COMMANDS[args.command]}")
         status: int = module.run(args)
         return status

@@ -21,13 +21,15 @@ and aiohttp, are loaded then), so code that does go online still works; only an
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import re
 import sys
 import types
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:  # importlib.abc loads importlib.resources, a cost at every start
+    from importlib.abc import Loader
 
 # module -> the classes other modules import from it at load time
 DEFERRED = {
@@ -116,10 +118,10 @@ def _compile_deferring_uri(pattern: Any, flags: int = 0) -> Any:
     return _REAL_COMPILE(pattern, flags)
 
 
-class _DeferringLoader(importlib.abc.Loader):
+class _DeferringLoader:
     """Runs the real loader of reportlab.platypus.paragraph with the URI pattern deferred."""
 
-    def __init__(self, real: importlib.abc.Loader) -> None:
+    def __init__(self, real: Loader) -> None:
         self.real = real
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
@@ -136,7 +138,7 @@ class _DeferringLoader(importlib.abc.Loader):
         return getattr(self.real, name)
 
 
-class _ParagraphFinder(importlib.abc.MetaPathFinder):
+class _ParagraphFinder:
     """Finds reportlab.platypus.paragraph with the other finders, then wraps its loader."""
 
     def find_spec(
@@ -152,7 +154,9 @@ class _ParagraphFinder(importlib.abc.MetaPathFinder):
                 continue
             spec = finder.find_spec(fullname, path, target)
             if spec is not None and spec.loader is not None:
-                spec.loader = _DeferringLoader(spec.loader)
+                # A loader by its methods (create_module, exec_module): importlib.abc
+                # itself is not imported (see above).
+                spec.loader = cast("Loader", _DeferringLoader(spec.loader))
                 return spec
         return None
 
@@ -162,3 +166,37 @@ def defer_reportlab_uri_pattern() -> None:
     if PARAGRAPH in sys.modules or any(isinstance(f, _ParagraphFinder) for f in sys.meta_path):
         return
     sys.meta_path.insert(0, _ParagraphFinder())
+
+
+# --- imaging and shaping libraries, for the command line --------------------------------
+#
+# reportlab imports Pillow's Image module as it loads (`from PIL import Image`), about
+# 20 ms of a cold `consult documents`, though a document without signatures or a logo
+# decodes no image. For a command-line run it loads on first use instead
+# (importlib.util.LazyLoader: the module runs when an attribute of it is first read).
+# Not uharfbuzz, also imported by reportlab: a plain `import` of a lazy module reads its
+# __spec__, which loads it at once in Python 3.11. Not in the app: there worker threads
+# decode photos and build PDFs, and Python 3.11's lazy modules are not safe to load from
+# two threads at once.
+
+LAZY_FOR_COMMANDS = ("PIL.Image",)
+
+
+def defer_imaging_modules() -> None:
+    """Load LAZY_FOR_COMMANDS on first use; each one already loaded is left as it is."""
+    import importlib.util
+
+    for name in LAZY_FOR_COMMANDS:
+        if name in sys.modules:
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            continue
+        loader = importlib.util.LazyLoader(spec.loader)
+        spec.loader = loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        loader.exec_module(module)
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(sys.modules[parent], child, module)

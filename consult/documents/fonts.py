@@ -29,18 +29,22 @@ cases that this module's `_Font` corrects:
 
 from __future__ import annotations
 
-import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from functools import cache
+from weakref import WeakKeyDictionary
 
+from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, TTEncoding, TTFont
+from reportlab.rl_config import unShapedFontGlob
 
 from consult import data
+from consult.documents import font_metrics
 from consult.errors import InvalidField
 
 REGULAR = "DejaVuSans"
@@ -56,7 +60,14 @@ class _Font(TTFont):
     """A TrueType font whose ToUnicode map gives back the text it printed (see above)."""
 
     def __init__(self, name: str, resource: str) -> None:
-        super().__init__(name, io.BytesIO(data.read_bytes(resource)))
+        # What TTFont.__init__ does, but the face is built from the shipped metrics when
+        # they are this font's (consult.documents.font_metrics); a test keeps the two alike.
+        self.fontName = name
+        self.face = font_metrics.face(resource, data.read_bytes(resource))
+        self.encoding = TTEncoding()
+        self.state = WeakKeyDictionary()
+        self._asciiReadable = rl_config.ttfAsciiReadable
+        self.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob or ())
         # Private-use code (given by reportlab to a shaped glyph) → the text it stands for.
         self.shaped_text: dict[int, str] = {}
 

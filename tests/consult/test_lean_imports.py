@@ -98,3 +98,50 @@ print(pairs[0], type(paragraph.uri_pat._compiled).__name__)
     assert result.stdout.split() == [
         "('https://clinic.example/consent/forms/',", "'a.pdf')", "Pattern"
     ]
+
+
+# The command line as its own process: `consult` with no argv given (sys.argv read).
+AS_A_PROCESS = """
+import contextlib, io, json, sys
+from consult.app.cli import main
+sys.argv = ["consult", *sys.argv[1:]]
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main()
+image = sys.modules.get("PIL.Image")
+print(json.dumps({"code": code, "out": out.getvalue(),
+                  "image_loaded": image is not None and type(image).__name__ == "module"}))
+"""
+
+
+def _as_a_process(data_dir: Path, *argv: str) -> dict:
+    env = os.environ | {
+        "CONSULT_DATA_DIR": str(data_dir),
+        "CONSULT_SEAL_PASSPHRASE": "a lean imports seal phrase",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", AS_A_PROCESS, *argv], capture_output=True, text=True, cwd=ROOT,
+        env=env, check=True,
+    )
+    assert result.stderr == ""
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_pillow_loads_only_when_a_command_reads_an_image(
+    data_dir: Path, tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.consult.documents.pdfs import signature_png
+    from tests.helpers.signing import with_consent
+
+    clinic_for_the_command_line(monkeypatch).close()
+    unsigned = _as_a_process(data_dir, "documents", str(examples / "acne-scars.json"),
+                             "--out", str(tmp_path / "unsigned"))
+    assert unsigned["code"] == 0 and not unsigned["image_loaded"]
+    for name in ("patient.png", "practitioner.png"):
+        (tmp_path / name).write_bytes(signature_png())
+    agreed = with_consent(examples / "acne-scars.json", tmp_path)
+    signed = _as_a_process(data_dir, "documents", str(agreed), "--out", str(tmp_path / "signed"),
+                           "--patient-signature", str(tmp_path / "patient.png"),
+                           "--practitioner-signature", str(tmp_path / "practitioner.png"))
+    assert signed["code"] == 0 and signed["image_loaded"]  # the ink was measured
+    assert json.loads(signed["out"])["signed"] is True
