@@ -170,20 +170,35 @@ def defer_reportlab_uri_pattern() -> None:
 
 # --- imaging and shaping libraries, for the command line --------------------------------
 #
-# reportlab imports Pillow's Image module as it loads (`from PIL import Image`), about
-# 20 ms of a cold `consult documents`, though a document without signatures or a logo
-# decodes no image. For a command-line run it loads on first use instead
-# (importlib.util.LazyLoader: the module runs when an attribute of it is first read).
-# Not uharfbuzz, also imported by reportlab: a plain `import` of a lazy module reads its
-# __spec__, which loads it at once in Python 3.11. Not in the app: there worker threads
-# decode photos and build PDFs, and Python 3.11's lazy modules are not safe to load from
-# two threads at once.
+# reportlab imports Pillow's Image module and HarfBuzz as it loads, about 30 ms of a
+# cold `consult documents`, though a document without signatures or a logo decodes no
+# image and one in a Latin script shapes nothing. For a command-line run they load on
+# first use instead:
+# - Pillow's Image through importlib.util.LazyLoader (the module runs when an attribute
+#   of it is first read);
+# - uharfbuzz through a stand-in module, as pyHanko's network modules above: a plain
+#   `import` of a LazyLoader module reads its __spec__, which loads it at once in 3.11.
+# Not in the app: there worker threads decode photos and build PDFs, and neither way of
+# loading later is safe from two threads at once.
 
 LAZY_FOR_COMMANDS = ("PIL.Image",)
+STAND_IN_FOR_COMMANDS = ("uharfbuzz",)
+
+
+class _OnFirstUse(types.ModuleType):
+    """A module that is imported for real the first time anything is asked of it."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)  # the import system's own questions
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
 
 
 def defer_imaging_modules() -> None:
-    """Load LAZY_FOR_COMMANDS on first use; each one already loaded is left as it is."""
+    """Load LAZY_FOR_COMMANDS and STAND_IN_FOR_COMMANDS on first use (each one already
+    loaded is left as it is)."""
     import importlib.util
 
     for name in LAZY_FOR_COMMANDS:
@@ -200,3 +215,6 @@ def defer_imaging_modules() -> None:
         parent, _, child = name.rpartition(".")
         if parent:
             setattr(sys.modules[parent], child, module)
+    for name in STAND_IN_FOR_COMMANDS:
+        if name not in sys.modules and importlib.util.find_spec(name) is not None:
+            sys.modules[name] = _OnFirstUse(name, f"Deferred by {__name__}: loaded on first use.")

@@ -108,9 +108,11 @@ sys.argv = ["consult", *sys.argv[1:]]
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     code = main()
-image = sys.modules.get("PIL.Image")
-print(json.dumps({"code": code, "out": out.getvalue(),
-                  "image_loaded": image is not None and type(image).__name__ == "module"}))
+def loaded(name):
+    module = sys.modules.get(name)
+    return module is not None and type(module).__name__ == "module"
+print(json.dumps({"code": code, "out": out.getvalue(), "image_loaded": loaded("PIL.Image"),
+                  "shaping_loaded": loaded("uharfbuzz")}))
 """
 
 
@@ -137,6 +139,7 @@ def test_pillow_loads_only_when_a_command_reads_an_image(
     unsigned = _as_a_process(data_dir, "documents", str(examples / "acne-scars.json"),
                              "--out", str(tmp_path / "unsigned"))
     assert unsigned["code"] == 0 and not unsigned["image_loaded"]
+    assert not unsigned["shaping_loaded"]  # a Latin name shapes nothing
     for name in ("patient.png", "practitioner.png"):
         (tmp_path / name).write_bytes(signature_png())
     agreed = with_consent(examples / "acne-scars.json", tmp_path)
@@ -145,3 +148,18 @@ def test_pillow_loads_only_when_a_command_reads_an_image(
                            "--practitioner-signature", str(tmp_path / "practitioner.png"))
     assert signed["code"] == 0 and signed["image_loaded"]  # the ink was measured
     assert json.loads(signed["out"])["signed"] is True
+
+
+def test_harfbuzz_loads_when_a_command_prints_an_arabic_name(
+    data_dir: Path, tmp_path: Path, examples: Path
+) -> None:
+    from tests.consult.documents.pdfs import flat, text_of
+
+    document = json.loads((examples / "acne-scars.json").read_text(encoding="utf-8"))
+    document["patient"]["name"] = "محمد الأحمد"
+    arabic = tmp_path / "arabic.json"
+    arabic.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    written = _as_a_process(data_dir, "documents", str(arabic), "--out", str(tmp_path / "out"))
+    assert written["code"] == 0 and written["shaping_loaded"]
+    consent = (tmp_path / "out" / "consent.pdf").read_bytes()
+    assert "محمد الأحمد" in flat(text_of(consent, tmp_path))
