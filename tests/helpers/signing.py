@@ -30,6 +30,19 @@ def set_up_clinic(db: Database, manager: Actor) -> None:
     settings_repo.update_settings(db, manager, real, stored.version)
 
 
+@pytest.fixture
+def clinic(db: Database, manager: Actor) -> Database:
+    """The test's clinic database, set up (so documents can be sealed)."""
+    set_up_clinic(db, manager)
+    return db
+
+
+@pytest.fixture
+def pia(clinic: Database, practitioner: Actor) -> SignedIn:
+    """The set-up clinic's practitioner, signed in."""
+    return signed_in(clinic, practitioner, "Pia")
+
+
 def signed_in(db: Database, actor: Actor, full_name: str) -> SignedIn:
     return SignedIn(db, actor, full_name)
 

@@ -15,20 +15,9 @@ from consult.services.signing import SigningRequest
 from consult.storage.models import AuditEvent, ConsentRecord
 from tests.consult.clinical.factory import consultation
 from tests.consult.documents.pdfs import flat, signature_png, text_of
-from tests.helpers.signing import set_up_clinic, signed_in
+from tests.helpers.signing import signed_in
 
 INK = signature_png()
-
-
-@pytest.fixture
-def clinic(db, manager):
-    set_up_clinic(db, manager)
-    return db
-
-
-@pytest.fixture
-def pia(clinic, practitioner):
-    return signed_in(clinic, practitioner, "Pia")
 
 
 def sign_draft(user, record, file=None) -> signing.SignedRecord:

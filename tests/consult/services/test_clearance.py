@@ -13,21 +13,10 @@ from consult.services.signing import SigningRequest
 from consult.storage.models import AuditEvent
 from tests.consult.clinical.factory import consultation
 from tests.consult.documents.pdfs import flat, signature_png, text_of
-from tests.helpers.signing import set_up_clinic, signed_in
+from tests.helpers.signing import signed_in
 
 INK = signature_png()
 ON_BLOOD_THINNERS = {"anticoagulants": True}
-
-
-@pytest.fixture
-def clinic(db, manager):
-    set_up_clinic(db, manager)
-    return db
-
-
-@pytest.fixture
-def pia(clinic, practitioner):
-    return signed_in(clinic, practitioner, "Pia")
 
 
 def draft_of(user, history):

@@ -21,24 +21,13 @@ from consult.services.signing import SigningRequest
 from consult.storage.models import AuditEvent, TreatmentSession
 from tests.consult.clinical.factory import consultation
 from tests.consult.documents.pdfs import signature_png, text_of
-from tests.helpers.signing import set_up_clinic, signed_in
+from tests.helpers.signing import signed_in
 
 INK = signature_png()
 CONSULTED = date(2026, 11, 20)
 FIRST = date(2026, 11, 27)
 NEEDLES = LotInput("Dermaworks", "Nano 12 cartridge", "cartridge", "NC-2291", date(2027, 6, 30))
 OLD_SERUM = LotInput("Lumen Labs", "HA serum", "serum", "HA-0042", date(2026, 10, 31))
-
-
-@pytest.fixture
-def clinic(db, manager):
-    set_up_clinic(db, manager)
-    return db
-
-
-@pytest.fixture
-def pia(clinic, practitioner):
-    return signed_in(clinic, practitioner, "Pia")
 
 
 @pytest.fixture

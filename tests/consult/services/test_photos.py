@@ -20,20 +20,9 @@ from consult.services.photos import PhotoImport
 from consult.storage.models import AuditEvent, PhotoErasure
 from tests.consult.documents.pdfs import text_of
 from tests.helpers import photos as pictures
-from tests.helpers.signing import set_up_clinic, signed_in
+from tests.helpers.signing import signed_in
 
 TAKEN = date(2026, 11, 20)
-
-
-@pytest.fixture
-def clinic(db, manager):
-    set_up_clinic(db, manager)
-    return db
-
-
-@pytest.fixture
-def pia(clinic, practitioner):
-    return signed_in(clinic, practitioner, "Pia")
 
 
 @pytest.fixture

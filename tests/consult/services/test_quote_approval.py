@@ -16,22 +16,11 @@ from consult.services import consultations, patients, quotes, signing
 from consult.services.signing import SigningRequest
 from tests.consult.clinical.factory import consultation
 from tests.consult.documents.pdfs import signature_png
-from tests.helpers.signing import set_up_clinic, signed_in
+from tests.helpers.signing import signed_in
 
 INK = signature_png()
 GENEROUS = QuoteOptions(manual_discount_percent=Decimal("25"))
 WITHIN = QuoteOptions(manual_discount_percent=Decimal("5"))
-
-
-@pytest.fixture
-def clinic(db, manager):
-    set_up_clinic(db, manager)
-    return db
-
-
-@pytest.fixture
-def pia(clinic, practitioner):
-    return signed_in(clinic, practitioner, "Pia")
 
 
 @pytest.fixture

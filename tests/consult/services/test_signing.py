@@ -12,20 +12,9 @@ from consult.storage import consents, consultations, quotes
 from consult.storage.models import AuditEvent, ConsentRecord, Consultation, Patient, Quote
 from tests.consult.clinical.factory import consultation
 from tests.consult.documents.pdfs import signature_png, text_of
-from tests.helpers.signing import set_up_clinic, signed_in
+from tests.helpers.signing import signed_in
 
 INK = signature_png()
-
-
-@pytest.fixture
-def clinic(db, manager):
-    set_up_clinic(db, manager)
-    return db
-
-
-@pytest.fixture
-def pia(clinic, practitioner):
-    return signed_in(clinic, practitioner, "Pia")
 
 
 def request(file=None, **changes) -> SigningRequest:
