@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import fields
 from datetime import UTC, date, datetime
 from functools import partial
@@ -107,13 +108,12 @@ def search_patients(
     combined ("souza 1989-04-02").
     """
     require(actor, "patient.read_contact")
+    if _search_query(text, db.dialect) is None:
+        return []  # nothing searchable typed: no search, no audit event
     limit = max(1, min(limit, MAX_RESULTS))
-    statements = search_statements(text, db.dialect, limit)
-    if not statements:
-        return []
     with db.Session.begin() as session:
         found: list[PatientRecord] = []
-        for statement in statements:
+        for statement in search_statements(text, db.dialect, limit):
             # Positional: the columns are a PatientRecord's fields in order (record_columns).
             found = [PatientRecord(*row) for row in session.execute(statement)]
             if len(found) >= limit:
@@ -132,13 +132,14 @@ def record_columns(query: Select[tuple[PatientRow]]) -> Select[Any]:
     return query.with_only_columns(*_RECORD_COLUMNS, maintain_column_froms=True)
 
 
-def search_statements(text: str, dialect: str, limit: int) -> list[Select[Any]]:
+def search_statements(text: str, dialect: str, limit: int) -> Iterator[Select[Any]]:
     """The statements a search runs, in order, each reading a PatientRecord's columns.
 
     The first that finds `limit` patients gives the answer, else the last one does (it
-    finds every match). When many patients match ("li" among a million), walking the
-    names in order and keeping the matches stops after a few thousand; when few do,
-    collecting every match through the trigram index and sorting them is quicker.
+    finds every match); each is built only when the one before it fell short. When
+    many patients match ("li" among a million), walking the names in order and keeping
+    the matches stops after a few thousand; when few do, collecting every match
+    through the trigram index and sorting them is quicker.
     Neither planner can tell which from a trigram index, and matches can cluster in
     name order (a first name late in the alphabet, "zoe"), so a search by name walks at
     most WALK_BUDGET names, in ix_patients_search_key_id alone (migration 0010), and
@@ -152,14 +153,16 @@ def search_statements(text: str, dialect: str, limit: int) -> list[Select[Any]]:
     """
     by_key = _search_query(text, "postgresql")  # LIKE on the name key: both engines
     if by_key is None:
-        return []
+        return
+    walks = _on_names_alone(by_key)
+    if walks and dialect != "sqlite":
+        yield record_columns(_walk_then_sort(by_key, limit))
+        return
+    if walks:
+        yield record_columns(_walk(by_key, limit))
     indexed = by_key if dialect != "sqlite" else _search_query(text, dialect)
     assert indexed is not None  # the same words, matched through SQLite's FTS5 table
-    if not _on_names_alone(by_key):
-        return [record_columns(_sorted(indexed, limit))]
-    if dialect == "sqlite":
-        return [record_columns(_walk(by_key, limit)), record_columns(_sorted(indexed, limit))]
-    return [record_columns(_walk_then_sort(by_key, limit))]
+    yield record_columns(_sorted(indexed, limit))
 
 
 # A search by name walks at most this many names in order before collecting and
