@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -36,6 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# The demo clinic seals sample plans; a bench computer has no keyring for its key.
+os.environ.setdefault("CONSULT_SEAL_PASSPHRASE", "bench-only throw-away passphrase")
 
 from bench.engines import alternate, engine_name, postgres_url, schema_url  # noqa: E402
 from consult.access import Actor  # noqa: E402

@@ -32,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# The demo clinic seals sample plans; a bench computer has no keyring for its key.
+os.environ.setdefault("CONSULT_SEAL_PASSPHRASE", "bench-only throw-away passphrase")
 CACHE = Path(tempfile.gettempdir()) / "consult-bench-startup"
 
 from bench.engines import as_installed, engine_name, postgres_url, schema_url  # noqa: E402

@@ -41,6 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# The demo clinic seals sample plans; a bench computer has no keyring for its key.
+os.environ.setdefault("CONSULT_SEAL_PASSPHRASE", "bench-only throw-away passphrase")
 if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from consult import __version__
-from consult.app.cli import main
+from consult.app.cli import build_parser, main, parse_arguments, starts_the_app_only
 
 
 def test_version(capsys):
@@ -58,3 +58,34 @@ def test_an_internal_error_is_logged_not_shown(monkeypatch, capsys, data_dir):
     assert err.startswith("error: internal error (RuntimeError: boom); details in ")
     assert "Traceback" not in err
     assert "Traceback" in (data_dir / "consult.log").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("argv", "app_only"),
+    [
+        ([], True),
+        (["--quit-when-ready"], True),
+        (["--database", "sqlite:///x.db"], True),
+        (["--database=sqlite:///x.db", "--quit-when-ready"], True),
+        (["--database"], False),  # the full parser names the missing URL
+        (["--help"], False),  # help lists the subcommands
+        (["check", "a.json"], False),
+        (["--database", "sqlite:///x.db", "verify", "a.pdf"], False),
+    ],
+)
+def test_only_the_apps_own_options_skip_the_subcommand_parsers(argv, app_only):
+    assert starts_the_app_only(argv) is app_only
+
+
+def test_the_apps_quick_parse_reads_the_same_options_as_the_full_parser():
+    argv = ["--database", "sqlite:///x.db", "--quit-when-ready"]
+    quick = parse_arguments(argv)
+    full = build_parser().parse_args(argv)
+    assert vars(quick) == vars(full) == {
+        "command": None, "database": "sqlite:///x.db", "quit_when_ready": True
+    }
+
+
+def test_a_database_option_without_its_url_is_a_one_line_error(capsys):
+    assert main(["--database"]) == 2
+    assert "argument --database: expected one argument" in capsys.readouterr().err

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from consult.services.acting import SignedIn
-from consult.services.documents import BlankForm
 from ui.shell.context import AppContext
 from ui.shell.errors import show_problem
 from ui.shell.workers import Worker
+
+if TYPE_CHECKING:  # the document service loads when a form is asked for (start-up time)
+    from consult.services.documents import BlankForm
 
 ACTION_TEXT = "Print blank consent form…"
 PERMISSION = "forms.print_blank"

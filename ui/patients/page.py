@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -41,6 +41,10 @@ from ui.shell.lock import closed_by_lock
 from ui.shell.style import make_primary
 from ui.shell.workers import Worker
 from ui.widgets.dates import show_date, show_datetime
+from ui.widgets.deferred import DeferredTab
+
+if TYPE_CHECKING:
+    from ui.photos.tab import PhotosTab
 
 RecordRole = Qt.ItemDataRole.UserRole + 2
 AMEND_QUESTION = (
@@ -305,7 +309,7 @@ class PatientDetail(QFrame):
                 listing.hide()
         if self.sessions is not None:
             self.tabs.addTab(self.sessions, "Sessions")
-        self.photos = self._photos_tab()
+        self._photos = self._photos_tab()
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.hint)
         if not self.tabs.count():
@@ -325,8 +329,9 @@ class PatientDetail(QFrame):
     def show_patient(self, patient: Any) -> None:
         self.patient = patient
         self.draft_id = None
-        if self.photos is not None:
-            self.photos.show_patient(patient.id if patient is not None else None)
+        if self._photos is not None and self._photos.is_built():
+            # An unbuilt tab is given the patient when it is built (_build_photos).
+            self._photos.page().show_patient(patient.id if patient is not None else None)
         self.resume_button.setVisible(False)
         for widget in (self.edit_button, self.start_button, self.merge_button, self.tabs):
             widget.setEnabled(patient is not None)
@@ -371,14 +376,27 @@ class PatientDetail(QFrame):
         for record in records["consents"]:
             _add(self.consents, _consent_text(record), record)
 
-    def _photos_tab(self) -> Any:
-        """Before/after photos (issue 17): never for reception, who may not see them."""
+    @property
+    def photos(self) -> PhotosTab | None:
+        """The Photos tab's page (built now if it was not yet), None for reception."""
+        return self._photos.page() if self._photos is not None else None
+
+    def _photos_tab(self) -> DeferredTab[PhotosTab] | None:
+        """Before/after photos (issue 17): never for reception, who may not see them.
+
+        Built when first opened (ui.widgets.deferred): most starts never open it.
+        """
         if not self.context.actor.may("photos.read"):
             return None
+        holder: DeferredTab[PhotosTab] = DeferredTab(self._build_photos, self)
+        self.tabs.addTab(holder, "Photos")
+        return holder
+
+    def _build_photos(self, holder: QWidget) -> PhotosTab:
         from ui.photos.tab import PhotosTab
 
-        tab = PhotosTab(self.context.user, self)
-        self.tabs.addTab(tab, "Photos")
+        tab = PhotosTab(self.context.user, holder)
+        tab.show_patient(self.patient.id if self.patient is not None else None)
         return tab
 
     @Slot()

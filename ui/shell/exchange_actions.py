@@ -20,11 +20,13 @@ is greyed out until one is chosen.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -53,13 +55,12 @@ from consult.records import (
     ImportResult,
     PatientAlreadyRegistered,
 )
-from consult.services import consultations, patients
+from consult.services import patients
 from consult.services.acting import SignedIn
 from ui.shell.context import AppContext
 from ui.shell.errors import show_problem
 from ui.shell.workers import Worker
 from ui.widgets.dates import show_date
-from ui.widgets.pdf_output import documents_folder
 
 # What each action needs the role to allow (the core checks it again when it runs).
 IMPORT_PERMISSIONS = ("patient.write_contact", "consultation.write", "history.write")
@@ -67,6 +68,20 @@ EXPORT_PERMISSIONS = ("patient.export", "history.read")
 PATIENT_EXPORT_PERMISSIONS = ("patient.export",)
 JSON_FILTER = "Consultation files (*.json)"
 ZIP_FILTER = "Zip archives (*.zip)"
+
+
+def _consultations() -> ModuleType:
+    """The consultation services, loaded on the thread pool when a file is first read or
+    written: they bring screening and pricing with them (start-up time)."""
+    return importlib.import_module("consult.services.consultations")
+
+
+def documents_folder() -> Path:
+    """Where files are offered to be saved (ui.widgets.pdf_output, which loads Qt's PDF
+    and printing modules: only when a file dialog opens)."""
+    from ui.widgets.pdf_output import documents_folder as folder
+
+    return folder()
 
 
 def _allowed(actor: Actor, permissions: tuple[str, ...]) -> bool:
@@ -280,7 +295,7 @@ def _import(
 ) -> tuple[str, ImportResult] | _Choose:
     consultation = consultation or fileformat.load(path)
     try:
-        result = consultations.import_consultation(
+        result = _consultations().import_consultation(
             user, consultation, source=path.name, existing=existing,
             expected_version=expected_version,
         )
@@ -315,7 +330,7 @@ FIELD_WORDS = {
 
 
 def _export(user: SignedIn, consultation_id: int, target: Path) -> tuple[str, Path]:
-    written = consultations.export_file(user, consultation_id, target)
+    written = _consultations().export_file(user, consultation_id, target)
     return f"The consultation was written to {written} (a consult/1 file).", written
 
 

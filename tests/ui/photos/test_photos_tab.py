@@ -103,6 +103,12 @@ def test_the_card_has_a_photos_tab_read_only_when_shown_and_none_for_reception(
     assert "Photos" in titles
     detail.show_patient(patients.get_patient(db, context.actor, patient))
     assert events(db, "photos.list") == 0  # nothing read until the tab is looked at
+    host.show()
+    holder = detail.tabs.widget(titles.index("Photos"))
+    assert not holder.is_built()  # built when first opened (start-up time)
+    detail.tabs.setCurrentWidget(holder)
+    assert holder.is_built() and detail.photos is holder.page()
+    qtbot.waitUntil(lambda: events(db, "photos.list") == 1, timeout=30_000)  # that patient's
 
     record = users.create_user(db, manager.actor("test"), username="rita", full_name="Rita",
                                role="reception", password="correct horse battery")
