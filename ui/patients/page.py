@@ -42,6 +42,7 @@ from ui.shell.style import make_primary
 from ui.shell.workers import Worker
 from ui.widgets.dates import show_date, show_datetime
 from ui.widgets.deferred import DeferredTab
+from ui.widgets.tabs import page_parent
 
 if TYPE_CHECKING:
     from ui.photos.tab import PhotosTab
@@ -63,14 +64,18 @@ class PatientsPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.model = PatientTableModel(self)
-        self.search_box = QLineEdit(self)
+        # Each widget is made inside the one that holds it on screen: moved there once
+        # made, it and everything in it would be styled again (milliseconds of each start).
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        left = QWidget(self.splitter)
+        self.search_box = QLineEdit(left)
         self.search_box.setPlaceholderText("Search by name, date of birth or phone")
         self.search_box.setClearButtonEnabled(True)
-        self.table = QTableView(self)
-        self.count_label = QLabel(self)
+        self.table = QTableView(left)
+        self.count_label = QLabel(left)
         self.count_label.setObjectName("subtitle")
-        self.new_button = make_primary(QPushButton("New patient…", self))
-        self.detail = PatientDetail(context, self)
+        self.new_button = make_primary(QPushButton("New patient…", left))
+        self.detail = PatientDetail(context, self.splitter)
         self.search = PatientSearch(self._search, self)
         # The patient editor the idle lock closed, to reopen with what was typed.
         self._interrupted: Callable[[], None] | None = None
@@ -94,7 +99,7 @@ class PatientsPage(QWidget):
         self.table.setAccessibleName("Patients")
         # Tab leaves the table for the patient's card (arrows move between patients).
         self.table.setTabKeyNavigation(False)
-        left = QWidget(self)
+        left = self.table.parentWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -103,7 +108,7 @@ class PatientsPage(QWidget):
         left_layout.addLayout(top)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.count_label)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter = self.splitter
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
@@ -273,13 +278,14 @@ class PatientDetail(QFrame):
         self.merge_button = QPushButton("Merge with another record…", self)
         self.draft_id: int | None = None
         self.tabs = QTabWidget(self)
-        self.consultations = QListWidget(self)
-        self.quotes = QListWidget(self)
-        self.consents = QListWidget(self)
+        pages = page_parent(self.tabs)
+        self.consultations = QListWidget(pages)
+        self.quotes = QListWidget(pages)
+        self.consents = QListWidget(pages)
         # The course's sessions: only for a role that reads session records (never reception).
         self.sessions: SessionsTab | None = None
         if context.actor.may("course.read"):
-            self.sessions = SessionsTab(context.user, None, self)
+            self.sessions = SessionsTab(context.user, None, pages)
         self.hint = QLabel(self)
         self.hint.setObjectName("subtitle")
         self.hint.setWordWrap(True)
@@ -388,7 +394,7 @@ class PatientDetail(QFrame):
         """
         if not self.context.actor.may("photos.read"):
             return None
-        holder: DeferredTab[PhotosTab] = DeferredTab(self._build_photos, self)
+        holder: DeferredTab[PhotosTab] = DeferredTab(self._build_photos, page_parent(self.tabs))
         self.tabs.addTab(holder, "Photos")
         return holder
 

@@ -17,6 +17,7 @@ from ui.shell import confirm
 from ui.shell.context import AppContext
 from ui.shell.exchange_actions import ExchangeActions
 from ui.shell.lock import IdleWatcher, LockScreen, close_dialogs
+from ui.widgets.tabs import page_parent
 
 if TYPE_CHECKING:  # the consultation's code loads when the first one opens (start-up time)
     from ui.consultation.wizard import ConsultationWizard
@@ -56,14 +57,14 @@ class MainWindow(QMainWindow):
         self._leaving_confirmed = False
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("page")
-        self.home = QTabWidget(self)
-        self.patients = PatientsPage(context, self.home)
+        self.home = QTabWidget(self.pages)
+        self.patients = PatientsPage(context, page_parent(self.home))
         self.home.addTab(self.patients, "Patients")
         self._lazy_tabs: dict[int, tuple[str, str]] = {}
         self._add_role_tabs()
         self.consultation: ConsultationWizard | None = None
         self.session_page: SessionPage | None = None
-        self.lock_screen = LockScreen(check_password, self)
+        self.lock_screen = LockScreen(check_password, self.pages)
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.lock_screen)
         self.setCentralWidget(self.pages)
