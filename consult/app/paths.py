@@ -29,6 +29,7 @@ PRIVATE_UMASK = 0o077
 _OTHERS = stat.S_IRWXG | stat.S_IRWXO
 
 _secured: set[Path] = set()
+_ready: set[Path] = set()  # data folders this process has made, checked and secured
 _securing = threading.Lock()
 
 
@@ -43,6 +44,10 @@ def data_dir() -> Path:
         folder = Path(override)
     else:
         folder = platform_data_dir()
+    # Checked and secured once per process (every audit event asks for it, through the
+    # anchor); after that only that it is still there, which costs one stat.
+    if folder in _ready and folder.is_dir():
+        return folder
     try:
         folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     except OSError as exc:
@@ -52,6 +57,7 @@ def data_dir() -> Path:
             f"data folder {folder} is read-only; set CONSULT_DATA_DIR to a writable folder"
         )
     _secure_once(folder)
+    _ready.add(folder)
     return folder
 
 

@@ -135,12 +135,17 @@ def record_restore(
     return int(row["id"])
 
 
+# Built once: every audited action runs them (Core statements, read on the session's
+# own connection, so no ORM result machinery either).
+_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_HEAD = select(_EVENTS.c.id, _EVENTS.c.hash).order_by(_EVENTS.c.id.desc()).limit(1)
+
+
 def _locked_head(session: Session) -> Head:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
-    last = session.execute(
-        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_CHAIN_LOCK, {"key": CHAIN_LOCK_KEY})
+    last = connection.execute(_HEAD).first()
     return Head(last.id, last.hash) if last else Head(0, GENESIS)
 
 

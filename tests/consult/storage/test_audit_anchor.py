@@ -228,3 +228,19 @@ def test_the_key_never_enters_the_database(trail: Database):
         details = " ".join(connection.execute(text("SELECT detail FROM audit_events")).scalars())
     assert key.secret.hex() not in details
     assert key.id in details
+
+
+def test_the_anchor_is_read_again_once_something_else_replaced_it(trail: Database):
+    """This process keeps the anchor it wrote; a file put in its place is read anew."""
+    last = _last_position(trail)
+    assert anchor.read_anchor(trail.url).head.id == last
+    path = anchor._anchor_path(anchor.database_identity(trail.url))
+    older = path.read_text(encoding="utf-8").replace(f'"id": {last}', f'"id": {last - 2}')
+    replacement = path.with_name(path.name + ".other-process")
+    replacement.write_text(older, encoding="utf-8")
+    replacement.replace(path)  # what another Consult process of this seat does
+    assert anchor.read_anchor(trail.url).head.id == last - 2
+
+    path.write_text("{ not json", encoding="utf-8")  # changed in place, by hand
+    with pytest.raises(Exception, match="the audit anchor is damaged"):
+        anchor.read_anchor(trail.url)
