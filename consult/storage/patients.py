@@ -10,18 +10,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy import (
-    Column,
     ColumnElement,
     Select,
+    String,
     and_,
+    bindparam,
     column,
     func,
+    literal,
     literal_column,
     select,
     table,
@@ -30,7 +32,6 @@ from sqlalchemy import (
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import visitors
 from sqlalchemy.sql.util import ClauseAdapter
 
 from consult.access import Actor, require
@@ -108,14 +109,16 @@ def search_patients(
     combined ("souza 1989-04-02").
     """
     require(actor, "patient.read_contact")
-    if _search_query(text, db.dialect) is None:
+    typed = _parse_search(text)
+    if typed is None:
         return []  # nothing searchable typed: no search, no audit event
     limit = max(1, min(limit, MAX_RESULTS))
+    values = typed.values()
     with db.Session.begin() as session:
         found: list[PatientRecord] = []
-        for statement in search_statements(text, db.dialect, limit):
+        for statement in _statements(typed.shape(), db.dialect, limit, WALK_BUDGET):
             # Positional: the columns are a PatientRecord's fields in order (record_columns).
-            found = [PatientRecord(*row) for row in session.execute(statement)]
+            found = [PatientRecord(*row) for row in session.execute(statement, values)]
             if len(found) >= limit:
                 break
         audit.record(session, actor, "patient.search", detail={"results": len(found)})
@@ -132,18 +135,83 @@ def record_columns(query: Select[tuple[PatientRow]]) -> Select[Any]:
     return query.with_only_columns(*_RECORD_COLUMNS, maintain_column_froms=True)
 
 
+@dataclass(frozen=True)
+class _Typed:
+    """What a search looks for, read from what was typed."""
+
+    phones: tuple[str, ...] = ()  # runs of digits, found anywhere in a phone number
+    born: tuple[date, ...] = ()
+    words: tuple[str, ...] = ()  # folded name words (name_words)
+
+    def shape(self) -> tuple[int, int, int]:
+        """What the statements depend on: how many of each (the values are bound)."""
+        return len(self.phones), len(self.born), len(self.words)
+
+    def values(self) -> dict[str, Any]:
+        """The statements' bound values: `phone_N`, `born_N`, `word_N` (a LIKE pattern)
+        and, on SQLite, `phrase` (the FTS5 query for every word)."""
+        values: dict[str, Any] = {"phrase": _fts_phrase(self.words)}
+        values.update({f"phone_{n}": f"%{digits}%" for n, digits in enumerate(self.phones)})
+        values.update({f"born_{n}": born for n, born in enumerate(self.born)})
+        values.update({f"word_{n}": _like_pattern(word) for n, word in enumerate(self.words)})
+        return values
+
+
+def _parse_search(text: str) -> _Typed | None:
+    """What `text` searches for; None when nothing in it can be searched."""
+    typed = " ".join(text.split())
+    if not typed:
+        return None
+    squeezed = _PHONE_PUNCTUATION.sub("", typed)
+    if squeezed.isdigit() and not parse_typed_date(typed):
+        return _Typed(phones=(squeezed,)) if len(squeezed) >= MIN_PHONE_DIGITS else None
+    phones: list[str] = []
+    born: list[date] = []
+    words: list[str] = []
+    for word in typed.split(" "):
+        day = parse_typed_date(word)
+        if day is not None:
+            born.append(day)
+        elif word.isdigit() and len(word) >= MIN_PHONE_DIGITS:
+            phones.append(word)
+        else:
+            words.extend(name_words(word))
+    if not (phones or born or words):
+        return None
+    return _Typed(tuple(phones), tuple(born), tuple(words))
+
+
 def search_statements(text: str, dialect: str, limit: int) -> Iterator[Select[Any]]:
-    """The statements a search runs, in order, each reading a PatientRecord's columns.
+    """The statements a search for `text` runs, in order, with its values bound (for
+    reading their plans, and for the search bench's floor: the same SQL, compiled)."""
+    typed = _parse_search(text)
+    if typed is None:
+        return
+    values = typed.values()
+    for statement in _statements(typed.shape(), dialect, limit, WALK_BUDGET):
+        yield statement.params(values)
+
+
+@lru_cache(maxsize=128)
+def _statements(
+    shape: tuple[int, int, int], dialect: str, limit: int, walk_budget: int
+) -> tuple[Select[Any], ...]:
+    """The statements a search of this shape runs, in order, each reading a
+    PatientRecord's columns, with the typed values left as bound parameters.
+
+    Built once per shape (how many phone numbers, dates and name words; the engine;
+    the limit) and kept: building them is most of what a quick search costs in Python,
+    and SQLAlchemy then also finds their compiled SQL in its cache. The values are
+    parameters either way, so the database plans each search as before.
 
     The first that finds `limit` patients gives the answer, else the last one does (it
-    finds every match); each is built only when the one before it fell short. When
-    many patients match ("li" among a million), walking the names in order and keeping
-    the matches stops after a few thousand; when few do, collecting every match
-    through the trigram index and sorting them is quicker.
+    finds every match). When many patients match ("li" among a million), walking the
+    names in order and keeping the matches stops after a few thousand; when few do,
+    collecting every match through the trigram index and sorting them is quicker.
     Neither planner can tell which from a trigram index, and matches can cluster in
     name order (a first name late in the alphabet, "zoe"), so a search by name walks at
-    most WALK_BUDGET names, in ix_patients_search_key_id alone (migration 0010), and
-    only if that kept fewer than `limit` collects and sorts:
+    most `walk_budget` (WALK_BUDGET) names, in ix_patients_search_key_id alone
+    (migration 0010), and only if that kept fewer than `limit` collects and sorts:
 
     - PostgreSQL in one statement (`_walk_then_sort`), to spare a round trip;
     - SQLite in two (`_walk`, then `_sorted`), as it runs in this process.
@@ -151,18 +219,16 @@ def search_statements(text: str, dialect: str, limit: int) -> Iterator[Select[An
     A search with a date of birth or phone digits is collected and sorted at once:
     those conditions find few.
     """
-    by_key = _search_query(text, "postgresql")  # LIKE on the name key: both engines
-    if by_key is None:
-        return
-    walks = _on_names_alone(by_key)
+    phones, born, words = shape
+    by_key = _search_query(shape, "postgresql")  # LIKE on the name key: both engines
+    walks = words > 0 and not phones and not born
     if walks and dialect != "sqlite":
-        yield record_columns(_walk_then_sort(by_key, limit))
-        return
+        return (record_columns(_walk_then_sort(by_key, limit, walk_budget)),)
+    indexed = by_key if dialect != "sqlite" else _search_query(shape, dialect)
+    last = record_columns(_sorted(indexed, limit))
     if walks:
-        yield record_columns(_walk(by_key, limit))
-    indexed = by_key if dialect != "sqlite" else _search_query(text, dialect)
-    assert indexed is not None  # the same words, matched through SQLite's FTS5 table
-    yield record_columns(_sorted(indexed, limit))
+        return record_columns(_walk(by_key, limit, walk_budget)), last
+    return (last,)
 
 
 # A search by name walks at most this many names in order before collecting and
@@ -178,15 +244,17 @@ def _sorted(query: Select[tuple[PatientRow]], limit: int) -> Select[tuple[Patien
     return query.order_by(key, PatientRow.id).limit(limit)
 
 
-def _walked(query: Select[tuple[PatientRow]], limit: int, dialect: str) -> Select[int, str]:
-    """The first `limit` matches (id, key) among the first WALK_BUDGET names in order,
+def _walked(
+    query: Select[tuple[PatientRow]], limit: int, dialect: str, walk_budget: int
+) -> Select[int, str]:
+    """The first `limit` matches (id, key) among the first `walk_budget` names in order,
     read from ix_patients_search_key_id alone (PostgreSQL: an index-only scan).
 
     Each engine is given the form its planner walks in order and stops early:
-    - PostgreSQL: the matches among a subquery of the first WALK_BUDGET names (the
+    - PostgreSQL: the matches among a subquery of the first `walk_budget` names (the
       planner cannot turn that into a trigram-index plan, as it would for a bare
       condition whose matches it underestimates);
-    - SQLite: the index read as a range up to the WALK_BUDGET-th name's key (or the
+    - SQLite: the index read as a range up to the `walk_budget`-th name's key (or the
       last name's in a smaller clinic), computed once (SQLite would sort a subquery's
       rows again before taking the first `limit`).
     """
@@ -196,7 +264,7 @@ def _walked(query: Select[tuple[PatientRow]], limit: int, dialect: str) -> Selec
         first = (
             select(PatientRow.id, PatientRow.search_key)
             .order_by(PatientRow.search_key, PatientRow.id)
-            .limit(WALK_BUDGET)
+            .limit(walk_budget)
             .subquery("names")
         )
         return (
@@ -210,7 +278,7 @@ def _walked(query: Select[tuple[PatientRow]], limit: int, dialect: str) -> Selec
         select(names.c.search_key)
         .with_hint(names, "INDEXED BY ix_patients_search_key_id", "sqlite")
         .order_by(names.c.search_key, names.c.id)
-        .offset(max(WALK_BUDGET, 1) - 1)
+        .offset(max(walk_budget, 1) - 1)
         .limit(1)
         .scalar_subquery()
     )
@@ -232,19 +300,23 @@ def _by_id(ids: Any, limit: int) -> Select[tuple[PatientRow]]:
     return rows.order_by(PatientRow.search_key, PatientRow.id).limit(limit)  # type: ignore[return-value]
 
 
-def _walk(query: Select[tuple[PatientRow]], limit: int) -> Select[tuple[PatientRow]]:
+def _walk(
+    query: Select[tuple[PatientRow]], limit: int, walk_budget: int
+) -> Select[tuple[PatientRow]]:
     """SQLite: the walk alone; fewer than `limit` rows means run `_sorted` instead."""
-    return _by_id(_walked(query, limit, "sqlite").subquery("kept"), limit)
+    return _by_id(_walked(query, limit, "sqlite", walk_budget).subquery("kept"), limit)
 
 
-def _walk_then_sort(query: Select[tuple[PatientRow]], limit: int) -> Select[tuple[PatientRow]]:
+def _walk_then_sort(
+    query: Select[tuple[PatientRow]], limit: int, walk_budget: int
+) -> Select[tuple[PatientRow]]:
     """PostgreSQL: the first `limit` matches in name order, by walk or by sort.
 
     If the walk kept `limit`, those are the answer; otherwise the second branch, which
     PostgreSQL runs only then (a one-time filter), collects every match through the
     trigram index and sorts them. The rows are then read by id.
     """
-    walked = _walked(query, limit, "postgresql").cte("walked")
+    walked = _walked(query, limit, "postgresql", walk_budget).cte("walked")
     walked = walked.prefix_with("MATERIALIZED")  # counted and read once
     kept = select(func.count()).select_from(walked).scalar_subquery()
     by_walk = select(walked.c.id).where(kept >= limit)
@@ -261,41 +333,23 @@ def _sqlite_from_hint(_compiler: Any, _table: Any, text: str) -> str:
 SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign,assignment]
 
 
-def _on_names_alone(query: Select[tuple[PatientRow]]) -> bool:
-    """Whether the search's condition reads the name key and nothing else (not a date
-    of birth, not phone digits), so the walk can test it on the name index alone."""
-    where = query.whereclause
-    if where is None:
-        return False
-    read = {node.key for node in visitors.iterate(where) if isinstance(node, Column)}
-    return read == {"search_key"}
-
-
-def _search_query(text: str, dialect: str) -> Select[tuple[PatientRow]] | None:
-    typed = " ".join(text.split())
-    if not typed:
-        return None
-    conditions: list[ColumnElement[bool]] = []
-    parts: list[str] = []
-    squeezed = _PHONE_PUNCTUATION.sub("", typed)
-    if squeezed.isdigit() and not parse_typed_date(typed):
-        if len(squeezed) < MIN_PHONE_DIGITS:
-            return None
-        conditions.append(PatientRow.phone_digits.like(f"%{squeezed}%"))
-    else:
-        for word in typed.split(" "):
-            born = parse_typed_date(word)
-            if born is not None:
-                conditions.append(PatientRow.date_of_birth == born)
-            elif word.isdigit() and len(word) >= MIN_PHONE_DIGITS:
-                conditions.append(PatientRow.phone_digits.like(f"%{word}%"))
-            else:
-                parts.extend(name_words(word))
-    if parts:
-        conditions.append(names_condition(parts, dialect))
-    if not conditions:
-        return None
+def _search_query(shape: tuple[int, int, int], dialect: str) -> Select[tuple[PatientRow]]:
+    """Every patient a search of this shape finds, its values as bound parameters."""
+    phones, born, words = shape
+    conditions: list[ColumnElement[bool]] = [
+        PatientRow.phone_digits.like(bindparam(f"phone_{n}")) for n in range(phones)
+    ]
+    conditions += [PatientRow.date_of_birth == bindparam(f"born_{n}") for n in range(born)]
+    if words:
+        conditions.append(_names_bound(words, dialect))
     return select(PatientRow).where(and_(*conditions))  # type: ignore[return-value]
+
+
+def _names_bound(words: int, dialect: str) -> ColumnElement[bool]:
+    """`names_condition` for `words` words with their values bound (`phrase`, `word_N`)."""
+    if dialect == "sqlite":
+        return _fts_condition(bindparam("phrase", type_=String))
+    return and_(*(_name_like(bindparam(f"word_{n}", type_=String)) for n in range(words)))
 
 
 def name_words(typed: str) -> list[str]:
@@ -310,7 +364,7 @@ def names_condition(words: list[str], dialect: str) -> ColumnElement[bool]:
     sou": 6 ms among a million, against 48 ms for one subquery per word).
     """
     if dialect == "sqlite":
-        return _fts_match(words)
+        return _fts_condition(literal(_fts_phrase(tuple(words)), String))
     return and_(*(name_condition(word, dialect) for word in words))
 
 
@@ -323,26 +377,36 @@ def name_condition(word: str, dialect: str) -> ColumnElement[bool]:
     three-character pattern the trigram index can serve ("  w", " wu").
     """
     if dialect == "sqlite":
-        return _fts_match([word])
+        return names_condition([word], dialect)
+    return _name_like(literal(_like_pattern(word), String))
+
+
+def _like_pattern(word: str) -> str:
     escaped = _escape_like(word)
-    pattern = f"%{escaped}%" if len(word) >= SUBSTRING_MIN else f"% {escaped}%"
+    return f"%{escaped}%" if len(word) >= SUBSTRING_MIN else f"% {escaped}%"
+
+
+def _name_like(pattern: ColumnElement[str]) -> ColumnElement[bool]:
     indexed = func.replace(PatientRow.search_key, literal_column("'-'"), literal_column("' '"))
     return indexed.like(pattern, escape="\\")
 
 
-def _fts_match(words: list[str]) -> ColumnElement[bool]:
-    """SQLite: patients whose name holds every word, through the FTS5 trigram table.
+def _fts_phrase(words: tuple[str, ...]) -> str:
+    """SQLite: the FTS5 query for a name holding every word, through the trigram table.
 
     An FTS5 phrase of trigrams matches where they follow each other: a substring.
     MATCH reads the index alone; LIKE or GLOB would also re-read every candidate's text
     (ten times the work for a common name among a million patients).
     """
-    phrases = " AND ".join(
+    return " AND ".join(
         '"' + (word if len(word) >= SUBSTRING_MIN else f"  {word}").replace('"', '""') + '"'
         for word in words
     )
+
+
+def _fts_condition(phrase: ColumnElement[str]) -> ColumnElement[bool]:
     matching = select(_SEARCH_TABLE.c.rowid).where(
-        literal_column(_SEARCH_TABLE.name).op("MATCH")(phrases)
+        literal_column(_SEARCH_TABLE.name).op("MATCH")(phrase)
     )
     return PatientRow.id.in_(matching)
 
