@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, NoSuchModuleError
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from consult.app import paths
@@ -313,11 +314,50 @@ def _engine(url: URL, passphrase: str | None = None) -> Engine:
         return engine
     engine = create_engine(
         url,
-        pool_pre_ping=True,
         connect_args={"connect_timeout": 10, "application_name": _application_name()},
     )
     event.listen(engine, "connect", _announce_presence)
+    event.listen(engine, "checkout", _ping_if_idle)
+    event.listen(engine, "checkin", _note_last_use)
     return engine
+
+
+# A server connection used this recently is taken as alive; one idle longer is pinged
+# before it is handed out (the server may have restarted, a firewall may have dropped
+# it overnight). Pinging at every use, as pool_pre_ping does, cost every audited
+# action one more round trip to the server.
+PING_AFTER_IDLE_S = 30.0
+_LAST_USE = "consult_last_use"
+
+
+def _note_last_use(_dbapi_connection: Any, record: Any) -> None:
+    record.info[_LAST_USE] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """A connection idle for PING_AFTER_IDLE_S is asked `SELECT 1` before use; a dead
+    one is dropped and the pool connects afresh (DisconnectionError: its documented
+    way to say so). A connection just made is not asked."""
+    last_use = record.info.get(_LAST_USE)
+    if last_use is None or time.monotonic() - last_use < PING_AFTER_IDLE_S:
+        return
+    try:
+        _ping(dbapi_connection)
+    except Exception as exc:  # whichever way the driver says the line is dead
+        raise DisconnectionError(f"the connection to the server was lost ({exc})") from exc
+
+
+def _ping(dbapi_connection: Any) -> None:
+    """`SELECT 1` outside any transaction (psycopg opens one for a statement unless in
+    autocommit, and the pool hands the connection out without one)."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    finally:
+        if not dbapi_connection.closed:
+            dbapi_connection.autocommit = autocommit
 
 
 def _application_name() -> str:
@@ -345,6 +385,11 @@ def _announce_presence(dbapi_connection: Any, _record: Any) -> None:
     with dbapi_connection.cursor() as cursor:
         cursor.execute(presence_lock_sql(exclusive=False))
         present = cursor.fetchone()[0]
+        # psycopg prepares a statement run five times; PostgreSQL may then plan it once
+        # for any values. How many patients a search finds depends on the very words
+        # typed ("wu" or "ngstr"), so each run is planned for its own values, as the
+        # same SQL typed by hand would be.
+        cursor.execute("SET plan_cache_mode = force_custom_plan")
     dbapi_connection.commit()
     if not present:
         dbapi_connection.close()

@@ -180,3 +180,43 @@ def test_opening_an_up_to_date_database_does_not_need_alembic(tmp_path: Path):
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=project
     )
     assert result.stdout.strip() == "False"
+
+
+def _server_pid(db: Database) -> int:
+    with db.engine.connect() as connection:
+        return int(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+
+
+def test_a_server_connection_dropped_while_idle_is_replaced_before_use(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+):
+    """PostgreSQL: a connection idle past PING_AFTER_IDLE_S is asked first, and one the
+    server dropped is replaced unseen; one in steady use is not asked at all."""
+    if db.dialect != "postgresql":
+        pytest.skip("a server connection")
+    first = _server_pid(db)
+    assert _server_pid(db) == first  # the pool hands the same connection back
+
+    pings: list[object] = []
+    real_ping = dbmod._ping
+    monkeypatch.setattr(dbmod, "_ping", lambda connection: (pings.append(1), real_ping(connection)))
+    _server_pid(db)
+    assert pings == []  # used a moment ago: no round trip spent asking
+
+    with Database.open(str(db.url.render_as_string(hide_password=False))) as other:
+        with other.engine.connect() as connection:
+            connection.exec_driver_sql(f"SELECT pg_terminate_backend({first})")
+    monkeypatch.setattr(dbmod, "PING_AFTER_IDLE_S", 0.0)  # as if idle all night
+    replacement = _server_pid(db)
+    assert pings == [1]
+    assert replacement != first
+    with db.Session() as session:  # and the clinic's work goes on
+        assert session.execute(text("SELECT 1")).scalar_one() == 1
+
+
+def test_postgres_plans_each_search_for_its_own_values(db: Database):
+    """A prepared search must not fall back to one plan for any words typed."""
+    if db.dialect != "postgresql":
+        pytest.skip("a server setting")
+    with db.Session() as session:
+        assert session.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_custom_plan"
