@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw  # noqa: E402
 
 from consult.clinic.settings import ClinicSettings  # noqa: E402
 from consult.clinical import fileformat  # noqa: E402
-from consult.records import EntryInput, LotInput  # noqa: E402
+from consult.records.course import EntryInput, LotInput  # noqa: E402
 from consult.services import accounts, course, lots, signing  # noqa: E402
 from consult.services.course import SessionStart  # noqa: E402
 from consult.services.signing import SigningRequest  # noqa: E402

@@ -33,7 +33,7 @@ from consult.clinical.fileformat import Consultation
 from consult.clinical.screening import screen
 from consult.documents import numbers
 from consult.errors import ConsultError
-from consult.records import (
+from consult.records.course import (
     AdverseEventRecord,
     DeviceRecord,
     LotRecord,

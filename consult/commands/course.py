@@ -19,7 +19,7 @@ from typing import Any
 
 from consult.app.cli import EXIT_OK, database_url
 from consult.commands import signin
-from consult.records import LotRecord, RecallHit
+from consult.records.course import LotRecord, RecallHit
 
 
 def run(args: argparse.Namespace) -> int:

@@ -28,7 +28,7 @@ from consult.errors import ConsultError, InvalidField
 from consult.photos.limits import MAX_FILE_BYTES, SUFFIXES
 
 if TYPE_CHECKING:
-    from consult.records import PhotoList, PhotoRecord
+    from consult.records.photos import PhotoList, PhotoRecord
 
 
 def add_parser(commands: argparse._SubParsersAction, database_option: Any) -> None:  # type: ignore[type-arg]

@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table, Tab
 from consult.documents import layout
 from consult.documents.model import Clinic
 from consult.documents.text import day, esc, moment
-from consult.records import PhotoImage
+from consult.records.photos import PhotoImage
 
 TITLE = "Your progress photographs"
 PHOTO_HEIGHT = 95 * mm

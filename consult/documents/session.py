@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, Spacer
 from consult.documents import layout, sections
 from consult.documents.model import Clinic
 from consult.documents.text import day, esc, moment
-from consult.records import LotRecord, SessionEntryRecord, SessionRecord
+from consult.records.course import LotRecord, SessionEntryRecord, SessionRecord
 
 TITLE = "Treatment session record"
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from consult.clinic import setup as clinic
 from consult.documents.amends import AMENDS_KEY
 from consult.errors import ConsultError
-from consult.records import ConsultationRecord
+from consult.records.consultations import ConsultationRecord
 from consult.services.acting import SignedIn, transaction, use_case
 from consult.storage import audit, consents, consultations
 from consult.storage.settings import get_settings

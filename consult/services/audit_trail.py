@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from consult.records import AuditFilter, AuditRow, ChainCheck, FilterChoices, Listing
+from consult.records.audit import AuditFilter, AuditRow, ChainCheck, FilterChoices, Listing
 from consult.services.acting import SignedIn, use_case
 from consult.storage.audit_queries import PAGE_SIZE, AuditQueries
 

@@ -16,7 +16,7 @@ from typing import Any
 from consult.clinic import setup as clinic
 from consult.clinical.courses import plan_course
 from consult.errors import ConsultError, InvalidField
-from consult.records import DUE_KINDS, BookingRecord, DueItem
+from consult.records.course import DUE_KINDS, BookingRecord, DueItem
 from consult.services.acting import SignedIn, transaction, use_case
 from consult.storage import audit, consultations, patients
 from consult.storage import course as store

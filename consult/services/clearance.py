@@ -22,7 +22,8 @@ from consult.documents import numbers
 from consult.documents.gate import check_printable, needs_clearance
 from consult.errors import ConsultError
 from consult.pricing import QuoteOptions, lifecycle
-from consult.records import ConsentInfo, QuoteRecord
+from consult.records.consultations import ConsentInfo
+from consult.records.quotes import QuoteRecord
 from consult.services.acting import SignedIn, transaction, use_case
 from consult.storage import audit, consents, consultations, prices, quotes
 from consult.storage.settings import get_settings

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from consult.clinical.fileformat import Consultation
-from consult.records import ConsultationRecord, ConsultationSummary, ImportResult
+from consult.records import ImportResult
+from consult.records.consultations import ConsultationRecord, ConsultationSummary
 from consult.services.acting import SignedIn, use_case
 from consult.storage import activity, consultations, exchange
 from consult.storage.consultations import ScreeningLike

@@ -31,7 +31,7 @@ from consult.documents import numbers
 from consult.documents.gate import needs_clearance, stopped_areas
 from consult.documents.ink import require_ink
 from consult.errors import ConsultError, InvalidField, PermissionDenied
-from consult.records import EntryInput, SessionRecord, SessionSummary
+from consult.records.course import EntryInput, SessionRecord, SessionSummary
 from consult.services.acting import SignedIn, transaction, use_case
 from consult.storage import audit, consultations
 from consult.storage import course as store

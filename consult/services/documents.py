@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from consult.records import ConsentInfo
+from consult.records.consultations import ConsentInfo
 from consult.services.acting import SignedIn, use_case
 from consult.storage import activity, consents
 

@@ -9,7 +9,7 @@ search is an audit event, whatever it finds.
 from __future__ import annotations
 
 from consult.errors import InvalidField
-from consult.records import DeviceRecord, LotInput, LotRecord, RecallHit
+from consult.records.course import DeviceRecord, LotInput, LotRecord, RecallHit
 from consult.services.acting import SignedIn, transaction, use_case
 from consult.storage import audit
 from consult.storage import course as store

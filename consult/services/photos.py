@@ -21,7 +21,7 @@ from consult.clinic import setup as clinic
 from consult.errors import ConsultError, InvalidField, PermissionDenied
 from consult.photos.images import normalise
 from consult.photos.views import check_stage, check_view
-from consult.records import (
+from consult.records.photos import (
     PhotoConsent,
     PhotoErasureRecord,
     PhotoImage,

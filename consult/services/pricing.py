@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from consult.clinic.settings import ClinicSettings
 from consult.pricing import PriceList
-from consult.records import PriceListInfo, StoredSettings
+from consult.records import StoredSettings
+from consult.records.quotes import PriceListInfo
 from consult.services.acting import SignedIn, use_case
 from consult.storage import prices, settings
 

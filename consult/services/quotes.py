@@ -10,15 +10,15 @@ from consult.errors import InvalidField
 from consult.pricing import QuoteOptions, lifecycle
 from consult.pricing.quote import Quote
 from consult.pricing.reports import StatusTally
-from consult.records import (
+from consult.records.manager import (
     Practitioner,
     QuoteDetail,
     QuoteFilter,
-    QuoteRecord,
     QuoteRow,
     QuoteSort,
     QuoteTotals,
 )
+from consult.records.quotes import QuoteRecord
 from consult.services.acting import SignedIn, transaction, use_case
 from consult.storage import audit, prices, quotes
 from consult.storage.manager_queries import ManagerQueries

@@ -35,7 +35,8 @@ from consult.documents.model import ConsentChoices, DocumentInput, Signatures
 from consult.errors import ConsultError, InvalidField
 from consult.pricing import QuoteOptions, lifecycle, options_from_consultation
 from consult.pricing.quote import Quote
-from consult.records import ConsentInfo, QuoteRecord
+from consult.records.consultations import ConsentInfo
+from consult.records.quotes import QuoteRecord
 from consult.services.acting import SignedIn, transaction, use_case
 from consult.storage import audit, consents, consultations, exchange, prices, quotes
 from consult.storage.models import Consultation as ConsultationRow

@@ -22,7 +22,7 @@ from consult.clinical.rules import SEVERITIES
 from consult.errors import InvalidField
 from consult.pricing import lifecycle
 from consult.protection.safe_text import check_text
-from consult.records import QuoteRecord
+from consult.records.quotes import QuoteRecord
 from consult.storage import audit, consultations, quotes
 from consult.storage.db import Database
 from consult.storage.models import CONSENT_KINDS

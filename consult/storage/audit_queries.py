@@ -20,7 +20,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from consult.access import Actor, require
-from consult.records import AuditFilter, AuditRow, ChainCheck, FilterChoices, Listing
+from consult.records.audit import AuditFilter, AuditRow, ChainCheck, FilterChoices, Listing
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.manager_queries import local_day_start

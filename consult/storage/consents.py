@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, defer
 
 from consult.access import Actor, require
 from consult.errors import ConsultError, InvalidField
-from consult.records import ConsentInfo
+from consult.records.consultations import ConsentInfo
 from consult.storage import audit, consultations
 from consult.storage.db import Database
 from consult.storage.models import CONSENT_KINDS, ConsentRecord

@@ -22,7 +22,7 @@ from consult.clinical import fileformat
 from consult.clinical.fileformat import AreaRequest, Consultation, HistoryEntry
 from consult.errors import ConsultError, InvalidField
 from consult.protection.safe_text import check_text
-from consult.records import ConsultationRecord, ConsultationSummary
+from consult.records.consultations import ConsultationRecord, ConsultationSummary
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.locking import check_version, flush_or_stale

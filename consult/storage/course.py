@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from consult.clinical import fileformat
 from consult.clinical.fileformat import HistoryEntry
 from consult.errors import ConsultError, InvalidField
-from consult.records import (
+from consult.records.course import (
     AdverseEventRecord,
     BookingRecord,
     DeviceRecord,

@@ -48,17 +48,17 @@ from consult.errors import ConsultError
 from consult.pricing import lifecycle, reports
 from consult.pricing.options import QuoteOptions
 from consult.pricing.quote import build_quote
-from consult.records import (
+from consult.records.manager import (
     AreaSummary,
     ChangeEvent,
     Practitioner,
     QuoteDetail,
     QuoteFilter,
-    QuoteRecord,
     QuoteRow,
     QuoteSort,
     QuoteTotals,
 )
+from consult.records.quotes import QuoteRecord
 from consult.storage import audit, consultations, prices, quotes, settings
 from consult.storage.db import Database
 from consult.storage.models import (

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, defer
 
 from consult.errors import ConsultError, InvalidField
-from consult.records import PhotoConsent, PhotoErasureRecord, PhotoImage, PhotoRecord
+from consult.records.photos import PhotoConsent, PhotoErasureRecord, PhotoImage, PhotoRecord
 from consult.storage.models import (
     PHOTO_CONSENT_SCOPES,
     ConsentRecord,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from consult.access import Actor, require
 from consult.errors import ConsultError, InvalidField
 from consult.pricing.prices import PriceItem, PriceList
-from consult.records import PriceListInfo
+from consult.records.quotes import PriceListInfo
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.models import PriceItem as PriceItemRow

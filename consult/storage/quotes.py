@@ -22,7 +22,8 @@ from consult.errors import ConsultError, InvalidField, PermissionDenied
 from consult.pricing import lifecycle
 from consult.pricing.quote import Quote as PricedQuote
 from consult.protection.safe_text import check_text
-from consult.records import APPROVALS, QUOTE_STATUSES, QuoteLineRecord, QuotePage, QuoteRecord
+from consult.records import APPROVALS, QUOTE_STATUSES
+from consult.records.quotes import QuoteLineRecord, QuotePage, QuoteRecord
 from consult.storage import audit, consultations
 from consult.storage.db import Database
 from consult.storage.locking import check_version, flush_or_stale

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from consult.records import DeviceRecord, EntryInput, LotInput, SessionRecord
+from consult.records.course import DeviceRecord, EntryInput, LotInput, SessionRecord
 from consult.services import bookings, course, lots, signing
 from consult.services.acting import SignedIn
 from consult.services.course import SessionStart

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.records import AuditFilter, AuditRow, ChainCheck, FilterChoices, Listing
+from consult.records.audit import AuditFilter, AuditRow, ChainCheck, FilterChoices, Listing
 from consult.services import audit_trail
 from consult.services.acting import SignedIn, check_allowed, permission_for
 from ui.shell.errors import show_problem

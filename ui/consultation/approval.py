@@ -20,7 +20,7 @@ from consult.errors import ConsultError
 from consult.pricing import QuoteOptions, lifecycle
 from consult.pricing.format import format_percent
 from consult.pricing.quote import discount_needs_approval
-from consult.records import QuoteRecord
+from consult.records.quotes import QuoteRecord
 from consult.services import quotes
 from consult.services.acting import SignedIn
 from ui.consultation.draft import UNSAVED, DraftState

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from consult.clinical.fileformat import Consultation
 from consult.pricing import ClinicSettings, PriceList, QuoteOptions
-from consult.records import ConsentInfo, QuoteRecord
+from consult.records.consultations import ConsentInfo
+from consult.records.quotes import QuoteRecord
 from consult.services.acting import SignedIn
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import ConsultError
-from consult.records import BookingRecord, DueItem
+from consult.records.course import BookingRecord, DueItem
 from consult.services import bookings
 from consult.services.acting import SignedIn
 from ui.course.requests import SessionRequest

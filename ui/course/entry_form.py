@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import InvalidField
-from consult.records import DeviceRecord, EntryInput, LotRecord
+from consult.records.course import DeviceRecord, EntryInput, LotRecord
 from ui.course.lot_picker import LotPicker
 from ui.course.sessions_tab import area_label
 

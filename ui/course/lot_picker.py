@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import InvalidField
-from consult.records import LotInput, LotRecord
+from consult.records.course import LotInput, LotRecord
 from ui.widgets.dates import now as clinic_now
 from ui.widgets.dates import show_date
 from ui.widgets.forms import date_edit, to_date

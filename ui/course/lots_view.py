@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import ConsultError
-from consult.records import DeviceRecord, LotInput, LotRecord
+from consult.records.course import DeviceRecord, LotInput, LotRecord
 from consult.services import lots
 from consult.services.acting import SignedIn
 from ui.shell.errors import log_unexpected

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import ConsultError
-from consult.records import RecallHit
+from consult.records.course import RecallHit
 from consult.services import lots
 from consult.services.acting import SignedIn
 from ui.course.sessions_tab import area_label

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from consult.clinical.fileformat import HistoryEntry
 from consult.clinical.questionnaire import questionnaire
 from consult.errors import InvalidField
-from consult.records import ConsultationSummary
+from consult.records.consultations import ConsultationSummary
 from consult.services.course import SessionStart
 from ui.consultation.steps.history_step import QuestionRow
 from ui.course.sessions_tab import area_label

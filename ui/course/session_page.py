@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import ConsultError, InvalidField
-from consult.records import (
+from consult.records.course import (
     BookingRecord,
     DeviceRecord,
     EntryInput,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
 from PySide6.QtGui import QShowEvent
@@ -31,7 +32,6 @@ from PySide6.QtWidgets import (
 
 from consult.clinical.catalogue import catalogue
 from consult.errors import ConsultError
-from consult.records import SessionEntryRecord, SessionRecord, SessionSummary
 from consult.services.acting import SignedIn
 from ui.course.requests import SessionRequest
 from ui.shell.errors import log_unexpected
@@ -40,6 +40,9 @@ from ui.shell.workers import Worker
 from ui.widgets.dates import show_date
 from ui.widgets.forms import ErrorLabel
 from ui.widgets.rows_model import Row, RowsModel, selected_row, table_view
+
+if TYPE_CHECKING:  # the course's records load with its services (start-up time)
+    from consult.records.course import SessionEntryRecord, SessionRecord, SessionSummary
 
 
 def _course() -> ModuleType:

@@ -11,7 +11,14 @@ import os
 from datetime import date
 
 from consult.pricing.reports import StatusTally
-from consult.records import Practitioner, QuoteDetail, QuoteFilter, QuoteRow, QuoteSort, QuoteTotals
+from consult.records.manager import (
+    Practitioner,
+    QuoteDetail,
+    QuoteFilter,
+    QuoteRow,
+    QuoteSort,
+    QuoteTotals,
+)
 from consult.services import quotes
 from consult.services.acting import SignedIn
 

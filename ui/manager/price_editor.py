@@ -39,7 +39,7 @@ from consult.clinical.catalogue import catalogue
 from consult.errors import ConsultError
 from consult.pricing.money import parse_amount
 from consult.pricing.prices import PriceItem, PriceList
-from consult.records import PriceListInfo
+from consult.records.quotes import PriceListInfo
 from consult.services import pricing
 from consult.services.acting import SignedIn
 from ui.shell.errors import show_problem

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from consult.errors import ConsultError
 from consult.pricing.format import format_money
-from consult.records import ChangeEvent, QuoteDetail
+from consult.records.manager import ChangeEvent, QuoteDetail
 from consult.services import quotes
 from consult.services.acting import SignedIn
 from ui.manager.desk import ManagerDesk

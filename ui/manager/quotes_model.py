@@ -16,7 +16,7 @@ from typing import Protocol
 from PySide6.QtCore import Qt, Signal, Slot
 
 from consult.pricing.format import format_money
-from consult.records import QuoteFilter, QuoteRow, QuoteSort, QuoteTotals
+from consult.records.manager import QuoteFilter, QuoteRow, QuoteSort, QuoteTotals
 from ui.widgets.dates import show_datetime
 from ui.widgets.paged_model import Answer, PagedTableModel, PageWork
 

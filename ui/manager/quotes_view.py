@@ -27,12 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.pricing.format import format_money
-from consult.records import (
-    Practitioner,
-    QuoteFilter,
-    QuoteSort,
-    QuoteTotals,
-)
+from consult.records.manager import Practitioner, QuoteFilter, QuoteSort, QuoteTotals
 from ui.manager.desk import ManagerDesk
 from ui.manager.quotes_model import APPROVAL_LABELS, COLUMNS, STATUS_LABELS, QuotesModel
 from ui.shell.errors import show_problem

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from consult.errors import ConsultError
 from consult.photos.views import view_label
-from consult.records import PhotoRecord
+from consult.records.photos import PhotoRecord
 from consult.services import photos
 from consult.services.acting import SignedIn
 from ui.photos.framing import fitted_rect

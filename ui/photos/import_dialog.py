@@ -29,7 +29,8 @@ from consult.clinical.catalogue import catalogue
 from consult.errors import ConsultError, InvalidField
 from consult.photos.limits import SUFFIXES
 from consult.photos.views import views_for
-from consult.records import PhotoImage, PhotoRecord, SessionSummary
+from consult.records.course import SessionSummary
+from consult.records.photos import PhotoImage, PhotoRecord
 from consult.services import photos
 from consult.services.acting import SignedIn
 from consult.services.photos import PhotoImport

@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage, QPixmap
 
 from consult.clinical.catalogue import catalogue
 from consult.photos.views import view_label
-from consult.records import PhotoRecord
+from consult.records.photos import PhotoRecord
 from ui.widgets.dates import show_date
 
 HEADERS = ("Photo", "Date", "Before / after", "Area", "View", "Session")

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.errors import ConsultError
-from consult.records import PhotoList, PhotoRecord
+from consult.records.photos import PhotoList, PhotoRecord
 from consult.services import photos
 from consult.services.acting import SignedIn
 from consult.services.photos import ProgressDocument

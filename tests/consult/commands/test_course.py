@@ -12,7 +12,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from consult.app.cli import main
-from consult.records import EntryInput, LotInput
+from consult.records.course import EntryInput, LotInput
 from consult.services import accounts, bookings, course, lots, signing
 from consult.services.course import SessionStart
 from consult.services.signing import SigningRequest

@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 
 from consult.errors import ConsultError, InvalidField
-from consult.records import EntryInput
+from consult.records.course import EntryInput
 from consult.services import bookings, course, lots, signing
 from consult.services.course import SessionStart
 from consult.services.signing import SigningRequest

@@ -14,7 +14,7 @@ from consult.clinical.fileformat import HistoryEntry
 from consult.documents.certificate import load_certificate
 from consult.documents.verify import verify_pdf
 from consult.errors import ConsultError, InvalidField, PermissionDenied
-from consult.records import EntryInput, LotInput
+from consult.records.course import EntryInput, LotInput
 from consult.services import course, lots, signing
 from consult.services.course import SessionStart
 from consult.services.signing import SigningRequest

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from consult.documents.certificate import load_certificate
 from consult.documents.verify import verify_pdf
 from consult.errors import ConsultError, InvalidField, PermissionDenied
-from consult.records import EntryInput, LotInput
+from consult.records.course import EntryInput, LotInput
 from consult.services import course, lots, photos
 from consult.services.course import SessionStart
 from consult.services.photos import PhotoImport

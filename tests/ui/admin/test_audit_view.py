@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from consult.clinical.fileformat import Patient
 from consult.errors import PermissionDenied
-from consult.records import AuditFilter
+from consult.records.audit import AuditFilter
 from consult.storage import Database, patients, users
 from consult.storage.models import AuditEvent
 from tests.helpers.signing import signed

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from consult.records import EntryInput, LotInput
+from consult.records.course import EntryInput, LotInput
 from consult.services import bookings, course, lots, signing
 from consult.services.course import SessionStart
 from consult.services.signing import SigningRequest

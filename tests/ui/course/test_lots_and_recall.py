@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt
 from sqlalchemy import select
 
-from consult.records import LotInput
+from consult.records.course import LotInput
 from consult.services import lots
 from consult.storage import users
 from consult.storage.models import AuditEvent

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from consult.records import LotInput
+from consult.records.course import LotInput
 from consult.services import lots
 from consult.storage.models import AuditEvent, Booking, TreatmentSession
 from tests.consult.documents.pdfs import flat, text_of

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from consult.records import QuoteFilter, QuoteSort
+from consult.records.manager import QuoteFilter, QuoteSort
 from consult.storage.models import AuditEvent, Quote
 from tests.helpers.signing import signed
 from tests.ui.manager.clinic_data import add_manager, consultation_of, priced_quote

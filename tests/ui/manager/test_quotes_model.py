@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 
-from consult.records import QuoteFilter
+from consult.records.manager import QuoteFilter
 from tests.helpers.signing import signed
 from tests.ui.manager.clinic_data import SPECS
 from ui.manager.desk import ManagerDesk
