@@ -9,9 +9,12 @@ Rows a user edits carry `version`, SQLAlchemy's optimistic lock: an UPDATE names
 version it read, so a save over someone else's newer save fails instead of silently
 overwriting it. Consent records and audit events have no version: they are never
 updated (database triggers refuse it).
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here, unlike the rest of the package: with it,
+SQLAlchemy evaluates every `Mapped[...]` annotation from its text (over two hundred of
+them), a good part of what loading this module costs at each start. A class named
+before it is defined is quoted instead.
+"""
 
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -213,7 +216,7 @@ class PriceListVersion(Base):
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(80))
     note: Mapped[str] = mapped_column(Text, default="")
-    items: Mapped[list[PriceItem]] = relationship(
+    items: Mapped[list["PriceItem"]] = relationship(
         back_populates="price_list", order_by="PriceItem.id"
     )
 
@@ -276,7 +279,7 @@ class Quote(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, nullable=False)
-    lines: Mapped[list[QuoteLine]] = relationship(
+    lines: Mapped[list["QuoteLine"]] = relationship(
         back_populates="quote", order_by="QuoteLine.position", cascade="all, delete-orphan"
     )
 
