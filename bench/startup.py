@@ -7,7 +7,9 @@ bytecode as an installed copy runs (bench.engines.as_installed). The floor: a
 subprocess that imports PySide6 and SQLAlchemy's ORM, runs one SQLite query on the
 same database, shows a bare QMainWindow and quits when idle. The two alternate,
 several times in this one run; medians are printed, `ratio=X.XX` last (goal, issue 18:
-at most 1.1).
+at most 1.1). The sign-in's password hash (Argon2, slow on purpose) is not part of the
+goal: the app signs in after loading its screens, as a person's sign-in follows the
+login dialog, and prints how long the hash took; that time is taken off its run.
 
 The demo database is built once and cached in the temp folder. The benchmark account
 is an ordinary practitioner account made in that database only, its random password
@@ -125,13 +127,25 @@ def environment(url: str, folder: Path, password: str) -> dict[str, str]:
     return env
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """The command's wall time, and how much of it the password hash took (seconds).
+
+    The app prints the time its sign-in spent in Argon2 ("password check: X ms"), which
+    issue 18 leaves out of the start; the bare window has none.
+    """
     started = time.perf_counter()
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command[:3])} failed ({result.returncode}): {result.stderr}")
-    return elapsed
+    hashing = 0.0
+    for line in result.stdout.splitlines():
+        if line.startswith(HASH_LINE):
+            hashing = float(line.removeprefix(HASH_LINE).removesuffix(" ms")) / 1000
+    return elapsed, hashing
+
+
+HASH_LINE = "password check: "
 
 
 def main() -> int:
@@ -144,15 +158,24 @@ def main() -> int:
     floor = [sys.executable, "-c", FLOOR]
     timed(product, env)  # warm the file cache and Python's bytecode for both
     timed(floor, env)
-    products, floors = [], []
+    products: list[float] = []
+    floors: list[float] = []
+    hashes: list[float] = []
     for turn in range(args.runs):  # alternated, so load on the machine hits both alike
-        pair = ((product, products), (floor, floors))
-        for command, into in pair if turn % 2 == 0 else reversed(pair):
-            into.append(timed(command, env))
+        for which in ("product", "floor") if turn % 2 == 0 else ("floor", "product"):
+            if which == "product":
+                elapsed, hashing = timed(product, env)
+                products.append(elapsed - hashing)  # the start without the password hash
+                hashes.append(hashing)
+            else:
+                floors.append(timed(floor, env)[0])
+    if not all(hashes):
+        raise SystemExit("the app did not report its password check: was it signed in?")
     ours, bare = statistics.median(products), statistics.median(floors)
     print(
-        f"consult --quit-when-ready, {args.patients:,} patients ({engine_name()}): "
-        f"median {ours * 1000:.0f} ms "
+        f"consult --quit-when-ready, {args.patients:,} patients ({engine_name()}), "
+        f"without the sign-in's password hash (median {statistics.median(hashes) * 1000:.0f} "
+        f"ms, left out as issue 18 asks): median {ours * 1000:.0f} ms "
         f"(runs: {', '.join(f'{t * 1000:.0f}' for t in products)})"
     )
     print(

@@ -7,9 +7,8 @@ abort), and only then imports PySide6 and the `ui` package.
 
 Start-up order, for speed: the database is opened on a thread first (SQLAlchemy and
 the storage layer), and only then are Qt and the app's screens loaded, on this
-thread, while the opening thread waits on the disk and, for the timing run, on the
-argon2 password check (slow on purpose; it releases the GIL). The two kinds of work
-overlap instead of queueing for the interpreter one after the other.
+thread, while the opening thread waits on the disk. The two kinds of work overlap
+instead of queueing for the interpreter one after the other.
 The cyclic garbage collector is off until the first window is up (see
 `pause_garbage_collection`).
 
@@ -207,7 +206,6 @@ class Opened:
     db: OpenedDatabase
     has_users: bool
     clinic: StoredSettings | None  # None before the first manager
-    bench_user: SignedIn | None  # the benchmark account once its password checked out
 
 
 class Opening:
@@ -221,7 +219,7 @@ class Opening:
     ) -> None:
         self._future = future
         self._database_work_done = database_work_done
-        self._signs_in = credentials is not None
+        self._credentials = credentials
 
     @classmethod
     def start(
@@ -233,13 +231,33 @@ class Opening:
         """Open the database on a thread; `db`, if given, is one already opened."""
         done = threading.Event()
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="start-up")
-        future = pool.submit(_open, database_url, credentials, done, db)
+        future = pool.submit(_open, database_url, done, db)
         pool.shutdown(wait=False)  # the thread ends by itself once the database is open
         return cls(future, done, credentials)
 
     def signs_in(self) -> bool:
-        """Whether the benchmark account is being signed in (no login dialog then)."""
-        return self._signs_in
+        """Whether the benchmark account is signed in (no login dialog then)."""
+        return self._credentials is not None
+
+    def sign_in_bench_user(self, db: OpenedDatabase) -> SignedIn | None:
+        """The benchmark account, signed in on the calling thread once the window's code
+        is loaded, as a person's sign-in follows the login dialog; None if refused.
+
+        Not on the opening thread: Argon2 hashes on four lanes, and run beside the
+        loading of the screens it took the cores they needed (a two-core machine's
+        start was about 80 ms slower). The hash's own time is reported apart
+        (`accounts.password_checking_seconds`), as the benchmark leaves it out.
+        """
+        from consult.errors import ConsultError
+        from consult.services import accounts
+
+        if self._credentials is None:
+            return None
+        username, password = self._credentials
+        try:
+            return accounts.sign_in(db, username, password)
+        except ConsultError:
+            return None  # the sign-in dialog asks, as for anyone
 
     def wait_until_database_work_done(self) -> None:
         """Until only the disk or argon2 is left to wait for (or opening failed)."""
@@ -252,12 +270,10 @@ class Opening:
 
 def _open(
     database_url: str | None,
-    credentials: tuple[str, str] | None,
     database_work_done: threading.Event,
     db: OpenedDatabase | None = None,
 ) -> Opened:
     try:
-        from consult.errors import ConsultError
         from consult.services import accounts, opening
 
         if db is None:
@@ -266,16 +282,8 @@ def _open(
         database_work_done.set()
     try:
         if accounts.needs_first_manager(db):
-            return Opened(db, False, None, None)
-        clinic = opening.clinic_on_start(db)
-        user = None
-        if credentials is not None:
-            username, password = credentials
-            try:
-                user = accounts.sign_in(db, username, password)
-            except ConsultError:
-                user = None  # the sign-in dialog asks, as for anyone
-        return Opened(db, True, clinic, user)
+            return Opened(db, False, None)
+        return Opened(db, True, opening.clinic_on_start(db))
     except BaseException:
         db.close()
         raise
