@@ -30,7 +30,6 @@ from consult.clinical.fileformat import Patient
 from consult.errors import ConsultError, StaleRecord
 from consult.services import patients
 from consult.services.acting import SignedIn
-from ui.course.sessions_tab import SessionsTab
 from ui.patients.dialog import LABELS, PatientDialog
 from ui.patients.model import PatientTableModel
 from ui.patients.search import PatientSearch
@@ -45,6 +44,7 @@ from ui.widgets.deferred import DeferredTab
 from ui.widgets.tabs import page_parent
 
 if TYPE_CHECKING:
+    from ui.course.sessions_tab import SessionsTab
     from ui.photos.tab import PhotosTab
 
 RecordRole = Qt.ItemDataRole.UserRole + 2
@@ -127,8 +127,7 @@ class PatientsPage(QWidget):
         self.detail.merge_requested.connect(self.merge_patient)
         self.detail.start_requested.connect(self.start_consultation)
         self.detail.resume_requested.connect(self.resume_consultation)
-        if self.detail.sessions is not None:
-            self.detail.sessions.session_requested.connect(self.session_requested)
+        self.detail.session_requested.connect(self.session_requested)
 
     def load(self) -> None:
         """The first page of patients, fetched after the window is on screen."""
@@ -260,6 +259,7 @@ class PatientDetail(QFrame):
     merge_requested = Signal(object)
     start_requested = Signal(object)
     resume_requested = Signal(object, int)
+    session_requested = Signal(object)  # from the Sessions tab: a SessionRequest
 
     def __init__(self, context: AppContext, parent: QWidget) -> None:
         super().__init__(parent)
@@ -282,10 +282,11 @@ class PatientDetail(QFrame):
         self.consultations = QListWidget(pages)
         self.quotes = QListWidget(pages)
         self.consents = QListWidget(pages)
-        # The course's sessions: only for a role that reads session records (never reception).
-        self.sessions: SessionsTab | None = None
+        # The course's sessions: only for a role that reads session records (never
+        # reception); built when first opened (ui.widgets.deferred), as Photos is.
+        self._sessions: DeferredTab[SessionsTab] | None = None
         if context.actor.may("course.read"):
-            self.sessions = SessionsTab(context.user, None, pages)
+            self._sessions = DeferredTab(self._build_sessions, pages)
         self.hint = QLabel(self)
         self.hint.setObjectName("subtitle")
         self.hint.setWordWrap(True)
@@ -313,8 +314,8 @@ class PatientDetail(QFrame):
                 # Not in a tab, so never shown: left visible, it would sit as a stray
                 # empty box over the card's heading (reception's view).
                 listing.hide()
-        if self.sessions is not None:
-            self.tabs.addTab(self.sessions, "Sessions")
+        if self._sessions is not None:
+            self.tabs.addTab(self._sessions, "Sessions")
         self._photos = self._photos_tab()
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.hint)
@@ -343,9 +344,10 @@ class PatientDetail(QFrame):
             widget.setEnabled(patient is not None)
         for listing in (self.consultations, self.quotes, self.consents):
             listing.clear()
-        if self.sessions is not None:
+        sessions = self.built_sessions()
+        if sessions is not None:
             # Listed only while the tab is open: each listing of sessions is audited.
-            self.sessions.set_patient(
+            sessions.set_patient(
                 patient.id if patient is not None else None, patient.name if patient else ""
             )
         if patient is None:
@@ -381,6 +383,26 @@ class PatientDetail(QFrame):
             _add(self.quotes, _quote_text(record, records["locale"]), record)
         for record in records["consents"]:
             _add(self.consents, _consent_text(record), record)
+
+    @property
+    def sessions(self) -> SessionsTab | None:
+        """The Sessions tab's page (built now if it was not yet), None for reception."""
+        return self._sessions.page() if self._sessions is not None else None
+
+    def built_sessions(self) -> SessionsTab | None:
+        """The Sessions tab's page if it was opened already (never builds it)."""
+        if self._sessions is None or not self._sessions.is_built():
+            return None
+        return self._sessions.page()
+
+    def _build_sessions(self, holder: QWidget) -> SessionsTab:
+        from ui.course.sessions_tab import SessionsTab
+
+        tab = SessionsTab(self.context.user, None, holder)
+        tab.session_requested.connect(self.session_requested)
+        if self.patient is not None:
+            tab.set_patient(self.patient.id, self.patient.name)
+        return tab
 
     @property
     def photos(self) -> PhotosTab | None:

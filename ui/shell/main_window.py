@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         if page is not None:
             self.pages.removeWidget(page)
             page.deleteLater()
-        sessions = self.patients.detail.sessions
+        sessions = self.patients.detail.built_sessions()
         if sessions is not None and sessions.isVisible():
             sessions.refresh()
         due = self.home.currentWidget()

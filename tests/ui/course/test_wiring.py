@@ -47,7 +47,7 @@ def test_the_card_lists_the_sessions_when_its_tab_is_opened(qtbot, holder, db, m
     detail.show_patient(patient_record(mara, course.patient_id))
     assert detail.sessions.model.rowCount() == 0  # not asked for while the tab is hidden
     with qtbot.waitSignal(detail.sessions.loaded, timeout=30000):
-        detail.tabs.setCurrentWidget(detail.sessions)
+        detail.tabs.setCurrentIndex(tab_titles(detail.tabs).index("Sessions"))
     assert detail.sessions.model.rowCount() == 1
     assert detail.sessions.model.cells(0)[3] == "Signed"
     assert detail.sessions.start_button.isVisible()
@@ -89,7 +89,7 @@ def test_start_session_on_the_card_opens_the_recording_page_and_back(qtbot, db, 
     detail = main.patients.detail
     detail.show_patient(patient_record(mara, course.patient_id))
     with qtbot.waitSignal(detail.sessions.loaded, timeout=30000):
-        detail.tabs.setCurrentWidget(detail.sessions)
+        detail.tabs.setCurrentIndex(tab_titles(detail.tabs).index("Sessions"))
     qtbot.mouseClick(detail.sessions.start_button, Qt.MouseButton.LeftButton)
     page = main.session_page
     assert page is not None and main.pages.currentWidget() is page
