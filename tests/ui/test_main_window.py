@@ -299,3 +299,23 @@ def test_reception_sees_no_stray_box_no_empty_menu_and_no_clinical_tabs(qtbot, d
     assert not detail.tabs.isVisible()
     clinic_menu = main.menuBar().actions()[0].menu()
     assert main.settings_action not in clinic_menu.actions()  # never usable: not shown
+
+
+def test_the_warm_up_loads_the_cards_deferred_tabs_after_the_consultation(monkeypatch):
+    """The tabs built when first opened have their code loaded in the background, so the
+    first click on Photos or Sessions does not import Pillow on the GUI thread."""
+    import importlib
+
+    from consult.app import preload
+    from ui.consultation import paperwork
+    from ui.shell import main_window
+
+    loaded: list[str] = []
+    monkeypatch.setattr(importlib, "import_module", loaded.append)
+    monkeypatch.setattr(preload, "consultation_data", lambda: loaded.append("data"))
+    monkeypatch.setattr(paperwork, "warm_up", lambda: loaded.append("pdf"))
+    main_window._warm_up_in_background()
+    assert loaded[:3] == ["ui.consultation.wizard", "data", "pdf"]
+    assert {"ui.photos.tab", "ui.course.sessions_tab"} <= set(loaded[3:])
+    for module in main_window.WARM_UP_LATER:
+        assert importlib.util.find_spec(module) is not None, module

@@ -439,12 +439,25 @@ def _geometry_key(screen: QScreen) -> str:
     return f"window/{screen.name() or 'screen'}-{size.width()}x{size.height()}"
 
 
+# Loaded by the warm-up after the consultation's code: the patient card's tabs, built
+# when first opened (their import, Pillow's with Photos, would otherwise come in one
+# piece on the GUI thread at the first click), and the blank-form and file menus' code.
+WARM_UP_LATER = (
+    "ui.course.sessions_tab",
+    "ui.photos.tab",
+    "consult.services.documents",
+    "ui.widgets.pdf_output",
+)
+
+
 def _warm_up_in_background() -> None:
-    """The consultation screens' code, their data files, then the PDF code, loaded
-    before they are needed."""
+    """The consultation screens' code, their data files, then the PDF code, then the
+    card's other tabs, loaded before they are needed."""
     importlib.import_module("ui.consultation.wizard")
     from consult.app.preload import consultation_data
     from ui.consultation.paperwork import warm_up
 
     consultation_data()
     warm_up()
+    for module in WARM_UP_LATER:
+        importlib.import_module(module)
