@@ -46,6 +46,13 @@ def quote_waiting_for_approval(db, context) -> int:
                         manual_discount_percent=Decimal("15"))
 
 
+def settle_layouts() -> None:
+    """Deliver the layout and resize events a change posted, and those they post."""
+    for _ in range(5):
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+
+
 def fits(size: QSize) -> bool:
     return size.width() <= BUDGET.width() and size.height() <= BUDGET.height()
 
@@ -190,3 +197,28 @@ def test_the_sidebar_lights_only_the_step_on_screen(qtbot, window, ana):
     wizard.next()
     assert (wizard.current(), sidebar.currentRow(), lit()) == (2, 2, [2])
     QApplication.processEvents()
+
+
+def test_at_1280_wide_the_patients_names_are_not_cut_whichever_card_tab_is_open(
+    qtbot, window, ana
+):
+    """The card's tabs are no wider than the list beside it can spare: with a patient's
+    Sessions or Photos open, the list's name column still shows a long name whole."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    window.resize(BUDGET)
+    patients_page = window.patients
+    patients_page.search_box.setText("ana")
+    qtbot.waitUntil(lambda: patients_page.model.rowCount() > 0, timeout=30_000)
+    patients_page.table.selectionModel().select(
+        patients_page.model.index(0, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    detail = patients_page.detail
+    name_width = patients_page.table.fontMetrics().horizontalAdvance("Maria José Thompson-Okafor")
+    titles = [detail.tabs.tabText(i) for i in range(detail.tabs.count())]
+    for title in ("Sessions", "Photos"):
+        detail.tabs.setCurrentIndex(titles.index(title))
+        settle_layouts()
+        column = patients_page.table.columnWidth(0)
+        assert column >= name_width, (title, column, name_width)

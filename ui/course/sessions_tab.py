@@ -21,7 +21,7 @@ from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
+    QGridLayout,
     QInputDialog,
     QPushButton,
     QSplitter,
@@ -162,16 +162,17 @@ class SessionsTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
-        buttons = QHBoxLayout()
-        for button in (
-            self.start_button,
-            self.draft_button,
-            self.record_button,
-            self.aftercare_button,
-            self.amend_button,
+        # Two rows: starting or carrying on with a session, then what is done with the
+        # chosen one. In one row the five made the patient's card so wide that the
+        # patient list beside it cut every name on a 1280-pixel screen.
+        buttons = QGridLayout()
+        buttons.addWidget(self.start_button, 0, 0)
+        buttons.addWidget(self.draft_button, 0, 1)
+        for column, button in enumerate(
+            (self.record_button, self.aftercare_button, self.amend_button)
         ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            buttons.addWidget(button, 1, column)
+        buttons.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(buttons)

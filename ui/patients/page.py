@@ -94,7 +94,12 @@ class PatientsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
-        for column, sample in ((1, "00 Mmm 0000"), (2, "+00 000 000 0000"), (3, "m" * 24)):
+        # The name (stretched) keeps what the others leave: the e-mail column is sized for
+        # a typical address, not the widest, so names are not cut beside a patient's card
+        # on a 1280-pixel screen (drag the column edge to see longer addresses).
+        for column, sample in (
+            (1, "00 Mmm 0000"), (2, "+00 000 000 0000"), (3, "firstname.last@example.com")
+        ):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         self.table.setAccessibleName("Patients")
         # Tab leaves the table for the patient's card (arrows move between patients).

@@ -20,6 +20,7 @@ from PySide6.QtGui import QImage, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -36,7 +37,7 @@ from consult.services import photos
 from consult.services.acting import SignedIn
 from consult.services.photos import ProgressDocument
 from ui.photos.images import decoded
-from ui.photos.model import PhotoTableModel
+from ui.photos.model import HEADERS, PhotoTableModel
 from ui.shell import confirm
 from ui.shell.errors import log_unexpected
 from ui.shell.workers import Worker
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from ui.dialogs.pdf_dialog import Handout
 
 THUMBNAIL_BATCH = 40
+STAGE_COLUMN = HEADERS.index("Before / after")
 WITHDRAW_CLINICAL = (
     "Record that the patient withdrew consent to clinical photographs? The photos are kept "
     "but hidden, and no new photo can be taken until a new consent is signed."
@@ -136,13 +138,22 @@ class PhotosTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT + 4)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Its title is the longest and its cells the shortest ("Before", "After"): sized
+        # to them, it is never cut beside the patient list, and the others share the rest.
+        header.setSectionResizeMode(STAGE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setIconSize(QSize(ROW_HEIGHT, ROW_HEIGHT))
-        buttons = QHBoxLayout()
-        for button in (self.import_button, self.compare_button, self.progress_button,
-                       self.withdraw_button, self.marketing_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        # Two rows: the photos' own actions, then the consent withdrawals. In one row the
+        # five made the card so wide that the patient list beside it cut every name.
+        buttons = QGridLayout()
+        for column, button in enumerate(
+            (self.import_button, self.compare_button, self.progress_button)
+        ):
+            buttons.addWidget(button, 0, column)
+        buttons.addWidget(self.withdraw_button, 1, 0)
+        buttons.addWidget(self.marketing_button, 1, 1, 1, 2)
+        buttons.setColumnStretch(3, 1)
         manager = QHBoxLayout()
         manager.addWidget(self.reason, 1)
         manager.addWidget(self.reveal_button)
