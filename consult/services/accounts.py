@@ -55,12 +55,6 @@ def sign_in(
     return _signed_in(database, record, seat)
 
 
-def password_checking_seconds() -> float:
-    """How long this process has spent on the deliberately slow password hash (Argon2)
-    of sign-ins: what the start-up benchmark leaves out of the start's time."""
-    return users.password_checking_seconds()
-
-
 def _signed_in(database: Database, record: UserRecord, workstation: str | None) -> SignedIn:
     actor = Actor(record.id, record.username, record.role, workstation or workstation_name())
     return SignedIn(database, actor, record.full_name)

@@ -16,8 +16,6 @@ account as a sign-in with the outcome "denied".
 from __future__ import annotations
 
 import re
-import threading
-import time
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -251,29 +249,11 @@ def verify_password(password_hash: str, password: str) -> bool:
 def _verify(password_hash: str, password: str) -> bool:
     if not isinstance(password, str) or not password or len(password) > MAX_PASSWORD:
         return False
-    started = time.perf_counter()
     try:
-        return _hasher().verify(password_hash, password)
+        with passwords.checking_clock():
+            return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    finally:
-        _count_checking(time.perf_counter() - started)
-
-
-# How long this process has spent checking passwords against their Argon2 hashes, slow
-# on purpose: the start-up benchmark leaves it out of the start's time (issue 18).
-_checking_seconds = [0.0]
-_checking_lock = threading.Lock()
-
-
-def _count_checking(seconds: float) -> None:
-    with _checking_lock:
-        _checking_seconds[0] += seconds
-
-
-def password_checking_seconds() -> float:
-    with _checking_lock:
-        return _checking_seconds[0]
 
 
 def _record_actor(user: User, workstation: str) -> Actor:

@@ -193,7 +193,7 @@ def test_a_database_that_cannot_open_is_reported_once_the_opening_thread_ends(tm
 def test_the_benchmark_account_signs_in_after_opening_and_its_hash_time_is_counted(tmp_path):
     """The opening thread only opens; the benchmark sign-in runs on the caller's thread
     (after the window's code has loaded), its Argon2 time counted apart for the bench."""
-    from consult.services import accounts
+    from consult.protection.passwords import password_checking_seconds
 
     url = f"sqlite:///{_bench_clinic(tmp_path)}"
     refusing = Opening.start(url, ("bench", "not the password"))
@@ -205,12 +205,12 @@ def test_the_benchmark_account_signs_in_after_opening_and_its_hash_time_is_count
         refused.db.close()
     opening = Opening.start(url, ("bench", "bench password 123"))
     opened = opening.result()
-    before = accounts.password_checking_seconds()
+    before = password_checking_seconds()
     try:
         assert opening.sign_in_bench_user(opened.db).username == "bench"
     finally:
         opened.db.close()
-    assert accounts.password_checking_seconds() > before
+    assert password_checking_seconds() > before
     anonymous = Opening.start(url, None)
     quiet = anonymous.result()
     try:

@@ -246,7 +246,7 @@ class Opening:
         Not on the opening thread: Argon2 hashes on four lanes, and run beside the
         loading of the screens it took the cores they needed (a two-core machine's
         start was about 80 ms slower). The hash's own time is reported apart
-        (`accounts.password_checking_seconds`), as the benchmark leaves it out.
+        (`consult.protection.passwords.password_checking_seconds`), as the benchmark leaves it out.
         """
         from consult.errors import ConsultError
         from consult.services import accounts

@@ -37,6 +37,18 @@ def test_passwords_are_stored_only_as_argon2_hashes(db: Database, manager: Actor
     assert PASSWORD not in stored
 
 
+def test_every_password_check_is_timed_right_or_wrong(db: Database, manager: Actor):
+    """The start-up benchmark leaves the slow hash out: each check, failed ones too (an
+    unknown name is checked against a dummy hash), adds to the process's count."""
+    from consult.protection.passwords import password_checking_seconds
+
+    counts = [password_checking_seconds()]
+    for name, password in (("mara", PASSWORD), ("mara", "wrong password!"), ("nobody", PASSWORD)):
+        users.authenticate(db, name, password, workstation="desk-1")
+        counts.append(password_checking_seconds())
+    assert counts == sorted(set(counts))  # grew at each of the three
+
+
 def test_signing_in(db: Database, manager: Actor):
     assert users.authenticate(db, " MARA ", PASSWORD, workstation="desk-1").id == manager.user_id
     assert users.authenticate(db, "mara", "wrong password!", workstation="desk-1") is None
