@@ -49,13 +49,8 @@ from consult.storage.manager_queries import (  # noqa: E402
     QuoteSort,
     local_day_start,
 )
-from consult.storage.models import (  # noqa: E402
-    Consultation,
-    Patient,
-    PriceListVersion,
-    Quote,
-    User,
-)
+from consult.storage.models import Patient, PriceListVersion, User  # noqa: E402
+from consult.storage.models.clinical import Consultation, Quote  # noqa: E402
 from consult.storage.patients import search_key  # noqa: E402
 
 QUOTES = 100_000

@@ -112,7 +112,9 @@ def course_screens(app: QApplication, window: QWidget, db: object, out: Path) ->
     """The course after the consent: a patient's sessions and photos, and who is due."""
     from sqlalchemy import select
 
-    from consult.storage.models import Patient, Photo, TreatmentSession
+    from consult.storage.models import Patient
+    from consult.storage.models.course import TreatmentSession
+    from consult.storage.models.photos import Photo
 
     window.back_to_patients()  # type: ignore[attr-defined]
     with db.Session() as session:  # type: ignore[attr-defined]

@@ -47,11 +47,11 @@ from consult.protection.passwords import password_problem
 from consult.storage import audit, prices
 from consult.storage.db import Database
 from consult.storage.models import ClinicSettings as SettingsRow
-from consult.storage.models import Consultation as ConsultationRow
 from consult.storage.models import Patient as PatientRow
-from consult.storage.models import Quote as QuoteRow
-from consult.storage.models import QuoteLine as QuoteLineRow
 from consult.storage.models import User
+from consult.storage.models.clinical import Consultation as ConsultationRow
+from consult.storage.models.clinical import Quote as QuoteRow
+from consult.storage.models.clinical import QuoteLine as QuoteLineRow
 from consult.storage.patients import phone_digits, search_key
 from consult.storage.users import hash_password
 

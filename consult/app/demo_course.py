@@ -40,7 +40,7 @@ from consult.records.course import (
     SessionEntryRecord,
     SessionRecord,
 )
-from consult.storage.models import (
+from consult.storage.models.course import (
     AdverseEvent,
     Booking,
     Device,
@@ -232,7 +232,7 @@ class _Course:
         """Synthetic before/after photos of the course's first area (demo consent has
         clinical photography agreed)."""
         from consult.app.demo_photos import session_photo_rows
-        from consult.storage.models import Photo
+        from consult.storage.models.photos import Photo
 
         area = rows[0].areas[0] if rows and rows[0].areas else None
         if area is None:

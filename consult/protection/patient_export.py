@@ -48,9 +48,12 @@ from consult.clinical import fileformat
 from consult.protection.files import publish, temporary_beside
 from consult.storage import audit, consultations, course, patients, quotes
 from consult.storage.db import Database
-from consult.storage.models import AuditEvent, Booking, ConsentRecord, Photo, TreatmentSession
-from consult.storage.models import Consultation as ConsultationRow
-from consult.storage.models import Quote as QuoteRow
+from consult.storage.models import AuditEvent
+from consult.storage.models.clinical import ConsentRecord
+from consult.storage.models.clinical import Consultation as ConsultationRow
+from consult.storage.models.clinical import Quote as QuoteRow
+from consult.storage.models.course import Booking, TreatmentSession
+from consult.storage.models.photos import Photo
 
 EXPORT_FORMAT = "consult-patient-export/1"
 PERMISSION = "patient.export"

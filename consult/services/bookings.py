@@ -20,7 +20,8 @@ from consult.records.course import DUE_KINDS, BookingRecord, DueItem
 from consult.services.acting import SignedIn, transaction, use_case
 from consult.storage import audit, consultations, patients
 from consult.storage import course as store
-from consult.storage.models import Booking, User
+from consult.storage.models import User
+from consult.storage.models.course import Booking
 from consult.storage.settings import get_settings
 
 # Proposed bookings start at this local time until someone books a real one.

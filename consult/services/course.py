@@ -35,9 +35,9 @@ from consult.records.course import EntryInput, SessionRecord, SessionSummary
 from consult.services.acting import SignedIn, transaction, use_case
 from consult.storage import audit, consultations
 from consult.storage import course as store
-from consult.storage.models import AdverseEvent, SessionEntry, TreatmentSession
-from consult.storage.models import Consultation as ConsultationRow
 from consult.storage.models import Patient as PatientRow
+from consult.storage.models.clinical import Consultation as ConsultationRow
+from consult.storage.models.course import AdverseEvent, SessionEntry, TreatmentSession
 from consult.storage.settings import get_settings
 
 if TYPE_CHECKING:

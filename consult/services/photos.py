@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from consult.photos.images import Normalised
     from consult.records import StoredSettings
-    from consult.storage.models import Photo
+    from consult.storage.models.photos import Photo
 
 MAX_REASON = 2000
 MAX_THUMBNAILS = 200

@@ -39,8 +39,8 @@ from consult.records.consultations import ConsentInfo
 from consult.records.quotes import QuoteRecord
 from consult.services.acting import SignedIn, transaction, use_case
 from consult.storage import audit, consents, consultations, exchange, prices, quotes
-from consult.storage.models import Consultation as ConsultationRow
-from consult.storage.models import Quote as QuoteRow
+from consult.storage.models.clinical import Consultation as ConsultationRow
+from consult.storage.models.clinical import Quote as QuoteRow
 from consult.storage.settings import get_settings
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from consult.protection.safe_text import check_text
 from consult.records.quotes import QuoteRecord
 from consult.storage import audit, consultations, quotes
 from consult.storage.db import Database
-from consult.storage.models import CONSENT_KINDS
+from consult.storage.models.clinical import CONSENT_KINDS
 
 # Only these verdicts stop a consultation; going on past them is an override.
 OVERRIDDEN_VERDICTS = ("clearance", "defer", "decline")

@@ -18,8 +18,8 @@ from consult.errors import ConsultError, InvalidField
 from consult.records.consultations import ConsentInfo
 from consult.storage import audit, consultations
 from consult.storage.db import Database
-from consult.storage.models import CONSENT_KINDS, ConsentRecord
-from consult.storage.models import Consultation as ConsultationRow
+from consult.storage.models.clinical import CONSENT_KINDS, ConsentRecord
+from consult.storage.models.clinical import Consultation as ConsultationRow
 
 PDF_MAGIC = b"%PDF-"
 MAX_PDF_BYTES = 50 * 1024 * 1024

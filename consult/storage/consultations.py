@@ -26,7 +26,7 @@ from consult.records.consultations import ConsultationRecord, ConsultationSummar
 from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.locking import check_version, flush_or_stale
-from consult.storage.models import Consultation as ConsultationRow
+from consult.storage.models.clinical import Consultation as ConsultationRow
 from consult.storage.patients import load_row
 
 _ENTRY_KEYS = ("status", "date", "areas", "note")

@@ -29,17 +29,16 @@ from consult.records.course import (
     SessionRecord,
     SessionSummary,
 )
-from consult.storage.models import (
+from consult.storage.models import Patient, User
+from consult.storage.models.course import (
     DEVICE_KINDS,
     LOT_KINDS,
     AdverseEvent,
     Booking,
     Device,
-    Patient,
     ProductLot,
     SessionEntry,
     TreatmentSession,
-    User,
 )
 
 MAX_NAME = 200

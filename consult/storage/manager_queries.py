@@ -61,13 +61,8 @@ from consult.records.manager import (
 from consult.records.quotes import QuoteRecord
 from consult.storage import audit, consultations, prices, quotes, settings
 from consult.storage.db import Database
-from consult.storage.models import (
-    AuditEvent,
-    Consultation,
-    Patient,
-    Quote,
-    User,
-)
+from consult.storage.models import AuditEvent, Patient, User
+from consult.storage.models.clinical import Consultation, Quote
 from consult.storage.patients import name_words, names_condition
 
 # Audit actions that change a quote; views and listings are left out of its history.

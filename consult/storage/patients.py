@@ -43,6 +43,7 @@ from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.locking import check_version, flush_or_stale
 from consult.storage.models import Patient as PatientRow
+from consult.storage.models import load_all
 
 _DATE_FORMATS = (
     (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "%Y-%m-%d"),
@@ -651,6 +652,7 @@ def merge_patients(
 def _move_references(session: Session, old_id: int, new_id: int) -> dict[str, int]:
     """Point every foreign key to patients.id from `old_id` to `new_id`; rows per table."""
     moved: dict[str, int] = {}
+    load_all()  # every table that may name a patient, not only those loaded so far
     for referring in PatientRow.metadata.sorted_tables:
         for foreign_key in referring.foreign_keys:
             if foreign_key.column is not PatientRow.__table__.c.id:

@@ -17,15 +17,14 @@ from sqlalchemy.orm import Session, defer
 
 from consult.errors import ConsultError, InvalidField
 from consult.records.photos import PhotoConsent, PhotoErasureRecord, PhotoImage, PhotoRecord
-from consult.storage.models import (
+from consult.storage.models import User
+from consult.storage.models.clinical import ConsentRecord, Consultation
+from consult.storage.models.course import TreatmentSession
+from consult.storage.models.photos import (
     PHOTO_CONSENT_SCOPES,
-    ConsentRecord,
-    Consultation,
     Photo,
     PhotoConsentWithdrawal,
     PhotoErasure,
-    TreatmentSession,
-    User,
 )
 
 # Lists and thumbnails never read the full image column.

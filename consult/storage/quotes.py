@@ -28,8 +28,8 @@ from consult.storage import audit, consultations
 from consult.storage.db import Database
 from consult.storage.locking import check_version, flush_or_stale
 from consult.storage.models import PriceListVersion
-from consult.storage.models import Quote as QuoteRow
-from consult.storage.models import QuoteLine as QuoteLineRow
+from consult.storage.models.clinical import Quote as QuoteRow
+from consult.storage.models.clinical import QuoteLine as QuoteLineRow
 
 MAX_COMMENT = 2000
 MAX_PAGE = 500

@@ -10,7 +10,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-from consult.storage.models import Base
+from consult.storage.models import Base, load_all
+
+load_all()  # the migrations are compared with, and run for, every table
 
 # Any number, as long as nothing else in the clinic's PostgreSQL uses it: two
 # workstations starting a new version at once must not both run the migrations.

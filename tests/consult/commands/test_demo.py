@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from consult.app import cli
 from consult.app.demo import SHOWCASE, build_demo
 from consult.storage import Database, audit, users
-from consult.storage.models import Consultation, Patient, Quote, QuoteLine, User
+from consult.storage.models import Patient, User
+from consult.storage.models.clinical import Consultation, Quote, QuoteLine
 
 
 @pytest.fixture

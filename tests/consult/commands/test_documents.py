@@ -81,7 +81,7 @@ def test_signed_documents_are_sealed_stored_and_verify(
 def _stored_documents(db):
     from sqlalchemy import select
 
-    from consult.storage.models import ConsentRecord
+    from consult.storage.models.clinical import ConsentRecord
 
     with db.Session() as session:
         return session.scalars(select(ConsentRecord)).all()

@@ -12,7 +12,8 @@ from consult.documents.amends import AMENDS_KEY
 from consult.errors import ConsultError, InvalidField, PermissionDenied
 from consult.services import amendments, consultations, patients, signing
 from consult.services.signing import SigningRequest
-from consult.storage.models import AuditEvent, ConsentRecord
+from consult.storage.models import AuditEvent
+from consult.storage.models.clinical import ConsentRecord
 from tests.consult.clinical.factory import consultation
 from tests.consult.documents.pdfs import flat, signature_png, text_of
 from tests.helpers.signing import signed_in

@@ -18,7 +18,8 @@ from consult.records.course import EntryInput, LotInput
 from consult.services import course, lots, signing
 from consult.services.course import SessionStart
 from consult.services.signing import SigningRequest
-from consult.storage.models import AuditEvent, TreatmentSession
+from consult.storage.models import AuditEvent
+from consult.storage.models.course import TreatmentSession
 from tests.consult.clinical.factory import consultation
 from tests.consult.documents.pdfs import signature_png, text_of
 from tests.helpers.signing import signed_in

@@ -17,7 +17,8 @@ from consult.records.course import EntryInput, LotInput
 from consult.services import course, lots, photos
 from consult.services.course import SessionStart
 from consult.services.photos import PhotoImport
-from consult.storage.models import AuditEvent, PhotoErasure
+from consult.storage.models import AuditEvent
+from consult.storage.models.photos import PhotoErasure
 from tests.consult.documents.pdfs import text_of
 from tests.helpers import photos as pictures
 from tests.helpers.signing import signed_in

@@ -9,7 +9,8 @@ from consult.errors import ConsultError, InvalidField, PermissionDenied
 from consult.services import signing
 from consult.services.signing import SigningRequest
 from consult.storage import consents, consultations, quotes
-from consult.storage.models import AuditEvent, ConsentRecord, Consultation, Patient, Quote
+from consult.storage.models import AuditEvent, Patient
+from consult.storage.models.clinical import ConsentRecord, Consultation, Quote
 from tests.consult.clinical.factory import consultation
 from tests.consult.documents.pdfs import signature_png, text_of
 from tests.helpers.signing import signed_in

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from consult.access import Actor
 from consult.clinical.fileformat import AreaRequest, Consultation
 from consult.storage import Database, consultations, patients
-from consult.storage.models import Device, SessionEntry, TreatmentSession
+from consult.storage.models.course import Device, SessionEntry, TreatmentSession
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, func, select, text
 from consult.errors import ConsultError
 from consult.storage import Database
 from consult.storage import db as dbmod
-from consult.storage.models import Base, Patient, User, is_search_index
+from consult.storage.models import Base, Patient, User, is_search_index, load_all
 
 
 def test_a_new_database_is_migrated_to_the_newest_revision(db: Database):
@@ -26,11 +26,38 @@ def test_the_migrations_build_exactly_the_schema_of_the_models(db: Database):
         # The trigram index (0006) is engine-specific and has no ORM class.
         return not is_search_index(name)
 
+    load_all()  # the workspaces' tables too, whatever this test process imported so far
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": False, "include_name": modelled}
         )
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_a_start_maps_only_the_common_tables_and_load_all_maps_every_one():
+    """The workspaces' tables are mapped when their repositories load (start-up time);
+    a patient merge, which must follow every table that names a patient, loads them all."""
+    import subprocess
+    import sys
+
+    probe = (
+        "from consult.services import accounts, opening, patients\n"  # what a start loads
+        "from consult.storage import patients as store\n"
+        "from consult.storage.models import Base\n"
+        "at_start = set(Base.metadata.tables)\n"
+        "store.load_all()\n"
+        "print(sorted(at_start))\n"
+        "print(sorted(set(Base.metadata.tables) - at_start))\n"
+        "print(len(Base.registry.mappers))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    at_start, added, mapped = result.stdout.splitlines()
+    assert "'patients'" in at_start and "'audit_events'" in at_start
+    for table in ("consultations", "quotes", "treatment_sessions", "photos", "bookings"):
+        assert f"'{table}'" in added
+    assert int(mapped) == 19
 
 
 def test_opening_creates_no_user_accounts(db: Database):

@@ -12,7 +12,8 @@ from consult.app.demo import SHOWCASE, build_demo
 from consult.clinical.fileformat import Patient as FilePatient
 from consult.storage import Database, audit, patients, users
 from consult.storage.audit_queries import AuditFilter, AuditQueries
-from consult.storage.models import AuditEvent, Consultation, Patient, Quote
+from consult.storage.models import AuditEvent, Patient
+from consult.storage.models.clinical import Consultation, Quote
 
 
 def test_the_demo_covers_every_quote_state_on_this_engine(db: Database):

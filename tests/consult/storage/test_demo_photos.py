@@ -11,7 +11,7 @@ from sqlalchemy import select
 from consult.app.demo import build_demo
 from consult.services import accounts, photos
 from consult.storage import Database
-from consult.storage.models import Photo
+from consult.storage.models.photos import Photo
 
 TODAY = date(2026, 12, 16)
 

@@ -20,7 +20,8 @@ from consult.errors import ConsultError, InvalidField, PermissionDenied
 from consult.pricing import reports
 from consult.storage import quotes
 from consult.storage.manager_queries import ManagerQueries, QuoteFilter, QuoteSort
-from consult.storage.models import AuditEvent, Quote
+from consult.storage.models import AuditEvent
+from consult.storage.models.clinical import Quote
 from tests.ui.manager.clinic_data import (
     SPECS,
     QuoteSpec,

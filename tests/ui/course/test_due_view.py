@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from sqlalchemy import select
 
 from consult.services import bookings
-from consult.storage.models import Booking
+from consult.storage.models.course import Booking
 from tests.helpers.course import signed_course
 from tests.helpers.signing import signed
 from ui.course.due_view import DueView

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from consult.records.course import LotInput
 from consult.services import lots
-from consult.storage.models import AuditEvent, Booking, TreatmentSession
+from consult.storage.models import AuditEvent
+from consult.storage.models.course import Booking, TreatmentSession
 from tests.consult.documents.pdfs import flat, text_of
 from tests.helpers.course import pen_of, signed_consultation
 from tests.helpers.qt import OFFSCREEN_SIZE_HINTS, stroke

@@ -15,7 +15,8 @@ from sqlalchemy import insert, select
 
 from consult.access import Actor
 from consult.storage.db import Database
-from consult.storage.models import Consultation, Patient, PriceListVersion, Quote, User
+from consult.storage.models import Patient, PriceListVersion, User
+from consult.storage.models.clinical import Consultation, Quote
 from consult.storage.patients import search_key
 
 

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from consult.storage import prices
-from consult.storage.models import PriceListVersion, Quote
+from consult.storage.models import PriceListVersion
+from consult.storage.models.clinical import Quote
 from tests.helpers.signing import signed
 from ui.manager.price_editor import PRICE_COLUMN, PriceEditor, PriceItemsModel
 

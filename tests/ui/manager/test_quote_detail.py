@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from consult.records.manager import QuoteFilter, QuoteSort
-from consult.storage.models import AuditEvent, Quote
+from consult.storage.models import AuditEvent
+from consult.storage.models.clinical import Quote
 from tests.helpers.signing import signed
 from tests.ui.manager.clinic_data import add_manager, consultation_of, priced_quote
 from ui.manager.desk import ManagerDesk
