@@ -190,6 +190,14 @@ def demo_window(folder: Path, patients: int):  # -> (MainWindow, Database)
     summary = build_demo(db, patients=patients)
     account = next(a for a in summary.accounts if a.role == "practitioner")
     user = accounts.sign_in(db, account.username, account.password, workstation="bench")
+    # The collector as the app's own start sets it (ui.shell.app.run): paused until the
+    # first window is up, then what exists by then (here the demo's build too) set aside.
+    from PySide6.QtCore import QTimer
+
+    from ui.shell.launch import pause_garbage_collection, resume_garbage_collection
+
+    pause_garbage_collection()
+    QTimer.singleShot(0, resume_garbage_collection)
     window = build_main_window(user, opening.clinic_on_start(db))
     window.resize(1360, 860)
     return window, db

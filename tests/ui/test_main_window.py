@@ -314,8 +314,15 @@ def test_the_warm_up_loads_the_cards_deferred_tabs_after_the_consultation(monkey
     monkeypatch.setattr(importlib, "import_module", loaded.append)
     monkeypatch.setattr(preload, "consultation_data", lambda: loaded.append("data"))
     monkeypatch.setattr(paperwork, "warm_up", lambda: loaded.append("pdf"))
+    import gc
+
+    from ui.shell import launch
+
+    monkeypatch.setattr(gc, "freeze", lambda: loaded.append("freeze"))
+    monkeypatch.setattr(launch, "_managed", [True])  # as in the app, which paused it
     main_window._warm_up_in_background()
     assert loaded[:3] == ["ui.consultation.wizard", "data", "pdf"]
+    assert loaded[-1] == "freeze"  # what it loaded lives as long as the app: set aside
     assert {"ui.photos.tab", "ui.course.sessions_tab"} <= set(loaded[3:])
     for module in main_window.WARM_UP_LATER:
         assert importlib.util.find_spec(module) is not None, module

@@ -125,6 +125,16 @@ def pause_garbage_collection() -> None:
     a start, a tenth of it.
     """
     gc.disable()
+    _managed.append(True)
+
+
+# Whether this process's start paused the collector (the app as started by a user; not
+# the tests, which build windows in a process of their own making).
+_managed: list[bool] = []
+
+
+def garbage_collection_managed() -> bool:
+    return bool(_managed)
 
 
 def resume_garbage_collection() -> None:

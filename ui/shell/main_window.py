@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import threading
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from ui.patients.page import PatientsPage
 from ui.shell import confirm
 from ui.shell.context import AppContext
 from ui.shell.exchange_actions import ExchangeActions
+from ui.shell.launch import garbage_collection_managed
 from ui.shell.lock import IdleWatcher, LockScreen, close_dialogs
 from ui.widgets.tabs import page_parent
 
@@ -461,3 +463,9 @@ def _warm_up_in_background() -> None:
     warm_up()
     for module in WARM_UP_LATER:
         importlib.import_module(module)
+    # What was just loaded (modules, fonts, rules: hundreds of thousands of objects) lives
+    # as long as the app. Set aside like start-up's own (ui.shell.launch), a full garbage
+    # collection no longer walks it: walked, one took 80-100 ms of the GUI thread, at
+    # whatever moment allocation set it off (once entering the consent step).
+    if garbage_collection_managed():
+        gc.freeze()
