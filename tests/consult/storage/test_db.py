@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from consult.errors import ConsultError
 from consult.storage import Database
 from consult.storage import db as dbmod
 from consult.storage.models import Base, Patient, User, is_search_index, load_all
+from tests.postgres import ENGINES, empty_database_url
 
 
 def test_a_new_database_is_migrated_to_the_newest_revision(db: Database):
@@ -209,18 +211,28 @@ def test_opening_an_up_to_date_database_does_not_need_alembic(tmp_path: Path):
     assert result.stdout.strip() == "False"
 
 
+SERVERS = [engine for engine in ENGINES if engine != "sqlite"]
+
+
+@pytest.fixture(params=SERVERS)
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A new clinic database on each server engine under test (PostgreSQL, when
+    CONSULT_TEST_POSTGRES_URL is set, as in CI): these tests are about a server."""
+    with empty_database_url(request.param, tmp_path) as url, Database.open(url) as database:
+        yield database
+
+
 def _server_pid(db: Database) -> int:
     with db.engine.connect() as connection:
         return int(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
 
 
 def test_a_server_connection_dropped_while_idle_is_replaced_before_use(
-    db: Database, monkeypatch: pytest.MonkeyPatch
+    server: Database, monkeypatch: pytest.MonkeyPatch
 ):
     """PostgreSQL: a connection idle past PING_AFTER_IDLE_S is asked first, and one the
     server dropped is replaced unseen; one in steady use is not asked at all."""
-    if db.dialect != "postgresql":
-        pytest.skip("a server connection")
+    db = server
     first = _server_pid(db)
     assert _server_pid(db) == first  # the pool hands the same connection back
 
@@ -241,9 +253,7 @@ def test_a_server_connection_dropped_while_idle_is_replaced_before_use(
         assert session.execute(text("SELECT 1")).scalar_one() == 1
 
 
-def test_postgres_plans_each_search_for_its_own_values(db: Database):
+def test_postgres_plans_each_search_for_its_own_values(server: Database):
     """A prepared search must not fall back to one plan for any words typed."""
-    if db.dialect != "postgresql":
-        pytest.skip("a server setting")
-    with db.Session() as session:
+    with server.Session() as session:
         assert session.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_custom_plan"
