@@ -39,15 +39,20 @@ class UTCDateTime(TypeDecorator[datetime]):
     def result_processor(
         self, dialect: Dialect, coltype: Any
     ) -> Callable[[Any], datetime | None] | None:
-        """On SQLite, one C call per value: the stored text parsed straight to UTC.
+        """One plain call per value, not the generic decorator's two.
 
-        The generic path parses the text with SQLAlchemy's regular expression and then
-        adds the zone: a 200-row page of the manager's listing spent as long converting
-        as SQLite spent finding the rows.
+        SQLite: the stored text parsed straight to UTC in one C call. The generic path
+        parses the text with SQLAlchemy's regular expression and then adds the zone: a
+        200-row page of the manager's listing spent as long converting as SQLite spent
+        finding the rows. PostgreSQL: every connection's TimeZone is UTC
+        (consult.storage.db), so the driver already gives datetime.UTC and only another
+        zone (a session that changed it) is converted.
         """
-        if dialect.name != "sqlite":
-            return super().result_processor(dialect, coltype)
-        return _sqlite_utc_datetime
+        if dialect.name == "sqlite":
+            return _sqlite_utc_datetime
+        if dialect.name == "postgresql":
+            return _aware_as_utc
+        return super().result_processor(dialect, coltype)
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
@@ -131,6 +136,15 @@ def rate() -> ExactDecimal:
 def percent() -> ExactDecimal:
     """A percentage such as a 12.5 % discount."""
     return ExactDecimal(5, 2)
+
+
+def _aware_as_utc(value: datetime | None) -> datetime | None:
+    """A timestamptz from the driver, in UTC (it already is, on our connections)."""
+    if value is None or value.tzinfo is UTC:
+        return value
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def _sqlite_utc_datetime(value: Any) -> datetime | None:

@@ -30,6 +30,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
         yield url
 
 
+SERVERS = [engine for engine in ENGINES if engine != "sqlite"]
+
+
+@pytest.fixture(params=SERVERS)
+def server(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
+    """A new clinic database on each server engine under test (PostgreSQL, when
+    CONSULT_TEST_POSTGRES_URL is set, as in CI), for tests about a server."""
+    with empty_database_url(request.param, tmp_path) as url, Database.open(url) as database:
+        yield database
+
+
 @pytest.fixture
 def db(database_url: str) -> Iterator[Database]:
     copy_of_new_database(database_url)

@@ -13,4 +13,5 @@ from tests.helpers.clinic import (  # noqa: F401
     practitioner,
     quick_password_hashing,
     reception,
+    server,
 )

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, literal, select, text
 
 from consult.errors import ConsultError
 from consult.storage import Database
 from consult.storage import db as dbmod
 from consult.storage.models import Base, Patient, User, is_search_index, load_all
-from tests.postgres import ENGINES, empty_database_url
+from consult.storage.types import UTCDateTime
 
 
 def test_a_new_database_is_migrated_to_the_newest_revision(db: Database):
@@ -211,17 +211,6 @@ def test_opening_an_up_to_date_database_does_not_need_alembic(tmp_path: Path):
     assert result.stdout.strip() == "False"
 
 
-SERVERS = [engine for engine in ENGINES if engine != "sqlite"]
-
-
-@pytest.fixture(params=SERVERS)
-def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A new clinic database on each server engine under test (PostgreSQL, when
-    CONSULT_TEST_POSTGRES_URL is set, as in CI): these tests are about a server."""
-    with empty_database_url(request.param, tmp_path) as url, Database.open(url) as database:
-        yield database
-
-
 def _server_pid(db: Database) -> int:
     with db.engine.connect() as connection:
         return int(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
@@ -251,6 +240,15 @@ def test_a_server_connection_dropped_while_idle_is_replaced_before_use(
     assert replacement != first
     with db.Session() as session:  # and the clinic's work goes on
         assert session.execute(text("SELECT 1")).scalar_one() == 1
+
+
+def test_postgres_gives_times_in_utc_as_datetime_utc(server: Database):
+    """Every connection's TimeZone is UTC, so a stored time needs no converting."""
+    moment = datetime(2026, 12, 6, 21, 30, tzinfo=ZoneInfo("Europe/Lisbon"))
+    with server.Session() as session:
+        assert session.execute(text("SHOW TimeZone")).scalar_one() == "UTC"
+        value = session.execute(select(literal(moment, UTCDateTime()))).scalar_one()
+    assert value == moment and value.tzinfo is UTC
 
 
 def test_postgres_plans_each_search_for_its_own_values(server: Database):
