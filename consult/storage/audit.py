@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, String, Table, event, select, text, type_coerce
+from sqlalchemy import Engine, String, Table, event, select, type_coerce
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -137,16 +137,45 @@ def record_restore(
 
 # Built once: every audited action runs them (Core statements, read on the session's
 # own connection, so no ORM result machinery either).
-_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 _HEAD = select(_EVENTS.c.id, _EVENTS.c.hash).order_by(_EVENTS.c.id.desc()).limit(1)
+
+
+# PostgreSQL: the lock and the head in one round trip, as two statements of one query.
+# The head must be read by a statement that starts after the lock is granted, to see
+# every append committed before it: under READ COMMITTED each statement takes its own
+# snapshot, within one query string too. (One statement doing both would read the head
+# as it was when that statement began, possibly before the previous holder's commit.)
+_LOCK_THEN_HEAD = (
+    "SELECT pg_advisory_xact_lock(18424947612603506); "  # CHAIN_LOCK_KEY
+    "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1"
+)
 
 
 def _locked_head(session: Session) -> Head:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        connection.execute(_CHAIN_LOCK, {"key": CHAIN_LOCK_KEY})
-    last = connection.execute(_HEAD).first()
-    return Head(last.id, last.hash) if last else Head(0, GENESIS)
+        last = _pg_lock_then_head(connection)
+    else:  # SQLite: the transaction's BEGIN IMMEDIATE already holds the write lock
+        last = connection.execute(_HEAD).first()
+    return Head(last[0], last[1]) if last else Head(0, GENESIS)
+
+
+def _pg_lock_then_head(connection: Connection) -> Any:
+    """The chain's head row (id, hash) or None, read once the chain's lock is held.
+
+    Without parameters psycopg sends the query as it is (simple protocol, never
+    prepared), the only way PostgreSQL takes several statements at once. SQLAlchemy
+    runs it, so its errors are SQLAlchemy's as anywhere else; its result reads the
+    first statement's rows only, so the head is read from the driver's cursor, which
+    has every statement's result by then.
+    """
+    result = connection.exec_driver_sql(_LOCK_THEN_HEAD)
+    try:
+        cursor = result.cursor
+        cursor.nextset()  # past the lock's own result
+        return cursor.fetchone()
+    finally:
+        result.close()
 
 
 def _row(position: int, prev_hash: str, draft: EventDraft, at: datetime) -> dict[str, Any]:

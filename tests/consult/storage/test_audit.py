@@ -138,3 +138,55 @@ def test_workstations_appending_at_once_keep_one_unbroken_chain(db: Database, ma
         )
     assert appended == 45
     assert audit.verify_chain(db) == []
+
+
+def test_an_append_that_waited_for_the_chains_lock_follows_the_holders_event(server: Database):
+    """PostgreSQL: the head is read only once the lock is granted, never from before.
+
+    An append waits while another transaction holds the chain's lock; when that one
+    commits its event, the waiting append must chain onto that event. A head read with
+    a snapshot from before the wait would reuse the holder's position.
+    """
+    import threading
+
+    desk = Actor(None, "desk", "manager", "desk-1")
+    with server.Session.begin() as session:
+        audit.record(session, desk, "test.first")  # the trail's key and a first event
+    holder = server.Session()
+    holder.begin()
+    held = audit.record(holder, desk, "test.holding")
+    waited: list[int] = []
+
+    def append_after_the_holder() -> None:
+        with server.Session.begin() as session:
+            waited.append(audit.record(session, desk, "test.waiting"))
+
+    waiting = threading.Thread(target=append_after_the_holder)
+    waiting.start()
+    _until_someone_waits_for_an_advisory_lock(server)
+    holder.commit()
+    holder.close()
+    waiting.join(timeout=60)
+    assert waited == [held + 1]
+    assert audit.verify_chain(server) == []
+
+
+def _until_someone_waits_for_an_advisory_lock(db: Database) -> None:
+    """Returns once a session waits for an advisory lock (an error after 60 s).
+
+    PostgreSQL announces no such moment, so the server looks at its lock table every
+    few milliseconds, as its own isolation tests do.
+    """
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("SET statement_timeout = '60s'")
+        connection.exec_driver_sql(
+            "DO $$ BEGIN"
+            " WHILE NOT EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND NOT granted)"
+            " LOOP PERFORM pg_sleep(0.005); END LOOP;"
+            " END $$"
+        )
+
+
+def test_the_one_round_trip_lock_is_the_chains_lock():
+    """Written out in the query's text (no parameters in a query of several statements)."""
+    assert f"pg_advisory_xact_lock({audit.CHAIN_LOCK_KEY});" in audit._LOCK_THEN_HEAD
