@@ -41,6 +41,7 @@ from sqlalchemy.engine import URL
 
 from consult.app.paths import data_dir
 from consult.errors import ConsultError
+from consult.storage import anchor_file
 
 log = logging.getLogger(__name__)
 
@@ -191,60 +192,41 @@ class Anchor:
     key_id: str | None  # the trail's audit key then (None: a trail not yet sealed)
 
 
-# The anchors this process last read or wrote, by path, with the file's identity then
-# (inode, size, change time): an anchor is always replaced by a rename, so a file
-# changed by anyone (another process of this seat, a hand edit) has another identity
-# and is read again. Spares each audit event opening and parsing the file it wrote.
-_known: dict[Path, tuple[tuple[int, int, int], Anchor]] = {}
-
-
-def _identity(stat: os.stat_result) -> tuple[int, int, int]:
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-
-
 def read_anchor(url: URL) -> Anchor | None:
-    """The newest event this workstation knows the database at `url` held."""
+    """The newest event this workstation knows the database at `url` held.
+
+    Read from the file every time (a few microseconds): another Consult process of
+    this seat may have moved it since.
+    """
     path = _anchor_path(database_identity(url))
     try:
-        seen = _identity(path.stat())
-        known = _known.get(path)
-        if known is not None and known[0] == seen:
-            return known[1]
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = anchor_file.read_newest(path)
         key = document.get("key_id")
-        found = Anchor(Head(int(document["id"]), str(document["hash"])), key and str(key))
+        return Anchor(Head(int(document["id"]), str(document["hash"])), key and str(key))
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConsultError(f"{path}: the audit anchor is damaged ({exc})") from None
-    _known[path] = (seen, found)
-    return found
 
 
 def remember_head(url: URL, head: Head, key_id: str | None) -> None:
     """Record that the database at `url` held `head` (after a commit or a check).
 
-    Written with a rename, so a reader never sees half a file. Two processes of one
-    seat racing may leave the older of their two heads: an anchor only ever
-    understates what the trail held, never overstates it.
+    Written in place over the older of the file's two records (consult.storage.
+    anchor_file), so a reader never sees half a record. Two processes of one seat
+    racing may leave the older of their two heads: an anchor only ever understates
+    what the trail held, never overstates it.
     """
     identity = database_identity(url)
-    document = {"database": identity, "id": head.id, "hash": head.hash, "key_id": key_id}
-    path = _anchor_path(identity)
+    fields = {"database": identity, "id": head.id, "hash": head.hash, "key_id": key_id}
     try:
-        # The file's identity as written, not as found after: should another process
-        # of this seat replace it in between, the next read sees a stranger and reads.
-        written = _write_private(path, json.dumps(document) + "\n", durable=False)
-        _known[path] = (_identity(written), Anchor(head, key_id))
+        anchor_file.write(_anchor_path(identity), fields)
     except OSError as exc:
-        _known.pop(path, None)
         log.warning("audit anchor not written for %s: %s", identity, exc)
 
 
 def forget_anchor(url: URL) -> None:
-    path = _anchor_path(database_identity(url))
-    _known.pop(path, None)
-    path.unlink(missing_ok=True)
+    _anchor_path(database_identity(url)).unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- backups
@@ -313,13 +295,9 @@ def read_manifest(backup: Path) -> BackupManifest | None:
 # --------------------------------------------------------------------------- files
 
 
-def _write_private(path: Path, text: str, *, durable: bool = True) -> os.stat_result:
-    """Write `path` readable by this user only (0600 whatever the umask), atomically;
-    returns the written file's status, as it was just before it took `path`'s place.
-
-    `durable` flushes it to disk first: a lost key would leave the trail uncheckable,
-    whereas a lost anchor update only leaves an older anchor.
-    """
+def _write_private(path: Path, text: str) -> None:
+    """Write `path` readable by this user only (0600 whatever the umask), atomically and
+    durably: a lost key would leave the trail uncheckable."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     # mkstemp creates the file 0600 itself (a umask can only narrow that).
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -327,11 +305,8 @@ def _write_private(path: Path, text: str, *, durable: bool = True) -> os.stat_re
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-            written = os.fstat(handle.fileno())
+            os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return written

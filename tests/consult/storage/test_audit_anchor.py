@@ -230,17 +230,17 @@ def test_the_key_never_enters_the_database(trail: Database):
     assert key.id in details
 
 
-def test_the_anchor_is_read_again_once_something_else_replaced_it(trail: Database):
-    """This process keeps the anchor it wrote; a file put in its place is read anew."""
+def test_the_anchor_moves_in_place_and_another_process_s_write_is_read(trail: Database):
+    """Each event rewrites the anchor file in place (no new file); what another Consult
+    process of this seat wrote is what the next read sees."""
     last = _last_position(trail)
-    assert anchor.read_anchor(trail.url).head.id == last
     path = anchor._anchor_path(anchor.database_identity(trail.url))
-    older = path.read_text(encoding="utf-8").replace(f'"id": {last}', f'"id": {last - 2}')
-    replacement = path.with_name(path.name + ".other-process")
-    replacement.write_text(older, encoding="utf-8")
-    replacement.replace(path)  # what another Consult process of this seat does
-    assert anchor.read_anchor(trail.url).head.id == last - 2
+    assert anchor.read_anchor(trail.url).head.id == last
+    inode = path.stat().st_ino
+    anchor.remember_head(trail.url, anchor.Head(last - 2, "f" * 64), None)  # another process
+    assert anchor.read_anchor(trail.url).head == anchor.Head(last - 2, "f" * 64)
+    assert path.stat().st_ino == inode
 
-    path.write_text("{ not json", encoding="utf-8")  # changed in place, by hand
+    path.write_text("{ not json", encoding="utf-8")  # changed by hand
     with pytest.raises(Exception, match="the audit anchor is damaged"):
         anchor.read_anchor(trail.url)
