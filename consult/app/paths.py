@@ -14,6 +14,7 @@ note in the log; and the files Consult itself creates are created 0600 outright.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import threading
@@ -39,11 +40,7 @@ def use_private_umask() -> None:
 
 
 def data_dir() -> Path:
-    override = os.environ.get("CONSULT_DATA_DIR")
-    if override:
-        folder = Path(override)
-    else:
-        folder = platform_data_dir()
+    folder = _data_folder(os.environ.get("CONSULT_DATA_DIR"), *map(os.environ.get, _PLATFORM_ENV))
     # Checked and secured once per process (every audit event asks for it, through the
     # anchor); after that only that it is still there, which costs one stat.
     if folder in _ready and folder.is_dir():
@@ -59,6 +56,16 @@ def data_dir() -> Path:
     _secure_once(folder)
     _ready.add(folder)
     return folder
+
+
+# What platformdirs reads to place the folder: asked again only when one changes.
+_PLATFORM_ENV = ("XDG_DATA_HOME", "HOME", "LOCALAPPDATA", "USERPROFILE")
+
+
+@functools.lru_cache(maxsize=8)
+def _data_folder(override: str | None, *_platform_env: str | None) -> Path:
+    """The data folder for these environment values (every audit event asks)."""
+    return Path(override) if override else platform_data_dir()
 
 
 def platform_data_dir() -> Path:

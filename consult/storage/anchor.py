@@ -160,14 +160,30 @@ def missing_key_message(identifier: str) -> str:
 # --------------------------------------------------------------------------- anchors
 
 
-@lru_cache(maxsize=32)
+# database_identity by the URL object itself: every audit event asks twice, and a URL
+# is hashed by rendering it as text, which costs more than the lookup saves.
+_identities: dict[int, tuple[URL, str]] = {}
+
+
 def database_identity(url: URL) -> str:
     """Which database an anchor belongs to: the file, or server, database and schema.
 
     The user name is left out: the owner and the workstation role see one database.
-    Kept per URL for the life of the process: every audit event asks (twice), and
-    resolving a file's path is a walk through its folders.
     """
+    known = _identities.get(id(url))
+    if known is not None and known[0] is url:
+        return known[1]
+    identity = _identity_of(url)
+    if len(_identities) >= 64:  # a process opening many databases (the tests)
+        _identities.clear()
+    _identities[id(url)] = (url, identity)  # the URL is kept, so its id is not reused
+    return identity
+
+
+@lru_cache(maxsize=32)
+def _identity_of(url: URL) -> str:
+    """Kept per URL for the life of the process: resolving a file's path is a walk
+    through its folders."""
     if url.get_backend_name() == "sqlite":
         return "sqlite:" + str(Path(str(url.database)).expanduser().resolve())
     options = url.query.get("options", "")
@@ -180,8 +196,12 @@ def database_identity(url: URL) -> str:
 
 
 def _anchor_path(identity: str) -> Path:
-    name = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
-    return data_dir() / ANCHOR_FOLDER / f"{name}.json"
+    return data_dir().joinpath(ANCHOR_FOLDER, _anchor_name(identity))
+
+
+@lru_cache(maxsize=32)
+def _anchor_name(identity: str) -> str:
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24] + ".json"
 
 
 @dataclass(frozen=True)

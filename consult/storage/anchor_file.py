@@ -7,13 +7,17 @@ ext4 a rename over an existing file, like a truncation, makes the kernel write t
 new file's data out at once, so that a crash leaves the old content or the new and
 never an empty file.
 
-So the file has two fixed slots, each one record (a JSON line padded with spaces)
-carrying a sequence number and a checksum, and a write overwrites the older slot in
-place: no new blocks, no rename, one `pwrite`. The newest record is never the one
-overwritten, so a write cut short by a crash, or read half-done by another process,
-only ever fails its own checksum, and the reader takes the other slot: an older head,
-which understates what the trail held and never overstates it. The file is made, or
-converted from the previous release's single JSON document, by a rename, once.
+So the file has two fixed slots, each one record carrying a sequence number and a
+checksum, and a write overwrites the older slot in place: no new blocks, no rename, one
+`pwrite`. The newest record is never the one overwritten, so a write cut short by a
+crash, or read half-done by another process, only ever fails its own checksum, and the
+reader takes the other slot: an older head, which understates what the trail held and
+never overstates it. The file is made, or converted from the previous release's single
+JSON document, by a rename, once.
+
+A slot is one line padded with spaces: the sequence number (20 digits), the SHA-256 of
+the record, and the record as JSON, so a reader checks both slots without parsing them
+and parses only the newest.
 """
 
 from __future__ import annotations
@@ -27,7 +31,6 @@ from typing import Any
 
 SLOT_BYTES = 4096  # one page: a database identity is a path, and a path may be long
 FILE_BYTES = 2 * SLOT_BYTES
-_FORMAT = "consult-anchor/2"
 
 
 class AnchorDamaged(ValueError):
@@ -40,13 +43,23 @@ def read_newest(path: Path) -> dict[str, Any]:
     A file of the previous release (one JSON document) is read as it is. Raises
     FileNotFoundError when there is no anchor, AnchorDamaged when none can be read.
     """
-    data = path.read_bytes()
+    descriptor = os.open(path, os.O_RDONLY | _BINARY)
+    try:
+        data = _read_all(descriptor)
+    finally:
+        os.close(descriptor)
     if len(data) != FILE_BYTES:
         return _legacy(data)
     newest = _newest_slot(data)
     if newest is None:
         raise AnchorDamaged("neither of its records is intact")
-    return newest[1]
+    try:
+        record = json.loads(newest[2])
+    except ValueError as exc:  # intact, so written by hand with its checksum
+        raise AnchorDamaged(str(exc)) from None
+    if not isinstance(record, dict):
+        raise AnchorDamaged("not an anchor")
+    return record
 
 
 def write_next(path: Path, fields: dict[str, Any]) -> None:
@@ -57,8 +70,8 @@ def write_next(path: Path, fields: dict[str, Any]) -> None:
         newest = _newest_slot(current) if len(current) == FILE_BYTES else None
         if newest is None:  # a file of the previous release, or damaged
             raise _NeedsFreshFile
-        slot, record = newest
-        _write_at(descriptor, (1 - slot) * SLOT_BYTES, _slot(fields, record["seq"] + 1))
+        seq, slot, _ = newest
+        _write_at(descriptor, (1 - slot) * SLOT_BYTES, _slot(fields, seq + 1))
     finally:
         os.close(descriptor)
 
@@ -67,7 +80,7 @@ def write_fresh(path: Path, fields: dict[str, Any]) -> None:
     """A new anchor file holding `fields`, put in place by a rename (readable by this
     user only)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    content = _slot(fields, 1) + _slot(None, 0)
+    content = _slot(fields, 1) + _EMPTY_SLOT
     # mkstemp creates the file 0600 itself (a umask can only narrow that).
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -93,48 +106,39 @@ class _NeedsFreshFile(Exception):
 
 
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+_SEQ_DIGITS = 20
+_DIGEST_CHARS = 64
+_RECORD_AT = _SEQ_DIGITS + 1 + _DIGEST_CHARS + 1  # where the JSON starts in a slot
+_EMPTY_SLOT = b" " * (SLOT_BYTES - 1) + b"\n"
 
 
-def _slot(fields: dict[str, Any] | None, seq: int) -> bytes:
-    """One slot's bytes: the record as a JSON line, padded to SLOT_BYTES."""
-    if fields is None:  # the unused second slot of a new file
-        return b" " * (SLOT_BYTES - 1) + b"\n"
-    record = {"format": _FORMAT, "seq": seq, **fields}
-    record["check"] = _checksum(record)
-    line = json.dumps(record, ensure_ascii=True).encode("ascii")
-    if len(line) >= SLOT_BYTES:  # a database path of thousands of characters
+def _slot(fields: dict[str, Any], seq: int) -> bytes:
+    """One slot's bytes: sequence, digest and record on one line, padded to SLOT_BYTES."""
+    record = json.dumps(fields, ensure_ascii=True).encode("ascii")
+    if _RECORD_AT + len(record) >= SLOT_BYTES:  # a database path of thousands of characters
         shortened = {**fields, "database": "sha256:" + _digest(str(fields.get("database")))}
         return _slot(shortened, seq)
+    line = b"%020d %s %s" % (seq, _digest(record).encode("ascii"), record)
     return line + b" " * (SLOT_BYTES - 1 - len(line)) + b"\n"
 
 
-def _newest_slot(data: bytes) -> tuple[int, dict[str, Any]] | None:
-    """(slot number, record) of the newest intact record in a two-slot file, if any."""
-    intact = []
+def _newest_slot(data: bytes) -> tuple[int, int, bytes] | None:
+    """(sequence, slot number, record) of the newest intact slot of a two-slot file."""
+    newest = None
     for slot in (0, 1):
-        record = _parse_slot(data[slot * SLOT_BYTES : (slot + 1) * SLOT_BYTES])
-        if record is not None:
-            intact.append((record["seq"], slot, record))
-    if not intact:
-        return None
-    _, slot, record = max(intact)
-    return slot, record
+        intact = _intact(data[slot * SLOT_BYTES : (slot + 1) * SLOT_BYTES])
+        if intact is not None and (newest is None or intact[0] > newest[0]):
+            newest = (intact[0], slot, intact[1])
+    return newest
 
 
-def _parse_slot(raw: bytes) -> dict[str, Any] | None:
-    text = raw.strip()
-    if not text:
+def _intact(raw: bytes) -> tuple[int, bytes] | None:
+    """(sequence, record) of a slot whose record matches its digest; None if torn."""
+    seq_text, digest = raw[:_SEQ_DIGITS], raw[_SEQ_DIGITS + 1 : _RECORD_AT - 1]
+    record = raw[_RECORD_AT:].rstrip()
+    if not seq_text.isdigit() or not record or _digest(record).encode("ascii") != digest:
         return None
-    try:
-        record = json.loads(text)
-    except ValueError:  # torn by a crash or read half-written: the other slot counts
-        return None
-    if not isinstance(record, dict) or record.get("format") != _FORMAT:
-        return None
-    claimed = record.pop("check", None)
-    if claimed != _checksum(record) or not isinstance(record.get("seq"), int):
-        return None
-    return record
+    return int(seq_text), record
 
 
 def _legacy(data: bytes) -> dict[str, Any]:
@@ -147,20 +151,17 @@ def _legacy(data: bytes) -> dict[str, Any]:
     return document
 
 
-def _checksum(record: dict[str, Any]) -> str:
-    return _digest(json.dumps(record, sort_keys=True, separators=(",", ":")))
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _digest(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
 def _read_all(descriptor: int) -> bytes:
+    """The file's bytes, up to one more than an anchor's size (enough to tell)."""
     chunks = []
-    while chunk := os.read(descriptor, FILE_BYTES + 1):
+    wanted = FILE_BYTES + 1
+    while wanted > 0 and (chunk := os.read(descriptor, wanted)):
         chunks.append(chunk)
-        if sum(map(len, chunks)) > FILE_BYTES:
-            break
+        wanted -= len(chunk)
     return b"".join(chunks)
 
 

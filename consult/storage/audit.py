@@ -106,7 +106,7 @@ def append_many(session: Session, drafts: Sequence[EventDraft]) -> list[int]:
         head = Head(row["id"], row["hash"])
     # Core's INSERT, not the ORM's: the ORM leaves a None out of a row's parameters, so
     # rows with and without a patient would go to the database in separate batches.
-    session.connection().execute(_EVENTS.insert(), rows)
+    session.connection().execute(_INSERT, rows)
     _remember_after_commit(session, head, key, read_under_lock=locked)
     return [row["id"] for row in rows[len(rows) - len(drafts) :]]
 
@@ -129,7 +129,7 @@ def record_restore(
         full["rolled_back"] = {"first": head.id + 1, "last": after}
     row = _row(after + 1, head.hash, EventDraft(actor, RESTORE, detail=full), datetime.now(UTC))
     _seal(row, key)
-    session.connection().execute(_EVENTS.insert(), [row])
+    session.connection().execute(_INSERT, [row])
     # A restore rolls the trail back on purpose, and its sealed event says so.
     _remember_after_commit(session, Head(row["id"], row["hash"]), key, after_restore=True)
     return int(row["id"])
@@ -138,6 +138,7 @@ def record_restore(
 # Built once: every audited action runs them (Core statements, read on the session's
 # own connection, so no ORM result machinery either).
 _HEAD = select(_EVENTS.c.id, _EVENTS.c.hash).order_by(_EVENTS.c.id.desc()).limit(1)
+_INSERT = _EVENTS.insert()  # built once: every audited action runs it
 
 
 # PostgreSQL: the lock and the head in one round trip, as two statements of one query.

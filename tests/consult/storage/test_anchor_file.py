@@ -89,5 +89,7 @@ def test_a_missing_anchor_is_not_found(path: Path):
 
 
 def _ids(path: Path) -> set[int]:
+    """The id in each slot (a slot: sequence, digest, then the record as JSON)."""
     data = path.read_bytes()
-    return {json.loads(data[n * SLOT_BYTES : (n + 1) * SLOT_BYTES])["id"] for n in (0, 1)}
+    slots = (data[n * SLOT_BYTES : (n + 1) * SLOT_BYTES].decode("ascii") for n in (0, 1))
+    return {json.loads(slot.split(" ", 2)[2])["id"] for slot in slots}
