@@ -79,9 +79,12 @@ def measure_build(count: int) -> None:
             url, _ = schema_url("demo_build", fresh=True)
         else:
             url = f"sqlite:///{Path(folder) / 'demo.sqlite3'}"
+        # A data folder of its own: the clinic's audit key and sealing certificate the
+        # build makes must not meet those of another clinic on this computer.
+        env = {**os.environ, "CONSULT_DATA_DIR": str(Path(folder) / "data")}
         result = subprocess.run(
             [sys.executable, __file__, "--build-child", url, "--patients", str(count)],
-            capture_output=True, text=True, check=False,
+            capture_output=True, text=True, check=False, env=env,
         )
     if result.returncode != 0:
         raise SystemExit(f"building the demo failed: {result.stderr}")
