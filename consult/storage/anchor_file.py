@@ -78,7 +78,7 @@ def write_next(path: Path, fields: dict[str, Any]) -> None:
 
 def write_fresh(path: Path, fields: dict[str, Any]) -> None:
     """A new anchor file holding `fields`, put in place by a rename (readable by this
-    user only)."""
+    user only), on disk before it is."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     content = _slot(fields, 1) + _EMPTY_SLOT
     # mkstemp creates the file 0600 itself (a umask can only narrow that).
@@ -86,6 +86,10 @@ def write_fresh(path: Path, fields: dict[str, Any]) -> None:
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
+            handle.flush()
+            # Once per database and workstation: a crash then leaves no file, or all of
+            # it, never an empty one (which would read as a damaged anchor).
+            os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
