@@ -30,9 +30,7 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import secrets
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +39,7 @@ from sqlalchemy.engine import URL
 
 from consult.app.paths import data_dir
 from consult.errors import ConsultError
+from consult.protection import atomic
 from consult.storage import anchor_file
 
 log = logging.getLogger(__name__)
@@ -241,7 +240,7 @@ def remember_head(url: URL, head: Head, key_id: str | None) -> None:
     fields = {"database": identity, "id": head.id, "hash": head.hash, "key_id": key_id}
     try:
         anchor_file.write(_anchor_path(identity), fields)
-    except OSError as exc:
+    except (OSError, ConsultError) as exc:  # ConsultError: a device or pipe in its place
         log.warning("audit anchor not written for %s: %s", identity, exc)
 
 
@@ -316,17 +315,7 @@ def read_manifest(backup: Path) -> BackupManifest | None:
 
 
 def _write_private(path: Path, text: str) -> None:
-    """Write `path` readable by this user only (0600 whatever the umask), atomically and
-    durably: a lost key would leave the trail uncheckable."""
+    """Write `path` readable by this user only, atomically and durably (a lost key would
+    leave the trail uncheckable), in a folder of this user's own."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # mkstemp creates the file 0600 itself (a umask can only narrow that).
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic.write_text(path, text)

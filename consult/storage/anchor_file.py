@@ -25,9 +25,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from consult.protection import atomic
 
 SLOT_BYTES = 4096  # one page: a database identity is a path, and a path may be long
 FILE_BYTES = 2 * SLOT_BYTES
@@ -77,23 +78,11 @@ def write_next(path: Path, fields: dict[str, Any]) -> None:
 
 
 def write_fresh(path: Path, fields: dict[str, Any]) -> None:
-    """A new anchor file holding `fields`, put in place by a rename (readable by this
-    user only), on disk before it is."""
+    """A new anchor file holding `fields`, readable by this user only, put in place by
+    a rename once on disk: a crash leaves no file or all of it, never an empty one
+    (which would read as a damaged anchor). Once per database and workstation."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    content = _slot(fields, 1) + _EMPTY_SLOT
-    # mkstemp creates the file 0600 itself (a umask can only narrow that).
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            # Once per database and workstation: a crash then leaves no file, or all of
-            # it, never an empty one (which would read as a damaged anchor).
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic.write_bytes(path, _slot(fields, 1) + _EMPTY_SLOT)
 
 
 def write(path: Path, fields: dict[str, Any]) -> None:
