@@ -28,14 +28,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, String, Table, event, select, type_coerce
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.orm import Session
 
 from consult.access import Actor
@@ -106,7 +107,7 @@ def append_many(session: Session, drafts: Sequence[EventDraft]) -> list[int]:
         head = Head(row["id"], row["hash"])
     # Core's INSERT, not the ORM's: the ORM leaves a None out of a row's parameters, so
     # rows with and without a patient would go to the database in separate batches.
-    session.connection().execute(_INSERT, rows)
+    session.connection().execute(INSERT, rows)
     _remember_after_commit(session, head, key, read_under_lock=locked)
     return [row["id"] for row in rows[len(rows) - len(drafts) :]]
 
@@ -129,7 +130,7 @@ def record_restore(
         full["rolled_back"] = {"first": head.id + 1, "last": after}
     row = _row(after + 1, head.hash, EventDraft(actor, RESTORE, detail=full), datetime.now(UTC))
     _seal(row, key)
-    session.connection().execute(_INSERT, [row])
+    session.connection().execute(INSERT, [row])
     # A restore rolls the trail back on purpose, and its sealed event says so.
     _remember_after_commit(session, Head(row["id"], row["hash"]), key, after_restore=True)
     return int(row["id"])
@@ -138,7 +139,7 @@ def record_restore(
 # Built once: every audited action runs them (Core statements, read on the session's
 # own connection, so no ORM result machinery either).
 _HEAD = select(_EVENTS.c.id, _EVENTS.c.hash).order_by(_EVENTS.c.id.desc()).limit(1)
-_INSERT = _EVENTS.insert()  # built once: every audited action runs it
+INSERT = _EVENTS.insert()  # built once: every audited action runs it
 
 
 # PostgreSQL: the lock and the head in one round trip, as two statements of one query.
@@ -146,7 +147,7 @@ _INSERT = _EVENTS.insert()  # built once: every audited action runs it
 # every append committed before it: under READ COMMITTED each statement takes its own
 # snapshot, within one query string too. (One statement doing both would read the head
 # as it was when that statement began, possibly before the previous holder's commit.)
-_LOCK_THEN_HEAD = (
+LOCK_THEN_HEAD = (
     "SELECT pg_advisory_xact_lock(18424947612603506); "  # CHAIN_LOCK_KEY
     "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1"
 )
@@ -170,13 +171,21 @@ def _pg_lock_then_head(connection: Connection) -> Any:
     first statement's rows only, so the head is read from the driver's cursor, which
     has every statement's result by then.
     """
-    result = connection.exec_driver_sql(_LOCK_THEN_HEAD)
+    result = connection.exec_driver_sql(LOCK_THEN_HEAD)
     try:
         cursor = result.cursor
         cursor.nextset()  # past the lock's own result
         return cursor.fetchone()
     finally:
         result.close()
+
+
+def sealed_next(head: Head, draft: EventDraft, key: AuditKey) -> dict[str, Any]:
+    """The row of `draft` as the event after `head`, chained and sealed with `key`
+    (for consult.storage.audited_read, which inserts it itself)."""
+    row = _row(head.id + 1, head.hash, draft, draft.at or datetime.now(UTC))
+    _seal(row, key)
+    return row
 
 
 def _row(position: int, prev_hash: str, draft: EventDraft, at: datetime) -> dict[str, Any]:
@@ -296,6 +305,11 @@ def _engine_of(session: Session) -> Engine:
     return bind.engine if isinstance(bind, Connection) else bind
 
 
+def known_key(engine: Engine) -> AuditKey | None:
+    """The trail's key, if this process has already found it for `engine` (no query)."""
+    return _known_keys.get(engine)
+
+
 def _signing_key(session: Session) -> tuple[bool, AuditKey | None]:
     """Whether the trail has no key yet, and the key to seal new events with.
 
@@ -389,11 +403,19 @@ def _remember_after_commit(
     the last event, the usual case), the trail holds it and asking again is skipped.
     """
     url = _engine_of(session).url
-    seen = None if after_restore else anchor.read_anchor(url)
-    if seen is not None and seen.head != read_under_lock and not _holds(session, seen.head):
-        log.warning("audit anchor kept at event %s: the trail no longer holds it", seen.head.id)
-        return
-    session.info[_PENDING_HEAD] = (url, head, key.id if key else None)
+    if after_restore or anchor_may_move(url, read_under_lock, partial(_holds, session)):
+        session.info[_PENDING_HEAD] = (url, head, key.id if key else None)
+
+
+def anchor_may_move(url: URL, read_under_lock: Head | None, holds: Callable[[Head], bool]) -> bool:
+    """Whether this workstation's anchor may move past the head read under the chain's
+    lock: not when the trail no longer holds the event the anchor names (`holds` asks
+    the trail, within the appending transaction), which is then logged."""
+    seen = anchor.read_anchor(url)
+    if seen is None or seen.head == read_under_lock or holds(seen.head):
+        return True
+    log.warning("audit anchor kept at event %s: the trail no longer holds it", seen.head.id)
+    return False
 
 
 def _holds(session: Session, head: Head) -> bool:

@@ -102,3 +102,19 @@ def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
     monkeypatch.setattr(users, "_hasher", lambda: cheap)
+
+
+def until_someone_waits_for_an_advisory_lock(db: Database) -> None:
+    """Returns once a session waits for an advisory lock (an error after 60 s).
+
+    PostgreSQL announces no such moment, so the server looks at its lock table every
+    few milliseconds, as its own isolation tests do.
+    """
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("SET statement_timeout = '60s'")
+        connection.exec_driver_sql(
+            "DO $$ BEGIN"
+            " WHILE NOT EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND NOT granted)"
+            " LOOP PERFORM pg_sleep(0.005); END LOOP;"
+            " END $$"
+        )

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from consult.access import Actor
 from consult.storage import Database, audit, patients
 from consult.storage.models import AuditEvent
+from tests.helpers.clinic import until_someone_waits_for_an_advisory_lock
 
 
 @pytest.fixture
@@ -163,7 +164,7 @@ def test_an_append_that_waited_for_the_chains_lock_follows_the_holders_event(ser
 
     waiting = threading.Thread(target=append_after_the_holder)
     waiting.start()
-    _until_someone_waits_for_an_advisory_lock(server)
+    until_someone_waits_for_an_advisory_lock(server)
     holder.commit()
     holder.close()
     waiting.join(timeout=60)
@@ -171,22 +172,6 @@ def test_an_append_that_waited_for_the_chains_lock_follows_the_holders_event(ser
     assert audit.verify_chain(server) == []
 
 
-def _until_someone_waits_for_an_advisory_lock(db: Database) -> None:
-    """Returns once a session waits for an advisory lock (an error after 60 s).
-
-    PostgreSQL announces no such moment, so the server looks at its lock table every
-    few milliseconds, as its own isolation tests do.
-    """
-    with db.engine.connect() as connection:
-        connection.exec_driver_sql("SET statement_timeout = '60s'")
-        connection.exec_driver_sql(
-            "DO $$ BEGIN"
-            " WHILE NOT EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND NOT granted)"
-            " LOOP PERFORM pg_sleep(0.005); END LOOP;"
-            " END $$"
-        )
-
-
 def test_the_one_round_trip_lock_is_the_chains_lock():
     """Written out in the query's text (no parameters in a query of several statements)."""
-    assert f"pg_advisory_xact_lock({audit.CHAIN_LOCK_KEY});" in audit._LOCK_THEN_HEAD
+    assert f"pg_advisory_xact_lock({audit.CHAIN_LOCK_KEY});" in audit.LOCK_THEN_HEAD
