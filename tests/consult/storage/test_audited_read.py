@@ -10,7 +10,8 @@ from datetime import UTC, date
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.pool import NullPool
 
 from consult.access import Actor
 from consult.clinical.fileformat import Patient
@@ -189,3 +190,25 @@ def test_times_come_back_in_utc_whatever_the_connections_zone(
 def test_only_postgresql_takes_the_short_path(db: Database, reception: Actor):
     patients.search_patients(db, reception, "souza")  # the trail's key is known now
     assert audited_read.available(db) == (db.dialect == "postgresql")
+
+
+def test_a_connection_the_server_dropped_fails_one_search_and_is_replaced(
+    server: Database, desk: Actor, short_reads: list[Any]
+):
+    import psycopg
+
+    patients.search_patients(server, desk, "souza")
+    before = [e.id for e in _events(server)]
+    dropped = short_reads[0].info.backend_pid
+    assert server.engine.pool.checkedin() == 1  # so the next search is handed that one
+    outside = create_engine(server.engine.url, poolclass=NullPool)  # not the pool's own
+    with outside.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": dropped})
+    outside.dispose()
+    with pytest.raises(psycopg.OperationalError):
+        patients.search_patients(server, desk, "souza")  # the pool's connection was that one
+    assert short_reads[1].closed
+    assert [e.id for e in _events(server)] == before
+    assert [p.name for p in patients.search_patients(server, desk, "souza")] == ["Ana 100% Souza"]
+    assert short_reads[2].info.backend_pid != dropped
+    assert audit.verify_chain(server) == []
