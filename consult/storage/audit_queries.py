@@ -25,7 +25,7 @@ from consult.storage import audit
 from consult.storage.db import Database
 from consult.storage.manager_queries import local_day_start
 from consult.storage.models import AuditEvent, Patient
-from consult.storage.patients import search_key
+from consult.storage.patients import search_key, searchable
 
 # The columns of a statement that a filter passes through unchanged.
 Columns = TypeVarTuple("Columns")
@@ -143,7 +143,7 @@ def _filtered(statement: Select[*Columns], flt: AuditFilter) -> Select[*Columns]
     if flt.date_to is not None:
         next_day = flt.date_to + timedelta(days=1)
         statement = statement.where(AuditEvent.at < local_day_start(next_day))
-    return _patient_filtered(statement, flt.patient.strip())
+    return _patient_filtered(statement, searchable(flt.patient))
 
 
 def _patient_filtered(statement: Select[*Columns], typed: str) -> Select[*Columns]:

@@ -51,6 +51,7 @@ _DATE_FORMATS = (
     (re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$"), "%d.%m.%Y"),
 )
 _PHONE_PUNCTUATION = re.compile(r"[\s+().\-/]")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Fewer digits than this match too many phone numbers to be a useful search.
 MIN_PHONE_DIGITS = 3
 MAX_RESULTS = 200
@@ -188,9 +189,19 @@ class _Typed:
         return values
 
 
+def searchable(text: str) -> str:
+    """Typed search text with its words separated by single spaces.
+
+    Control characters (a NUL pasted into a search box) separate words as spaces do:
+    no stored name holds one (consult.protection.safe_text), and PostgreSQL refuses a
+    NUL in any text it is sent.
+    """
+    return " ".join(_CONTROL_CHARACTERS.sub(" ", text).split())
+
+
 def _parse_search(text: str) -> _Typed | None:
     """What `text` searches for; None when nothing in it can be searched."""
-    typed = " ".join(text.split())
+    typed = searchable(text)
     if not typed:
         return None
     squeezed = _PHONE_PUNCTUATION.sub("", typed)

@@ -116,6 +116,12 @@ def test_a_patient_id_filter_matches_that_patient_only(db, manager, trail):
         assert [row.action for row in rows] == ["patient.view", "patient.create"]
 
 
+def test_control_characters_in_the_patient_filter_separate_words(db, manager, trail):
+    """A NUL pasted into the filter (PostgreSQL refuses one in any text it is sent)."""
+    rows = AuditQueries(db, manager).listing(AuditFilter(patient="zo\x00\x1b")).rows
+    assert {row.patient_id for row in rows} == {trail["zoe"]}
+
+
 def test_the_date_range_is_inclusive_local_days(db, manager, trail):
     queries = AuditQueries(db, manager)
     today = date.today()

@@ -58,6 +58,8 @@ def _names(found) -> list[str]:
         ("31/02/1990", []),
         ("100%", []),
         ("   ", []),
+        ("ana\x00sou", ["Ana Souza"]),  # pasted control characters separate words
+        ("\x00\x1b\x7f", []),
     ],
 )
 def test_search_by_name_date_of_birth_or_phone(
