@@ -24,6 +24,7 @@ clinic settings, reasons and comments) and by the app's forms.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from consult.errors import InvalidField
@@ -36,6 +37,9 @@ LINE_BREAK = "\n"
 TAB = "\t"
 # Line and paragraph separators break a one-line field (a name) in two on paper.
 LINE_SEPARATORS = frozenset({"\u2028", "\u2029"})
+# The control characters (Unicode category Cc: C0, DEL and C1), for text that is looked
+# up rather than stored (a search, a sign-in name): no stored text holds one.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def check_text(value: str, field: str, *, multiline: bool = False) -> str:

@@ -31,6 +31,7 @@ from consult.documents import numbers
 from consult.documents.gate import needs_clearance, stopped_areas
 from consult.documents.ink import require_ink
 from consult.errors import ConsultError, InvalidField, PermissionDenied
+from consult.protection.safe_text import check_text
 from consult.records.course import EntryInput, SessionRecord, SessionSummary
 from consult.services.acting import SignedIn, transaction, use_case
 from consult.storage import audit, consultations
@@ -155,6 +156,8 @@ def _rescreen(
     for key, entry in changes.items():
         if not isinstance(entry, HistoryEntry):
             raise InvalidField(f"changes.{key}", "must be a history answer")
+        if entry.note is not None:  # checked as a consultation's notes are
+            check_text(entry.note, f"changes.{key}.note", multiline=True)
     updated = replace(
         planned,
         consultation_date=session_date,
@@ -189,6 +192,7 @@ def _checked_override(
         )
     if len(reason) > MAX_TEXT:
         raise InvalidField("override_reason", f"is longer than {MAX_TEXT} characters")
+    check_text(reason, "override_reason", multiline=True)
     if not user.actor.may("screening.override"):
         raise PermissionDenied(f"{user.username} is not allowed to override the screening")
     return reason
@@ -298,9 +302,9 @@ def _entry_values(
         "numbing_lot_id": lots["numbing_lot"].id if lots["numbing_lot"] else None,
         "depth_mm": entry.depth_mm,
         "passes": entry.passes,
-        "rf_energy": entry.rf_energy.strip() or None,
+        "rf_energy": check_text(entry.rf_energy.strip(), "rf_energy") or None,
         "rf_pulse_ms": entry.rf_pulse_ms,
-        "rf_tip": entry.rf_tip.strip() or None,
+        "rf_tip": check_text(entry.rf_tip.strip(), "rf_tip") or None,
         "erythema": entry.erythema,
         "pinpoint_bleeding": bool(entry.pinpoint_bleeding),
         "notes": _limited(entry.notes, "notes"),
@@ -381,7 +385,7 @@ def _limited(text: str, field_name: str) -> str:
     text = text.strip()
     if len(text) > MAX_TEXT:
         raise InvalidField(field_name, f"is longer than {MAX_TEXT} characters")
-    return text
+    return check_text(text, field_name, multiline=True)
 
 
 @use_case("course.record_adverse_event")

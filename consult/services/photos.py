@@ -21,6 +21,7 @@ from consult.clinic import setup as clinic
 from consult.errors import ConsultError, InvalidField, PermissionDenied
 from consult.photos.images import normalise
 from consult.photos.views import check_stage, check_view
+from consult.protection.safe_text import check_text
 from consult.records.photos import (
     PhotoConsent,
     PhotoErasureRecord,
@@ -229,7 +230,7 @@ def _reason(text: object, field: str, *, required: bool = True) -> str:
         raise InvalidField(field, "say why")
     if len(reason) > MAX_REASON:
         raise InvalidField(field, f"is longer than {MAX_REASON} characters")
-    return reason
+    return check_text(reason, field)
 
 
 @use_case("photos.list")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from consult.clinical import fileformat
 from consult.clinical.fileformat import HistoryEntry
 from consult.errors import ConsultError, InvalidField
+from consult.protection.safe_text import check_text
 from consult.records.course import (
     AdverseEventRecord,
     BookingRecord,
@@ -52,7 +53,7 @@ def _text(value: object, field: str, limit: int) -> str:
     text = " ".join(value.split())
     if len(text) > limit:
         raise InvalidField(field, f"is longer than {limit} characters")
-    return text
+    return check_text(text, field)  # printed on recall lists; PostgreSQL refuses a NUL
 
 
 # --------------------------------------------------------------------------- devices

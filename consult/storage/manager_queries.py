@@ -63,7 +63,7 @@ from consult.storage import audit, consultations, prices, quotes, settings
 from consult.storage.db import Database
 from consult.storage.models import AuditEvent, Patient, User
 from consult.storage.models.clinical import Consultation, Quote
-from consult.storage.patients import name_words, names_condition
+from consult.storage.patients import name_words, names_condition, searchable
 
 # Audit actions that change a quote; views and listings are left out of its history.
 CHANGE_ACTIONS = ("quote.create", "quote.present", "quote.accept", "quote.decline",
@@ -341,7 +341,7 @@ def _filtered(statement: Select[*Columns], flt: QuoteFilter, dialect: str) -> Se
     if flt.created_to is not None:
         next_day = flt.created_to + timedelta(days=1)
         statement = statement.where(quotes.created_at < local_day_start(next_day))
-    words = name_words(flt.patient_name)
+    words = name_words(searchable(flt.patient_name))
     if words:
         # A subquery, not the listing's join, so totals need no join. The patient
         # search's own matching (consult.storage.patients.names_condition): every typed

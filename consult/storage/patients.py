@@ -37,7 +37,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from consult.access import Actor, require
 from consult.clinical import fileformat
 from consult.errors import ConsultError, InvalidField, PermissionDenied
-from consult.protection.safe_text import check_text
+from consult.protection.safe_text import CONTROL_CHARACTERS, check_text
 from consult.records import MergeResult, PatientRecord
 from consult.storage import audit, audited_read
 from consult.storage.db import Database
@@ -51,7 +51,6 @@ _DATE_FORMATS = (
     (re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$"), "%d.%m.%Y"),
 )
 _PHONE_PUNCTUATION = re.compile(r"[\s+().\-/]")
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Fewer digits than this match too many phone numbers to be a useful search.
 MIN_PHONE_DIGITS = 3
 MAX_RESULTS = 200
@@ -196,7 +195,7 @@ def searchable(text: str) -> str:
     no stored name holds one (consult.protection.safe_text), and PostgreSQL refuses a
     NUL in any text it is sent.
     """
-    return " ".join(_CONTROL_CHARACTERS.sub(" ", text).split())
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
 
 
 def _parse_search(text: str) -> _Typed | None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from consult.access import Actor, require
 from consult.errors import ConsultError, InvalidField
 from consult.pricing.prices import PriceItem, PriceList
+from consult.protection.safe_text import check_text
 from consult.records.quotes import PriceListInfo
 from consult.storage import audit
 from consult.storage.db import Database
@@ -66,6 +67,7 @@ def new_version(
     require(actor, "prices.edit")
     if len(note) > MAX_NOTE:
         raise InvalidField("note", f"is longer than {MAX_NOTE} characters")
+    check_text(note, "note")
     if not prices.items:
         raise InvalidField("prices", "a price list needs at least one price")
     with db.Session.begin() as session:

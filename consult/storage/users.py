@@ -30,7 +30,7 @@ from consult.clinic.settings import ClinicSettings
 from consult.errors import ConsultError, InvalidField
 from consult.protection import passwords
 from consult.protection.passwords import MAX_PASSWORD, check_new_password
-from consult.protection.safe_text import check_text
+from consult.protection.safe_text import CONTROL_CHARACTERS, check_text
 from consult.records import UserRecord
 from consult.storage import audit
 from consult.storage.db import Database
@@ -176,7 +176,9 @@ def authenticate(
     Raises AccountLocked, after auditing the refusal, when the account is locked or
     this wrong password is the one that locks it.
     """
-    name = username.strip().lower()
+    # A control character typed or pasted into the name (no username holds one) is kept
+    # visible as U+FFFD in the refused attempt's record: PostgreSQL takes no NUL.
+    name = CONTROL_CHARACTERS.sub("\ufffd", username.strip().lower())
     with db.Session.begin() as session:
         answer = _attempt(session, name, password, workstation, datetime.now(UTC))
     # Raised only now, once the audit events of the refusal are committed.

@@ -111,6 +111,7 @@ def test_date_range_is_inclusive_of_both_local_days(clinic):
         ("ou", set()),  # one or two: the start of a word only
         ("ha", {"Tom Hardy"}),
         ("%", set()),  # LIKE wildcards are literal
+        ("souza\x00mar", {"Maria Souza"}),  # a pasted control character separates words
         ("   ", {"Zoë Ångström", "Maria Souza", "Иван Петров", "Tom Hardy"}),
     ],
 )

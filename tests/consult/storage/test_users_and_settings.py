@@ -119,6 +119,27 @@ def test_prices_are_seeded_once_and_versions_listed(db: Database, manager: Actor
     assert [v.note for v in prices.list_versions(db)] == ["same prices, new year", "initial prices"]
 
 
+def test_a_price_list_note_with_a_control_character_names_the_field(db: Database, manager: Actor):
+    current = prices.current_price_list(db)
+    with pytest.raises(InvalidField, match=r"^note: contains an invisible control character"):
+        prices.new_version(db, manager, current, note="2027\x00prices")
+    assert len(prices.list_versions(db)) == 1
+
+
+def test_a_sign_in_name_with_a_control_character_is_a_recorded_refusal(
+    db: Database, manager: Actor
+):
+    """Never a database error (PostgreSQL takes no NUL): the attempt is refused and
+    recorded with the character shown as U+FFFD."""
+    assert users.authenticate(db, "mara\x00", "correct horse battery", workstation="ws") is None
+    with db.Session() as session:
+        attempt = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert attempt is not None
+    assert (attempt.action, attempt.outcome, attempt.username) == (
+        "user.sign_in", "refused", "mara\ufffd",
+    )  # fmt: skip
+
+
 def test_an_account_name_with_a_bidirectional_control_is_refused(db: Database, manager: Actor):
     with pytest.raises(InvalidField) as caught:
         users.create_user(

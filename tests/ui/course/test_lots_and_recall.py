@@ -81,6 +81,16 @@ def test_a_lot_typed_again_with_another_expiry_is_refused_naming_the_field(
     assert view.error.text().startswith("Device name: ")
 
 
+def test_a_pasted_control_character_is_refused_naming_the_field(qtbot, holder, db, manager):
+    view = LotsView(signed(db, manager), holder)
+    view.device_name.setText("SkinPen\x00 Precision")  # as a paste from elsewhere can bring
+    qtbot.keyClicks(view.serial, "SP-1001")
+    with qtbot.waitSignal(view.loaded, timeout=30000):
+        qtbot.mouseClick(view.add_device_button, LEFT)
+    assert view.error.text() == "Device name: contains an invisible control character (U+0000)"
+    assert lots.devices(signed(db, manager)) == ()
+
+
 def test_recall_finds_every_session_that_used_the_lot_and_audits_each_search(
     qtbot, qtmodeltester, holder, db, manager
 ):
