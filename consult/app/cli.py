@@ -23,7 +23,7 @@ from typing import TextIO
 from consult import __version__
 from consult.app.lean_imports import defer_imaging_modules
 from consult.app.paths import use_private_umask
-from consult.commands import signin
+from consult.commands import record_number, signin
 from consult.errors import ConsultError
 
 EXIT_OK = 0
@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export-patient", help="one patient's records and PDFs in one zip (an access request)"
     )
-    export.add_argument("patient_id", metavar="PATIENT_ID", type=int)
+    export.add_argument("patient_id", metavar="PATIENT_ID", type=record_number)
     export.add_argument("--out", metavar="ZIP", required=True)
     _database_option(export)
     signin.add_option(export)
@@ -205,7 +205,7 @@ def _course_commands(commands: argparse._SubParsersAction) -> None:  # type: ign
     _database_option(lots)
 
     ics = commands.add_parser("booking-ics", help="write a booking as the patient's .ics event")
-    ics.add_argument("booking_id", metavar="BOOKING_ID", type=int)
+    ics.add_argument("booking_id", metavar="BOOKING_ID", type=record_number)
     ics.add_argument("--out", metavar="FILE", required=True)
     signin.add_option(ics)
     _database_option(ics)
@@ -213,7 +213,7 @@ def _course_commands(commands: argparse._SubParsersAction) -> None:  # type: ign
     aftercare = commands.add_parser(
         "aftercare", help="write a signed session's aftercare sheet for the patient (PDF)"
     )
-    aftercare.add_argument("session_id", metavar="SESSION_ID", type=int)
+    aftercare.add_argument("session_id", metavar="SESSION_ID", type=record_number)
     aftercare.add_argument("--out", metavar="FILE", required=True)
     signin.add_option(aftercare)
     _database_option(aftercare)

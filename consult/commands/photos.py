@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from consult.app.cli import EXIT_OK, database_url
-from consult.commands import signin
+from consult.commands import record_number, signin
 from consult.errors import ConsultError, InvalidField
 from consult.photos.limits import MAX_FILE_BYTES, SUFFIXES
 
@@ -37,22 +37,24 @@ def add_parser(commands: argparse._SubParsersAction, database_option: Any) -> No
         dest="photos_command", metavar="ACTION", parser_class=type(photos), required=True
     )
     add = actions.add_parser("import", help="keep photos from files or folders")
-    add.add_argument("patient", metavar="PATIENT", type=int, help="the patient's number")
+    add.add_argument(
+        "patient", metavar="PATIENT", type=record_number, help="the patient's number"
+    )
     add.add_argument("files", metavar="FILE", nargs="+", help="a JPEG, PNG or HEIC, or a folder")
     add.add_argument("--area", required=True, help="the treatment area (e.g. cheeks)")
     add.add_argument("--view", required=True, help="front, left_45, right_45, left_profile, …")
     stage = add.add_mutually_exclusive_group(required=True)
     stage.add_argument("--before", dest="stage", action="store_const", const="before")
     stage.add_argument("--after", dest="stage", action="store_const", const="after")
-    add.add_argument("--session", type=int, metavar="ID", help="the treatment session")
+    add.add_argument("--session", type=record_number, metavar="ID", help="the treatment session")
     add.add_argument("--date", metavar="YYYY-MM-DD", help="the day it was taken")
 
     listing = actions.add_parser("list", help="the patient's photos")
-    listing.add_argument("patient", metavar="PATIENT", type=int)
+    listing.add_argument("patient", metavar="PATIENT", type=record_number)
     listing.add_argument("--json", action="store_true", help="print JSON")
 
     progress = actions.add_parser("progress", help="the patient's progress PDF of chosen pairs")
-    progress.add_argument("patient", metavar="PATIENT", type=int)
+    progress.add_argument("patient", metavar="PATIENT", type=record_number)
     progress.add_argument(
         "--pair", action="append", required=True, metavar="FIRST,SECOND",
         help="two photo numbers of one view (repeat for more pairs)",
@@ -60,12 +62,12 @@ def add_parser(commands: argparse._SubParsersAction, database_option: Any) -> No
     progress.add_argument("--out", required=True, metavar="FILE")
 
     withdraw = actions.add_parser("withdraw", help="record the patient withdrawing consent")
-    withdraw.add_argument("patient", metavar="PATIENT", type=int)
+    withdraw.add_argument("patient", metavar="PATIENT", type=record_number)
     withdraw.add_argument("--scope", required=True, choices=("clinical", "marketing"))
     withdraw.add_argument("--note", required=True, help="how and when the patient said so")
 
     erase = actions.add_parser("erase", help="erase the patient's photos (a lawful request)")
-    erase.add_argument("patient", metavar="PATIENT", type=int)
+    erase.add_argument("patient", metavar="PATIENT", type=record_number)
     erase.add_argument("--reason", required=True, help="the erasure request it answers")
     marketing = actions.add_parser(
         "marketing-export", help="photos patients agreed may be used in marketing (no names)"

@@ -77,10 +77,13 @@ def parse_amount(value: Any, field: str) -> Decimal:
 
 
 def parse_percent(value: Any, field: str) -> Decimal:
-    """A percentage from 0 to 100."""
+    """A percentage from 0 to 100, in hundredths at most (12.5 or 8.25, not 8.255): as
+    percentages are stored, and a tax rate (a fraction) keeps four places."""
     number = parse_decimal(value, field)
     if not 0 <= number <= HUNDRED:
         raise InvalidField(field, f"{_show(value)} must be between 0 and 100")
+    if number != number.quantize(CENT):
+        raise InvalidField(field, f"{_show(value)} has more than two decimal places")
     return number
 
 

@@ -108,6 +108,10 @@ def _checked_start(starts_at: object) -> datetime:
         raise InvalidField("starts_at", "must be a date and time")
     if starts_at.tzinfo is None or starts_at.utcoffset() is None:
         raise InvalidField("starts_at", "must carry its time zone")
+    try:
+        starts_at.astimezone(UTC)  # how it is stored
+    except OverflowError:
+        raise InvalidField("starts_at", f"{starts_at:%Y-%m-%d %H:%M} is out of range") from None
     return starts_at
 
 

@@ -13,13 +13,14 @@ scrolling to older pages is not (a manager scrolling would write an event per pa
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from consult.access import Actor, require
+from consult.limits import LARGEST_ID
 from consult.records.audit import AuditFilter, AuditRow, ChainCheck, FilterChoices, Listing
 from consult.storage import audit
 from consult.storage.db import Database
@@ -140,7 +141,7 @@ def _filtered(statement: Select[*Columns], flt: AuditFilter) -> Select[*Columns]
         statement = statement.where(AuditEvent.outcome == flt.outcome)
     if flt.date_from is not None:
         statement = statement.where(AuditEvent.at >= local_day_start(flt.date_from))
-    if flt.date_to is not None:
+    if flt.date_to is not None and flt.date_to < date.max:  # the last day: no end
         next_day = flt.date_to + timedelta(days=1)
         statement = statement.where(AuditEvent.at < local_day_start(next_day))
     return _patient_filtered(statement, searchable(flt.patient))
@@ -151,8 +152,11 @@ def _patient_filtered(statement: Select[*Columns], typed: str) -> Select[*Column
     if not typed:
         return statement
     as_id = typed.removeprefix("#")
-    if as_id.isdigit():
-        return statement.where(AuditEvent.patient_id == int(as_id))
+    if as_id.isdecimal():  # not isdigit(): "²" is a digit int() cannot read
+        number = int(as_id)
+        return statement.where(
+            AuditEvent.patient_id == number if number <= LARGEST_ID else false()
+        )
     words = search_key(typed).split()
     # Every typed word must start a word of the name, in any order, ignoring case and
     # accents (the patients' search key), as the patient search does.

@@ -338,7 +338,7 @@ def _filtered(statement: Select[*Columns], flt: QuoteFilter, dialect: str) -> Se
         statement = statement.where(quotes.practitioner_id == flt.practitioner_id)
     if flt.created_from is not None:
         statement = statement.where(quotes.created_at >= local_day_start(flt.created_from))
-    if flt.created_to is not None:
+    if flt.created_to is not None and flt.created_to < date.max:  # the last day: no end
         next_day = flt.created_to + timedelta(days=1)
         statement = statement.where(quotes.created_at < local_day_start(next_day))
     words = name_words(searchable(flt.patient_name))

@@ -43,7 +43,7 @@ from consult.storage import audit, audited_read
 from consult.storage.db import Database
 from consult.storage.locking import check_version, flush_or_stale
 from consult.storage.models import Patient as PatientRow
-from consult.storage.models import load_all
+from consult.storage.models import column_width, load_all
 
 _DATE_FORMATS = (
     (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "%Y-%m-%d"),
@@ -69,8 +69,11 @@ def search_key(name: str) -> str:
 
     "Zoë Ångström" → " zoe angstrom", "Ελένη" → " ελενη". The leading space lets a
     word-prefix search be `LIKE '% ang%'` for the first word as for the others.
+    Folding can lengthen a name ("ß" → "ss", "ﬁ" → "fi"): a key longer than its column
+    is cut there, so the last letters of the longest names are not searched for, rather
+    than the name being refused.
     """
-    return " " + " ".join(_fold(name).split())
+    return (" " + " ".join(_fold(name).split()))[:_SEARCH_KEY_LENGTH]
 
 
 def _fold(text: str) -> str:
@@ -588,6 +591,15 @@ def _apply(row: PatientRow, patient: fileformat.Patient) -> None:
     row.phone_digits = phone_digits(patient.phone)
 
 
+# The columns' widths (PostgreSQL refuses a longer value; SQLite would store it).
+_SEARCH_KEY_LENGTH = column_width(PatientRow.search_key)
+_LONGEST = {
+    "patient.name": column_width(PatientRow.name),
+    "patient.email": column_width(PatientRow.email),
+    "patient.phone": column_width(PatientRow.phone),
+}
+
+
 def validated(patient: fileformat.Patient) -> fileformat.Patient:
     """The patient with text trimmed and blanks as None, or InvalidField naming the problem.
 
@@ -622,8 +634,9 @@ def _text(value: object, field: str) -> str | None:
     if not isinstance(value, str):
         raise InvalidField(field, "must be text")
     value = value.strip()
-    if len(value) > fileformat.MAX_TEXT:
-        raise InvalidField(field, f"is longer than {fileformat.MAX_TEXT} characters")
+    longest = _LONGEST[field]
+    if len(value) > longest:
+        raise InvalidField(field, f"is longer than {longest} characters")
     return check_text(value, field) or None
 
 

@@ -70,6 +70,15 @@ def is_search_index(name: str | None) -> bool:
     )
 
 
+def column_width(column: Any) -> int:
+    """How many characters a String(N) column (a mapped attribute) holds: PostgreSQL
+    refuses a longer value, which SQLite would store, so input is checked against it."""
+    length = column.type.length
+    if not isinstance(length, int):
+        raise TypeError(f"{column} has no length")
+    return length
+
+
 def one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 

@@ -90,7 +90,18 @@ def test_a_folder_as_the_output_is_refused(clinic, tmp_path, capsys):
 
 def test_the_patient_id_must_be_a_number(clinic, capsys):
     assert main(["export-patient", "ana", "--out", "x.zip", *_db(clinic)]) == 2
-    assert "invalid int value: 'ana'" in capsys.readouterr().err
+    assert "argument PATIENT_ID: 'ana' is not a number" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("number", ["0", "-3", "2147483648", "99999999999999999999"])
+def test_the_patient_id_must_be_one_the_database_can_hold(clinic, capsys, number):
+    """PostgreSQL numbers records in 32 bits and refuses a larger one outright."""
+    assert main(["export-patient", number, "--out", "x.zip", *_db(clinic)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: consult export-patient: argument PATIENT_ID: {number} is not a record "
+        "number (1 to 2,147,483,647)\n"
+    )
 
 
 def _db(clinic: dict[str, object]) -> list[str]:

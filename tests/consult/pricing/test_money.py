@@ -71,5 +71,12 @@ def test_parse_percent_is_zero_to_a_hundred(value):
         parse_percent(value, "manual_discount_percent")
 
 
+@pytest.mark.parametrize("value", ["12.345", "8.255", "0.001"])
+def test_parse_percent_keeps_hundredths_at_most(value):
+    """As percentages are stored (two places; a tax rate, a fraction, keeps four)."""
+    with pytest.raises(InvalidField, match="has more than two decimal places"):
+        parse_percent(value, "course_discount_percent")
+
+
 def test_parse_percent_keeps_fractions():
     assert parse_percent("12.5", "p") == Decimal("12.5")

@@ -48,7 +48,7 @@ def cases(draw):
     options = QuoteOptions(
         add_ons=tuple(draw(st.lists(st.sampled_from(ADD_ONS), unique=True))),
         pay_upfront=draw(st.booleans()),
-        manual_discount_percent=draw(decimals("0", "100", 3)),
+        manual_discount_percent=draw(decimals("0", "100", 2)),
         sessions_override=draw(st.none() | st.integers(1, 24)),
     )
     blocked = tuple(draw(st.lists(st.sampled_from(areas), unique=True)))

@@ -86,6 +86,9 @@ def test_reception_books_and_cancels_but_a_time_needs_its_zone(pia, rita):
     proposed = bookings.propose_from_plan(pia, signed_consultation(pia))
     with pytest.raises(InvalidField, match=r"^starts_at: must carry its time zone"):
         bookings.book(rita, proposed[1].id, starts_at=datetime(2026, 12, 18, 15, 30))
+    last_evening = datetime(9999, 12, 31, 23, 0, tzinfo=ZoneInfo("America/New_York"))
+    with pytest.raises(InvalidField, match=r"^starts_at: 9999-12-31 23:00 is out of range"):
+        bookings.book(rita, proposed[1].id, starts_at=last_evening)  # past year 9999 in UTC
     booked = bookings.book(
         rita, proposed[1].id, starts_at=datetime(2026, 12, 18, 15, 30, tzinfo=LISBON)
     )

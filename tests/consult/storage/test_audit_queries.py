@@ -122,6 +122,21 @@ def test_control_characters_in_the_patient_filter_separate_words(db, manager, tr
     assert {row.patient_id for row in rows} == {trail["zoe"]}
 
 
+@pytest.mark.parametrize("typed", ["#2147483648", "99999999999999999999999"])
+def test_a_patient_number_no_record_can_have_lists_nothing(db, manager, trail, typed):
+    """Not a database error: PostgreSQL numbers records in 32 bits."""
+    assert AuditQueries(db, manager).listing(AuditFilter(patient=typed)).rows == ()
+
+
+def test_a_superscript_digit_is_read_as_a_name_not_a_number(db, manager, trail):
+    assert AuditQueries(db, manager).listing(AuditFilter(patient="²")).rows == ()
+
+
+def test_a_date_range_to_the_last_day_a_calendar_offers(db, manager, trail):
+    listing = AuditQueries(db, manager).listing(AuditFilter(date_to=date.max))
+    assert listing.total == _event_count(db) - 1  # all but the viewing's own event
+
+
 def test_the_date_range_is_inclusive_local_days(db, manager, trail):
     queries = AuditQueries(db, manager)
     today = date.today()

@@ -85,6 +85,12 @@ def test_practitioner_filter_and_quotes_without_practitioner(clinic):
     assert [row.patient_name for row in unassigned] == ["Tom Hardy"]
 
 
+def test_a_date_range_to_the_last_day_a_calendar_offers(clinic):
+    _, queries, _ = clinic
+    rows = everything(queries, QuoteFilter(created_to=date.max))
+    assert len(rows) == len(SPECS)
+
+
 def test_date_range_is_inclusive_of_both_local_days(clinic):
     _, queries, _ = clinic
     first, last = date(2026, 2, 1), date(2026, 2, 28)

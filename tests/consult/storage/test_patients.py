@@ -102,6 +102,35 @@ def test_bad_details_name_the_field(db: Database, practitioner: Actor, ana):
         patients.create_patient(db, practitioner, replace(ana, name="  "))
 
 
+@pytest.mark.parametrize(("field", "longest"), [("name", 200), ("email", 200), ("phone", 50)])
+def test_details_longer_than_their_column_name_the_field(
+    db: Database, reception: Actor, ana, field, longest
+):
+    """PostgreSQL refuses a value longer than its column (SQLite would store it)."""
+    too_long = {"name": "A" * (longest + 1), "email": "a" * longest + "@x.org",
+                "phone": "5" * (longest + 1)}[field]  # fmt: skip
+    with pytest.raises(InvalidField, match=rf"^patient.{field}: is longer than {longest} "):
+        patients.create_patient(db, reception, replace(ana, **{field: too_long}))
+    created = patients.create_patient(db, reception, ana)
+    with pytest.raises(InvalidField, match=rf"^patient.{field}: is longer than {longest} "):
+        patients.update_patient(db, reception, created.id, created.version,
+                                replace(ana, **{field: too_long}))  # fmt: skip
+
+
+def test_a_name_that_folds_longer_than_the_search_key_is_kept_and_found(
+    db: Database, reception: Actor, ana
+):
+    """Folding lengthens some letters ("ß" → "ss", "\ufdfa" → 18 letters): the key is
+    cut at its column's width, the name itself kept whole."""
+    name = "Straß " + "\ufdfa" * 12
+    created = patients.create_patient(db, reception, replace(ana, name=name))
+    assert patients.get_patient(db, reception, created.id).name == name
+    assert [p.id for p in patients.search_patients(db, reception, "strass")] == [created.id]
+    with db.Session() as session:
+        key = session.scalar(select(PatientRow.search_key).where(PatientRow.id == created.id))
+    assert len(key) == 210
+
+
 def test_an_update_with_the_current_version_is_saved(db: Database, reception: Actor, ana):
     created = patients.create_patient(db, reception, ana)
     updated = patients.update(

@@ -119,6 +119,23 @@ def test_prices_are_seeded_once_and_versions_listed(db: Database, manager: Actor
     assert [v.note for v in prices.list_versions(db)] == ["same prices, new year", "initial prices"]
 
 
+def test_the_clinics_details_fit_their_columns():
+    """consult.clinic.settings.LONGEST is what the clinic_settings columns hold."""
+    from consult.clinic.settings import LONGEST
+    from consult.storage.models import ClinicSettings as SettingsRow
+    from consult.storage.models import column_width
+
+    for field in ("name", "phone", "email"):
+        assert LONGEST[field] == column_width(getattr(SettingsRow, field))
+
+
+def test_a_clinic_name_longer_than_its_column_names_the_field(db: Database, manager: Actor):
+    stored = settings.get_settings(db)
+    with pytest.raises(InvalidField, match=r"^name: is longer than 200 characters"):
+        settings.update_settings(db, manager, replace(stored.pricing, name="N" * 201),
+                                 stored.version)  # fmt: skip
+
+
 def test_a_price_list_note_with_a_control_character_names_the_field(db: Database, manager: Actor):
     current = prices.current_price_list(db)
     with pytest.raises(InvalidField, match=r"^note: contains an invisible control character"):
