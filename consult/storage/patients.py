@@ -59,6 +59,7 @@ MAX_RESULTS = 200
 SUBSTRING_MIN = 3
 # SQLite: the FTS5 trigram table of migration 0006 (rowid = patient id).
 _SEARCH_TABLE = table("patient_search", column("rowid"), column("name"))
+_SEARCH_KEY_LENGTH = column_width(PatientRow.search_key)  # PostgreSQL refuses longer
 
 
 # --------------------------------------------------------------------------- search keys
@@ -142,10 +143,8 @@ def _search_event(actor: Actor, found: Sequence[object]) -> audit.EventDraft:
 
 # What a search returns of each patient: a PatientRecord's fields, read as plain
 # columns (no ORM objects: building 200 of them was most of a quick search's time).
-_RECORD_COLUMNS = tuple(getattr(PatientRow, field.name) for field in fields(PatientRecord))
-
-
 _RECORD_FIELDS = tuple(field.name for field in fields(PatientRecord))
+_RECORD_COLUMNS = tuple(getattr(PatientRow, name) for name in _RECORD_FIELDS)
 
 
 def _patient_records(rows: Sequence[Sequence[Any]]) -> list[PatientRecord]:
@@ -592,7 +591,6 @@ def _apply(row: PatientRow, patient: fileformat.Patient) -> None:
 
 
 # The columns' widths (PostgreSQL refuses a longer value; SQLite would store it).
-_SEARCH_KEY_LENGTH = column_width(PatientRow.search_key)
 _LONGEST = {
     "patient.name": column_width(PatientRow.name),
     "patient.email": column_width(PatientRow.email),

@@ -11,14 +11,15 @@ search_path) that is dropped afterwards, so tests never see each other's rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
 
 from consult.access import Actor
 from consult.clinical.fileformat import Patient
-from consult.storage import Database, users
+from consult.storage import Database, audit, users
 from tests.helpers.templates import copy_of_new_database
 from tests.postgres import ENGINES, empty_database_url
 
@@ -104,7 +105,7 @@ def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(users, "_hasher", lambda: cheap)
 
 
-def until_someone_waits_for_an_advisory_lock(db: Database) -> None:
+def _until_someone_waits_for_an_advisory_lock(db: Database) -> None:
     """Returns once a session waits for an advisory lock (an error after 60 s).
 
     PostgreSQL announces no such moment, so the server looks at its lock table every
@@ -118,3 +119,34 @@ def until_someone_waits_for_an_advisory_lock(db: Database) -> None:
             " LOOP PERFORM pg_sleep(0.005); END LOOP;"
             " END $$"
         )
+
+
+def while_the_chain_is_held(
+    db: Database, actor: Actor, append: Callable[[], int]
+) -> tuple[int, int]:
+    """(the holder's event, what `append` returned): a transaction appends an event and
+    holds the chain's lock while `append` runs in another thread; once that one waits
+    for the lock, the holder commits. `append`'s error, if any, is raised here."""
+    holder = db.Session()
+    holder.begin()
+    held = audit.record(holder, actor, "test.holding")
+    appended: list[int] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            appended.append(append())
+        except BaseException as error:  # handed to the test's own thread
+            failed.append(error)
+
+    waiting = threading.Thread(target=run)
+    waiting.start()
+    try:
+        _until_someone_waits_for_an_advisory_lock(db)
+        holder.commit()
+    finally:
+        holder.close()
+        waiting.join(timeout=60)
+    if failed:
+        raise failed[0]
+    return held, appended[0]

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from consult.access import Actor
 from consult.storage import Database, audit, patients
 from consult.storage.models import AuditEvent
-from tests.helpers.clinic import until_someone_waits_for_an_advisory_lock
+from tests.helpers.clinic import while_the_chain_is_held
 
 
 @pytest.fixture
@@ -148,27 +148,16 @@ def test_an_append_that_waited_for_the_chains_lock_follows_the_holders_event(ser
     commits its event, the waiting append must chain onto that event. A head read with
     a snapshot from before the wait would reuse the holder's position.
     """
-    import threading
-
     desk = Actor(None, "desk", "manager", "desk-1")
     with server.Session.begin() as session:
         audit.record(session, desk, "test.first")  # the trail's key and a first event
-    holder = server.Session()
-    holder.begin()
-    held = audit.record(holder, desk, "test.holding")
-    waited: list[int] = []
 
-    def append_after_the_holder() -> None:
+    def append_after_the_holder() -> int:
         with server.Session.begin() as session:
-            waited.append(audit.record(session, desk, "test.waiting"))
+            return audit.record(session, desk, "test.waiting")
 
-    waiting = threading.Thread(target=append_after_the_holder)
-    waiting.start()
-    until_someone_waits_for_an_advisory_lock(server)
-    holder.commit()
-    holder.close()
-    waiting.join(timeout=60)
-    assert waited == [held + 1]
+    held, waited = while_the_chain_is_held(server, desk, append_after_the_holder)
+    assert waited == held + 1
     assert audit.verify_chain(server) == []
 
 

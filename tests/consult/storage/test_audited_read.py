@@ -5,7 +5,6 @@ error that leaves nothing behind. Runs where the tests have a PostgreSQL server.
 from __future__ import annotations
 
 import json
-import threading
 from datetime import UTC, date
 from typing import Any
 
@@ -19,7 +18,7 @@ from consult.storage import Database, anchor, audit, audited_read, patients, use
 from consult.storage.anchor import Head
 from consult.storage.models import AuditEvent
 from consult.storage.models import Patient as PatientRow
-from tests.helpers.clinic import until_someone_waits_for_an_advisory_lock
+from tests.helpers.clinic import while_the_chain_is_held
 
 PEOPLE = [
     Patient("Siobhán O'Brien", date(1989, 4, 2), 3, None, "+353 1 555 0100"),
@@ -120,22 +119,12 @@ def test_a_search_is_one_sealed_event_after_the_last_and_the_anchor_follows(
 def test_a_search_waits_for_the_chains_lock_and_follows_the_holders_event(
     server: Database, desk: Actor, short_reads: list[Any]
 ):
-    holder = server.Session()
-    holder.begin()
-    held = audit.record(holder, desk, "test.holding")
-    searched: list[int] = []
-
-    def search() -> None:
+    def search() -> int:
         patients.search_patients(server, desk, "souza")
-        searched.append(_events(server)[-1].id)
+        return _events(server)[-1].id
 
-    waiting = threading.Thread(target=search)
-    waiting.start()
-    until_someone_waits_for_an_advisory_lock(server)
-    holder.commit()
-    holder.close()
-    waiting.join(timeout=60)
-    assert searched == [held + 1]
+    held, searched = while_the_chain_is_held(server, desk, search)
+    assert searched == held + 1
     assert len(short_reads) == 1
     assert audit.verify_chain(server) == []
 
